@@ -1,0 +1,46 @@
+"""yuqing_core: online public-opinion (网络舆情) policies as typed objects, a state machine and
+exact deadlines on China's official working calendar.
+
+>>> import yuqing_core as yq
+>>> yq.Severity.MAJOR.label
+'重大'
+"""
+
+from . import presets
+from .errors import (
+    CalendarCoverageError,
+    ConflictError,
+    NaiveDatetimeError,
+    PolicyError,
+    StoreError,
+    TransitionError,
+    YuqingError,
+)
+from .model import KNOWN_FLAGS, Category, Incident, Metrics, Reporter, Severity, Source
+from .policy import Policy, load_policy
+from .time import Deadline, Duration, WorkCalendar
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "KNOWN_FLAGS",
+    "CalendarCoverageError",
+    "Category",
+    "ConflictError",
+    "Deadline",
+    "Duration",
+    "Incident",
+    "Metrics",
+    "NaiveDatetimeError",
+    "Policy",
+    "PolicyError",
+    "Reporter",
+    "Severity",
+    "Source",
+    "StoreError",
+    "TransitionError",
+    "WorkCalendar",
+    "YuqingError",
+    "load_policy",
+    "presets",
+]

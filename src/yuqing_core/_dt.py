@@ -1,0 +1,48 @@
+"""Timezone-aware datetime checks shared by every layer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+from .errors import NaiveDatetimeError
+
+__all__ = ["AwareDatetime", "ensure_aware"]
+
+
+def ensure_aware(value: datetime, name: str = "datetime") -> datetime:
+    """Return ``value`` unchanged if it carries a time zone, else raise.
+
+    >>> from datetime import datetime, timezone
+    >>> ensure_aware(datetime(2025, 10, 1, 9, tzinfo=timezone.utc)).year
+    2025
+    >>> ensure_aware(datetime(2025, 10, 1, 9), "at")
+    Traceback (most recent call last):
+    ...
+    yuqing_core.errors.NaiveDatetimeError: at: 2025-10-01T09:00:00 has no time zone; \
+give an aware datetime such as 2025-10-01T09:00:00+08:00
+    """
+    if not isinstance(value, datetime):
+        raise TypeError(f"{name}: expected a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise NaiveDatetimeError(
+            f"{name}: {value.isoformat()} has no time zone; "
+            f"give an aware datetime such as {value.isoformat()}+08:00"
+        )
+    return value
+
+
+def _validate_aware(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        # ValueError so pydantic reports it as a validation error with the field path.
+        raise ValueError(
+            f"{value.isoformat()} has no time zone; "
+            f"give an aware datetime such as {value.isoformat()}+08:00"
+        )
+    return value
+
+
+AwareDatetime = Annotated[datetime, AfterValidator(_validate_aware)]
+"""A pydantic field type: a datetime that must carry a time zone."""

@@ -1,0 +1,86 @@
+"""Errors the library raises on purpose.
+
+Every one derives from :class:`YuqingError`, so a host can catch them all at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "CalendarCoverageError",
+    "ConflictError",
+    "NaiveDatetimeError",
+    "PolicyError",
+    "StoreError",
+    "TransitionError",
+    "YuqingError",
+]
+
+
+class YuqingError(Exception):
+    """Base of every error ``yuqing_core`` raises on purpose."""
+
+
+class NaiveDatetimeError(YuqingError, ValueError):
+    """A datetime without a time zone was given where an instant is needed."""
+
+
+class PolicyError(YuqingError, ValueError):
+    """A policy (file, dict or duration text) is invalid.
+
+    ``problems`` holds one ``(file, key_path, message)`` triple per problem; ``str()`` of the
+    error lists them all, one per line, as ``file: key.path: message``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: Sequence[tuple[str | None, str, str]] = (),
+    ) -> None:
+        super().__init__(message)
+        self.problems: tuple[tuple[str | None, str, str], ...] = tuple(problems)
+
+    @classmethod
+    def from_problems(cls, problems: Sequence[tuple[str | None, str, str]]) -> PolicyError:
+        lines = [format_problem(f, p, m) for f, p, m in problems]
+        return cls("\n".join(lines), problems=problems)
+
+
+def format_problem(file: str | None, path: str, message: str) -> str:
+    """Format one problem as ``file: key.path: message`` (parts that are missing are left out)."""
+    parts = [p for p in (file, path) if p]
+    parts.append(message)
+    return ": ".join(parts)
+
+
+class TransitionError(YuqingError):
+    """A command cannot be applied to a case; the case is unchanged.
+
+    ``allowed`` lists the triggers the case accepts now.
+    """
+
+    def __init__(self, message: str, *, trigger: str, allowed: Sequence[str] = ()) -> None:
+        allowed_t = tuple(allowed)
+        suffix = f" (allowed now: {', '.join(allowed_t) or 'none'})"
+        super().__init__(message + suffix)
+        self.trigger = trigger
+        self.allowed: tuple[str, ...] = allowed_t
+
+
+class CalendarCoverageError(YuqingError):
+    """A computation needs a year beyond the official holiday schedule the calendar knows."""
+
+    def __init__(self, message: str, *, year: int, last_covered_year: int) -> None:
+        super().__init__(message)
+        self.year = year
+        self.last_covered_year = last_covered_year
+
+
+class ConflictError(YuqingError):
+    """Another writer stored events for the same case since it was loaded."""
+
+
+class StoreError(YuqingError):
+    """The store holds rows it cannot read, or cannot be used as asked."""

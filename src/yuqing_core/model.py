@@ -1,0 +1,305 @@
+"""Typed models of what the monitor sees: incidents, metrics, severity, categories, flags.
+
+Personal data (a reporter's name, phone, account; an author's handle) is held as
+:class:`pydantic.SecretStr`: it never shows in ``repr``, ``str``, logs or the default
+``model_dump``/JSON, and is exported only through :meth:`Incident.export` with
+``include_personal=True``.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated, Any, Final
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    PlainSerializer,
+    SecretStr,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from ._dt import AwareDatetime
+
+__all__ = [
+    "KNOWN_FLAGS",
+    "METRIC_NAMES",
+    "Category",
+    "Incident",
+    "Metrics",
+    "Reporter",
+    "Severity",
+    "SeverityField",
+    "Source",
+]
+
+
+class Severity(enum.IntEnum):
+    """Severity of an opinion (舆情级别), ordered lowest to highest.
+
+    >>> Severity.MAJOR > Severity.GENERAL
+    True
+    >>> Severity.parse("critical"), Severity.parse("重大")
+    (<Severity.CRITICAL: 5>, <Severity.MAJOR: 4>)
+    >>> Severity.CRITICAL.label
+    '特别重大'
+    """
+
+    LOW = 1
+    GENERAL = 2
+    SIGNIFICANT = 3
+    MAJOR = 4
+    CRITICAL = 5
+
+    @property
+    def label(self) -> str:
+        """The Chinese name used in the source policies."""
+        return _SEVERITY_LABELS[self]
+
+    @property
+    def key(self) -> str:
+        """The lower-case name used in policy files and JSON (``"major"``)."""
+        return self.name.lower()
+
+    def __str__(self) -> str:
+        return self.key
+
+    @classmethod
+    def parse(cls, value: object) -> Severity:
+        """Accept a :class:`Severity`, its key (``"major"``), its label (``"重大"``) or its rank."""
+        if isinstance(value, Severity):
+            return value
+        if isinstance(value, str):
+            text = value.strip()
+            by_key = {s.key: s for s in cls}
+            by_label = {s.label: s for s in cls}
+            if text.lower() in by_key:
+                return by_key[text.lower()]
+            if text in by_label:
+                return by_label[text]
+            names = ", ".join(s.key for s in cls)
+            raise ValueError(f"{value!r} is not a severity (one of {names})")
+        if isinstance(value, int) and not isinstance(value, bool):
+            try:
+                return cls(value)
+            except ValueError:
+                pass
+        raise ValueError(f"{value!r} is not a severity")
+
+
+_SEVERITY_LABELS: Final = {
+    Severity.LOW: "影响较小",
+    Severity.GENERAL: "一般",
+    Severity.SIGNIFICANT: "较大",
+    Severity.MAJOR: "重大",
+    Severity.CRITICAL: "特别重大",
+}
+
+
+def _parse_severity(value: object) -> Severity:
+    return Severity.parse(value)
+
+
+SeverityField = Annotated[
+    Severity,
+    BeforeValidator(_parse_severity),
+    PlainSerializer(lambda s: s.key, return_type=str),
+    Field(json_schema_extra={"enum": [s.key for s in Severity]}),
+]
+"""Pydantic field type that reads a severity by key, label or rank and writes its key."""
+
+
+class Category(enum.StrEnum):
+    """Content class of an opinion (RULES R2.3), which decides how it is handled."""
+
+    SUGGESTION = "suggestion"
+    """建议: useful to the institution's work; adopt and reply."""
+    INQUIRY = "inquiry"
+    """咨询、质疑、诉求: the responsible unit drafts one unified answer."""
+    HYPE = "hype"
+    """恶意传播、炒作: tell the facts; refer if it continues and causes harm."""
+    FABRICATION = "fabrication"
+    """捏造、歪曲、诽谤、煽动: clarify and refer to law enforcement."""
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _CATEGORY_LABELS[self]
+
+
+_CATEGORY_LABELS: Final = {
+    Category.SUGGESTION: "建议类",
+    Category.INQUIRY: "咨询质疑诉求类",
+    Category.HYPE: "恶意传播炒作类",
+    Category.FABRICATION: "捏造歪曲诽谤类",
+    Category.OTHER: "其他",
+}
+
+KNOWN_FLAGS: Final[dict[str, str]] = {
+    "superior_instruction": "上级批示",
+    "emergency": "突发事件",
+    "major_emergency": "特别重大或重大突发事件",
+    "mass_incident": "群体性事件",
+    "high_attention": "平台高关注",
+    "public_safety": "公共安全",
+    "food_safety": "食品安全",
+    "public_health": "公共卫生",
+    "natural_disaster": "自然灾害",
+    "production_quality": "生产质量",
+    "security_secrecy": "安全保密",
+    "network_security": "网络安全事件",
+}
+"""Flags with fixed meanings (API.md), with their Chinese names. Policies may use others."""
+
+METRIC_NAMES: Final = ("views", "comments", "reposts", "outlets")
+
+FlagName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+
+class Metrics(BaseModel):
+    """One observation of engagement: clicks, replies, shares, mainstream outlets carrying it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    observed_at: AwareDatetime
+    views: NonNegativeInt = 0
+    """Clicks or onlookers (点击量、围观)."""
+    comments: NonNegativeInt = 0
+    """Replies or follow-up posts (评论、跟帖、回复)."""
+    reposts: NonNegativeInt = 0
+    """Shares (转发、转载)."""
+    outlets: NonNegativeInt = 0
+    """Mainstream sites that carried it (主流网站转载数)."""
+
+    def value(self, metric: str) -> int:
+        """The count of one metric by name."""
+        if metric not in METRIC_NAMES:
+            raise KeyError(metric)
+        return int(getattr(self, metric))
+
+
+def _secret_or_none(value: SecretStr | None) -> str | None:
+    return None if value is None else value.get_secret_value()
+
+
+class Source(BaseModel):
+    """Where the opinion was seen. The author's handle is personal data."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    platform: str | None = None
+    url: str | None = None
+    author_handle: SecretStr | None = Field(default=None, exclude=True)
+
+    def export(self, *, include_personal: bool = False) -> dict[str, Any]:
+        data = self.model_dump(mode="json")
+        if include_personal:
+            data["author_handle"] = _secret_or_none(self.author_handle)
+        return data
+
+
+class Reporter(BaseModel):
+    """Who reported the opinion (报告人). Every field is personal data."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: SecretStr | None = Field(default=None, exclude=True)
+    phone: SecretStr | None = Field(default=None, exclude=True)
+    account: SecretStr | None = Field(default=None, exclude=True)
+    unit: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Reporter(unit={self.unit!r}, personal data hidden)"
+
+    __str__ = __repr__
+
+    def export(self, *, include_personal: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {"unit": self.unit}
+        if include_personal:
+            data.update(
+                name=_secret_or_none(self.name),
+                phone=_secret_or_none(self.phone),
+                account=_secret_or_none(self.account),
+            )
+        return data
+
+
+IncidentId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Incident(BaseModel):
+    """An online opinion as discovered (舆情信息), with what is known about it.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> cst = timezone(timedelta(hours=8))
+    >>> found = datetime(2025, 9, 30, 9, tzinfo=cst)
+    >>> inc = Incident(id="YQ-1", title="食堂投诉", discovered_at=found)
+    >>> inc.category
+    <Category.OTHER: 'other'>
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: IncidentId
+    title: str
+    discovered_at: AwareDatetime
+    posted_at: AwareDatetime | None = None
+    category: Category = Category.OTHER
+    metrics: tuple[Metrics, ...] = ()
+    flags: frozenset[FlagName] = frozenset()
+    source: Source | None = None
+    reporter: Reporter | None = None
+    unit: str | None = None
+    """The unit where it was found or which it concerns (责任单位), if known."""
+    summary: str = ""
+
+    @field_validator("metrics")
+    @classmethod
+    def _sorted_metrics(cls, value: tuple[Metrics, ...]) -> tuple[Metrics, ...]:
+        return tuple(sorted(value, key=lambda m: m.observed_at))
+
+    @model_validator(mode="after")
+    def _check_times(self) -> Incident:
+        if self.posted_at is not None:
+            if self.discovered_at < self.posted_at:
+                raise ValueError(
+                    f"discovered_at {self.discovered_at.isoformat()} is before "
+                    f"posted_at {self.posted_at.isoformat()}"
+                )
+            for i, m in enumerate(self.metrics):
+                if m.observed_at < self.posted_at:
+                    raise ValueError(
+                        f"metrics[{i}].observed_at {m.observed_at.isoformat()} is before "
+                        f"posted_at {self.posted_at.isoformat()}"
+                    )
+        return self
+
+    def latest_metrics(self) -> Metrics | None:
+        return self.metrics[-1] if self.metrics else None
+
+    def with_metrics(self, metrics: Metrics) -> Incident:
+        """A copy with one more observation (validated like the constructor)."""
+        data = self.model_dump()
+        data["metrics"] = (*self.metrics, metrics)
+        data["source"] = self.source
+        data["reporter"] = self.reporter
+        return Incident.model_validate(data)
+
+    def export(self, *, include_personal: bool = False) -> dict[str, Any]:
+        """A JSON-ready dict. Personal data only with ``include_personal=True``."""
+        data = self.model_dump(mode="json", exclude={"source", "reporter"})
+        data["source"] = (
+            None if self.source is None else self.source.export(include_personal=include_personal)
+        )
+        data["reporter"] = (
+            None
+            if self.reporter is None
+            else self.reporter.export(include_personal=include_personal)
+        )
+        data["flags"] = sorted(self.flags)
+        return data

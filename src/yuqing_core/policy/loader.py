@@ -1,0 +1,211 @@
+"""Loading policy files (TOML, JSON or a dict) into :class:`~yuqing_core.Policy`.
+
+Every problem becomes a :class:`~yuqing_core.PolicyError` naming the file, the dotted key path
+and the bad value, e.g. ``school.toml: obligations[2].within: '-3h' is not a duration``.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import PolicyError
+from .check import structural_problems
+from .policy import Policy
+from .schema import PolicySpec
+
+__all__ = ["format_loc", "load_policy", "load_spec", "merge_policy_data", "read_policy_data"]
+
+_MAX_EXTENDS_DEPTH = 8
+
+
+def format_loc(loc: tuple[str | int, ...]) -> str:
+    """``("obligations", 2, "within")`` -> ``"obligations[2].within"``.
+
+    >>> format_loc(("obligations", 2, "within"))
+    'obligations[2].within'
+    """
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _message(err: Mapping[str, Any]) -> str:
+    kind = err.get("type", "")
+    msg = str(err.get("msg", ""))
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix) :]
+    value = err.get("input")
+    if kind not in ("value_error",) and not isinstance(value, dict | list | tuple):
+        shown = repr(value)
+        if shown not in msg:
+            msg = f"{msg} (got {shown})"
+    return msg
+
+
+def _problems_from(e: ValidationError, file: str | None) -> list[tuple[str | None, str, str]]:
+    problems = []
+    for err in e.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p and "(" in p))
+        problems.append((file, format_loc(loc), _message(err)))
+    return problems
+
+
+def read_policy_data(path: str | Path) -> dict[str, Any]:
+    """Read a ``.toml`` or ``.json`` policy file into a dict (no validation, no ``extends``)."""
+    p = Path(path)
+    shown = str(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise PolicyError.from_problems([(shown, "", "no such file")]) from None
+    except OSError as e:
+        raise PolicyError.from_problems([(shown, "", f"cannot be read ({e.strerror})")]) from None
+    suffix = p.suffix.lower()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PolicyError.from_problems([(shown, "", "is not UTF-8 text")]) from None
+    if suffix == ".toml":
+        try:
+            data: Any = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise PolicyError.from_problems([(shown, "", f"is not valid TOML: {e}")]) from None
+    elif suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise PolicyError.from_problems([(shown, "", f"is not valid JSON: {e}")]) from None
+    else:
+        raise PolicyError.from_problems(
+            [(shown, "", f"unknown policy file type {suffix or '(none)'!r}: use .toml or .json")]
+        )
+    if not isinstance(data, dict):
+        raise PolicyError.from_problems([(shown, "", "the top level must be a table/object")])
+    return data
+
+
+def merge_policy_data(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge a child policy over its base (RULES: an institution adapts a preset).
+
+    Tables merge key by key; arrays of tables whose items have an ``id`` merge by id (an item
+    with ``remove = true`` drops the base item); any other value replaces the base value.
+
+    >>> merge_policy_data({"a": {"x": 1, "y": 2}, "l": [{"id": "p", "v": 1}]},
+    ...                   {"a": {"y": 3}, "l": [{"id": "p", "v": 2}, {"id": "q", "v": 0}]})
+    {'a': {'x': 1, 'y': 3}, 'l': [{'id': 'p', 'v': 2}, {'id': 'q', 'v': 0}]}
+    """
+    out: dict[str, Any] = dict(base)
+    for key, value in override.items():
+        old = out.get(key)
+        if isinstance(old, Mapping) and isinstance(value, Mapping):
+            out[key] = merge_policy_data(old, value)
+        elif isinstance(old, list | tuple) and _is_id_list(old) and _is_id_list(value):
+            merged: dict[str, dict[str, Any]] = {item["id"]: dict(item) for item in old}
+            for item in value:
+                if item.get("remove") is True:
+                    merged.pop(item["id"], None)
+                elif item["id"] in merged:
+                    merged[item["id"]] = merge_policy_data(merged[item["id"]], item)
+                else:
+                    merged[item["id"]] = dict(item)
+            out[key] = list(merged.values())
+        else:
+            out[key] = value
+    return out
+
+
+def _is_id_list(value: Any) -> bool:
+    return (
+        isinstance(value, list | tuple)
+        and len(value) > 0
+        and all(isinstance(i, Mapping) and isinstance(i.get("id"), str) for i in value)
+    )
+
+
+def _resolve_extends(
+    data: dict[str, Any], file: str | None, base_dir: Path | None, depth: int = 0
+) -> dict[str, Any]:
+    parent_ref = data.get("extends")
+    if parent_ref is None:
+        return data
+    if not isinstance(parent_ref, str) or not parent_ref:
+        raise PolicyError.from_problems(
+            [(file, "extends", f"must be a preset name or a file path (got {parent_ref!r})")]
+        )
+    if depth >= _MAX_EXTENDS_DEPTH:
+        raise PolicyError.from_problems(
+            [(file, "extends", f"extends chain deeper than {_MAX_EXTENDS_DEPTH} (a cycle?)")]
+        )
+    from ..presets import preset_path
+
+    if parent_ref.endswith((".toml", ".json")):
+        parent_path = Path(parent_ref)
+        if not parent_path.is_absolute() and base_dir is not None:
+            parent_path = base_dir / parent_path
+    else:
+        found = preset_path(parent_ref)
+        if found is None:
+            raise PolicyError.from_problems(
+                [(file, "extends", f"{parent_ref!r} is not a preset or a .toml/.json file")]
+            )
+        parent_path = found
+    parent = read_policy_data(parent_path)
+    parent = _resolve_extends(parent, str(parent_path), parent_path.parent, depth + 1)
+    child = {k: v for k, v in data.items() if k != "extends"}
+    return merge_policy_data(parent, child)
+
+
+def load_spec(
+    source: str | Path | Mapping[str, Any], *, file: str | None = None
+) -> tuple[PolicySpec, str | None]:
+    """Validate a policy source into a :class:`PolicySpec`; return it with the file name."""
+    base_dir: Path | None = None
+    if isinstance(source, str | Path):
+        file = str(source)
+        data = read_policy_data(source)
+        base_dir = Path(source).parent
+    elif isinstance(source, Mapping):
+        data = dict(source)
+    else:
+        raise PolicyError(
+            f"a policy source is a .toml/.json path or a dict, not {type(source).__name__}"
+        )
+    data = _resolve_extends(data, file, base_dir)
+    try:
+        spec = PolicySpec.model_validate(data)
+    except ValidationError as e:
+        raise PolicyError.from_problems(_problems_from(e, file)) from None
+    problems = [(file, path, msg) for path, msg in structural_problems(spec)]
+    if problems:
+        raise PolicyError.from_problems(problems)
+    return spec, file
+
+
+def load_policy(source: str | Path | Mapping[str, Any]) -> Policy:
+    """Load a policy from a ``.toml`` or ``.json`` path, or a ``dict``.
+
+    >>> p = load_policy({"name": "demo", "title": "示例"})
+    >>> p.name, [str(s) for s in p.severities]
+    ('demo', ['general', 'major', 'critical'])
+    >>> load_policy({"name": "demo", "title": "示例", "colour": "red"})
+    Traceback (most recent call last):
+    ...
+    yuqing_core.errors.PolicyError: colour: unknown key
+    """
+    spec, file = load_spec(source)
+    return Policy(spec, source_file=file)

@@ -1,0 +1,105 @@
+"""The runtime policy: a validated :class:`PolicySpec` with its calendar and workflow."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from ..model import Severity
+from ..time.calendar import WorkCalendar
+from .check import role_ids
+from .schema import LevelSpec, ObligationSpec, PolicySpec
+from .vocab import CANONICAL_ROLES
+
+__all__ = ["Policy"]
+
+
+class Policy:
+    """An institution's policy (舆情管理制度), ready to grade incidents and open cases.
+
+    Build one with :func:`yuqing_core.load_policy` or :func:`yuqing_core.presets.load`.
+    A policy is immutable and shared by all of its cases.
+    """
+
+    def __init__(self, spec: PolicySpec, *, source_file: str | None = None) -> None:
+        self.spec = spec
+        self.source_file = source_file
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    def __repr__(self) -> str:
+        return f"<Policy {self.name!r} {self.title}>"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Policy):
+            return NotImplemented
+        return self.spec == other.spec
+
+    def __hash__(self) -> int:
+        return hash(self.spec)
+
+    @functools.cached_property
+    def calendar(self) -> WorkCalendar:
+        """The working calendar deadlines are counted on."""
+        c = self.spec.calendar
+        return WorkCalendar.china(
+            tz=c.timezone,
+            business_close=c.business_close,
+            extra_rest_days=c.extra_rest_days,
+            extra_work_days=c.extra_work_days,
+            immediate_grace=self.spec.timing.immediate_grace,
+            allow_projection=c.allow_projection,
+        )
+
+    @property
+    def severities(self) -> tuple[Severity, ...]:
+        """The levels this policy uses, lowest first."""
+        return self.spec.severities
+
+    @property
+    def lowest(self) -> Severity:
+        return self.spec.severities[0]
+
+    def level(self, severity: Severity) -> LevelSpec | None:
+        for lv in self.spec.levels:
+            if lv.severity == severity:
+                return lv
+        return None
+
+    def level_label(self, severity: Severity) -> str:
+        """The policy's own name for a level, or the canonical Chinese label."""
+        lv = self.level(severity)
+        return lv.label if lv is not None and lv.label else severity.label
+
+    def normalize_severity(self, severity: Severity) -> Severity:
+        """The lowest policy level at or above ``severity`` (or the highest level)."""
+        for s in self.spec.severities:
+            if s >= severity:
+                return s
+        return self.spec.severities[-1]
+
+    @functools.cached_property
+    def roles(self) -> dict[str, str]:
+        """Role id -> Chinese label, canonical roles first."""
+        out = dict(CANONICAL_ROLES)
+        out.update({r.id: r.label for r in self.spec.roles})
+        return out
+
+    def has_role(self, role: str) -> bool:
+        return role in role_ids(self.spec)
+
+    def obligation_spec(self, ident: str) -> ObligationSpec:
+        for ob in self.spec.obligations:
+            if ob.id == ident:
+                return ob
+        raise KeyError(ident)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The policy as plain data (the merged result of any ``extends``)."""
+        return self.spec.model_dump(mode="json", exclude_defaults=False)

@@ -1,0 +1,401 @@
+"""The policy file format (制度文件), as frozen pydantic models with unknown keys forbidden.
+
+One policy file describes one institution's rules: its calendar, severity levels, assessment
+rules, deadlines (obligations), escalation ladders, workflow stages and monitoring duties.
+Every section but the header is optional, so a file grows section by section and later
+capabilities add sections without breaking existing files.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from ..model import METRIC_NAMES, Category, Severity, SeverityField
+from ..time.duration import Duration, DurationKind
+from .vocab import CANONICAL_STATES, ObligationKind, StateName, TriggerName
+
+__all__ = [
+    "AssessmentSpec",
+    "Band",
+    "CalendarSpec",
+    "DutySpec",
+    "GradeRule",
+    "GradingSpec",
+    "LadderSpec",
+    "LadderStep",
+    "LevelSpec",
+    "ObligationSpec",
+    "PolicySpec",
+    "RoleSpec",
+    "SeverityRule",
+    "TimingSpec",
+    "WorkflowSpec",
+]
+
+SCHEMA_VERSION = 1
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
+RuleRef = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+"""A rule id of RULES.md (``R3.1``, ``P4``) or the institution's own article number."""
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+MetricName = Literal["views", "comments", "reposts", "outlets"]
+HHMM = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+AnchorName = Literal[
+    "discovered",
+    "posted",
+    "opened",
+    "assess",
+    "report",
+    "assign",
+    "start",
+    "draft_reply",
+    "approve_reply",
+    "respond",
+    "track",
+    "stabilize",
+    "review",
+    "escalate",
+    "refer",
+    "reopen",
+]
+"""When an obligation's clock starts: a moment of the incident, or the first time a trigger
+fires on the case."""
+
+
+DEFAULT_STAGES: tuple[StateName, ...] = (
+    "registered",
+    "assessed",
+    "reported",
+    "assigned",
+    "handling",
+    "reply_drafted",
+    "reply_approved",
+    "responded",
+    "tracking",
+    "stabilized",
+    "reviewed",
+    "archived",
+)
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class CalendarSpec(_Spec):
+    """``[calendar]``: the working calendar deadlines are counted on (RULES P3)."""
+
+    kind: Literal["china"] = "china"
+    timezone: str = "Asia/Shanghai"
+    business_close: HHMM | None = None
+    """Period ends move from 24:00 to this time (下班时间), e.g. ``"17:30"``."""
+    extra_rest_days: tuple[date, ...] = ()
+    """The institution's own closures (校园停课、放假)."""
+    extra_work_days: tuple[date, ...] = ()
+    allow_projection: bool = False
+    """Count past the last official year using statutory holidays without 调休 swaps."""
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> CalendarSpec:
+        both = set(self.extra_rest_days) & set(self.extra_work_days)
+        if both:
+            raise ValueError(f"{min(both)} is both an extra rest day and an extra working day")
+        return self
+
+
+class TimingSpec(_Spec):
+    """``[timing]``: how 'immediately' and 'due soon' are read."""
+
+    immediate_grace: Duration | None = None
+    """What 立即 / 第一时间 allows (RULES P5). Required when any deadline is ``now``."""
+    due_soon_share: float = Field(default=0.75, gt=0, lt=1)
+    """An obligation is ``due_soon`` once this share of its span has passed."""
+
+    @field_validator("immediate_grace")
+    @classmethod
+    def _elapsed_grace(cls, v: Duration | None) -> Duration | None:
+        if v is not None and not v.is_elapsed:
+            raise ValueError(f"'{v}' must be elapsed time such as '30min'")
+        return v
+
+
+class LevelSpec(_Spec):
+    """One severity level the policy uses (``[[levels]]``), lowest first."""
+
+    severity: SeverityField
+    label: str | None = None
+    """The institution's own name for the level, if it differs from the canonical label."""
+    definition: str = ""
+    institution_defined: bool = False
+    """The source leaves the definition to the institution (RULES R6.1)."""
+
+
+class RoleSpec(_Spec):
+    """A role a preset adds to the canonical ones (``[[roles]]``)."""
+
+    id: Name
+    label: str
+
+
+class Band(_Spec):
+    """An inclusive range on one metric (RULES P1): ``min <= value <= max``."""
+
+    metric: MetricName
+    min: NonNegativeInt | None = None
+    max: NonNegativeInt | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Band:
+        if self.min is None and self.max is None:
+            raise ValueError("a band needs min, max or both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is greater than max {self.max}")
+        return self
+
+    def contains(self, value: int) -> bool:
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+    def describe(self) -> str:
+        if self.min is not None and self.max is not None:
+            return f"{self.min} <= {self.metric} <= {self.max}"
+        if self.min is not None:
+            return f"{self.metric} >= {self.min}"
+        return f"{self.metric} <= {self.max}"
+
+
+class _Condition(_Spec):
+    any_flags: tuple[Name, ...] = ()
+    """Fires when the incident carries one of these flags."""
+    any_categories: tuple[Category, ...] = ()
+    """Fires when the incident is of one of these content classes."""
+    any_metrics: tuple[Band, ...] = ()
+    """Fires when one of these bands holds for the latest counts (within ``window``)."""
+    window: Duration | None = None
+    """Only observations within this time of posting count (RULES R4.1)."""
+
+    @model_validator(mode="after")
+    def _has_condition(self) -> _Condition:
+        if not (self.any_flags or self.any_categories or self.any_metrics):
+            raise ValueError("a rule needs any_flags, any_categories or any_metrics")
+        if self.window is not None and not self.window.is_elapsed:
+            raise ValueError(f"window '{self.window}' must be elapsed time such as '3h'")
+        for b in self.any_metrics:
+            if b.metric not in METRIC_NAMES:  # pragma: no cover - Literal already checks
+                raise ValueError(f"unknown metric {b.metric!r}")
+        return self
+
+
+class SeverityRule(_Condition):
+    """An automatic grading rule (``[[assessment.rules]]``): gives a severity floor (P8)."""
+
+    id: Slug
+    rule: RuleRef
+    level: SeverityField
+    text: str = ""
+    """The source's words."""
+
+
+class GradeRule(_Condition):
+    """A sensitivity grade rule (``[[assessment.grades]]``), like S4's a/b/c."""
+
+    id: Slug
+    rule: RuleRef
+    grade: Name
+    text: str = ""
+
+
+class GradingSpec(_Spec):
+    """``[assessment.grading]``: the order of grades and their observation window."""
+
+    order: tuple[Name, ...]
+    """Grades lowest first, e.g. ``["a", "b", "c"]``."""
+    window: Duration | None = None
+    """A grade other than the highest is only given once this window after posting is over."""
+
+
+class AssessmentSpec(_Spec):
+    """``[assessment]``: automatic grading from metrics and flags."""
+
+    rules: tuple[SeverityRule, ...] = ()
+    grading: GradingSpec | None = None
+    grades: tuple[GradeRule, ...] = ()
+
+
+class ObligationSpec(_Spec):
+    """A deadline (时限义务) that cases of some levels owe (``[[obligations]]``)."""
+
+    id: Slug
+    rule: RuleRef
+    kind: ObligationKind
+    role: Name
+    within: Duration
+    levels: tuple[SeverityField, ...] = ()
+    """The levels it applies to; empty means every level."""
+    any_categories: tuple[Category, ...] = ()
+    """Only for these content classes; empty means all."""
+    any_flags: tuple[Name, ...] = ()
+    """Only when one of these flags is present; empty means always."""
+    anchor: AnchorName = "discovered"
+    """When the clock starts: the discovery, the posting, the case opening, or the first time
+    a trigger fires (e.g. ``"assign"``). Escalation re-anchors at the escalation (P7)."""
+    after: Slug | None = None
+    """Level-by-level (逐级): the clock starts when this other obligation is met."""
+    met_by: tuple[TriggerName, ...] = ()
+    """Triggers that meet it; empty means the default for its kind."""
+    every: Duration | None = None
+    """Recurring (续报): after each meeting a new one is due this long after it."""
+    until: StateName = "stabilized"
+    """A recurring or still-open obligation stops being owed once the case reaches this stage."""
+    extendable: bool = False
+    """May be extended with ``extend`` within ``workflow.max_extension`` (R5.2)."""
+    text: str = ""
+    """The source's words."""
+    reading: str = ""
+    """How an ambiguous source is read (P4: "1天" as 24 hours or a day period)."""
+
+    @field_validator("every")
+    @classmethod
+    def _every(cls, v: Duration | None) -> Duration | None:
+        if v is not None and v.kind in (DurationKind.NOW, DurationKind.SAME_DAY):
+            raise ValueError(f"every '{v}' must be a length of time")
+        return v
+
+
+class LadderStep(_Spec):
+    role: Name
+    timeout: Duration
+    """If this role does not acknowledge within it, the next step becomes due."""
+
+
+class LadderSpec(_Spec):
+    """An escalation ladder (``[[ladders]]``), PagerDuty-style: notify the first role; if it
+    does not ``acknowledge`` within its timeout, the next one becomes due."""
+
+    id: Slug
+    rule: RuleRef
+    steps: tuple[LadderStep, ...] = Field(min_length=1)
+    levels: tuple[SeverityField, ...] = ()
+    any_flags: tuple[Name, ...] = ()
+    anchor: Literal["discovered", "posted", "opened"] = "discovered"
+    text: str = ""
+
+
+class WorkflowSpec(_Spec):
+    """``[workflow]``: the handling stages a case goes through and the guards between them."""
+
+    stages: tuple[StateName, ...] = DEFAULT_STAGES
+    """The stages in order; ``registered`` first. Stages left out are skipped."""
+    reply_approval_required: bool = False
+    """No public reply (``respond``) before ``approve_reply`` (审定)."""
+    review_required_from: SeverityField | None = Severity.MAJOR
+    """Cases at or above this level need a ``review`` before ``archive``."""
+    review_report_required: bool = False
+    """``review`` needs a ``report`` text (书面总结报告)."""
+    default_unit: str = "handling_unit"
+    units: tuple[str, ...] = ()
+    max_extension: Duration | None = None
+    """Total extension allowed per obligation (R5.2: ``5d``); none means ``extend`` is refused."""
+    dismissable: bool = True
+
+    @model_validator(mode="after")
+    def _stages(self) -> WorkflowSpec:
+        order = list(CANONICAL_STATES)
+        if not self.stages or self.stages[0] != "registered":
+            raise ValueError("stages must start with 'registered'")
+        if "dismissed" in self.stages:
+            raise ValueError("'dismissed' is not a stage; use dismissable")
+        if len(set(self.stages)) != len(self.stages):
+            raise ValueError("stages repeat")
+        idx = [order.index(s) for s in self.stages]
+        if idx != sorted(idx):
+            raise ValueError("stages must keep the canonical order")
+        if self.stages[-1] != "archived":
+            raise ValueError("stages must end with 'archived'")
+        if self.reply_approval_required and "reply_approved" not in self.stages:
+            raise ValueError("reply_approval_required needs the 'reply_approved' stage")
+        return self
+
+
+class DutySpec(_Spec):
+    """A recurring monitoring duty (``[[monitoring]]``): patrols, daily logs, bulletins,
+    round-the-clock watch (RULES X1, R3.4, R4.2, R7.1)."""
+
+    id: Slug
+    rule: RuleRef
+    kind: Literal["patrol", "daily_log", "bulletin", "watch", "report"]
+    role: Name = "monitor"
+    rrule: str
+    """An RFC 5545 recurrence, e.g. ``FREQ=DAILY;BYHOUR=16;BYMINUTE=0`` (due instants)."""
+    working_days_only: bool = False
+    """Keep only instants on working days of the policy's calendar."""
+    rest_days_only: bool = False
+    """Keep only instants on rest days (holiday watch)."""
+    text: str = ""
+
+    @field_validator("rrule")
+    @classmethod
+    def _rrule(cls, v: str) -> str:
+        from dateutil.rrule import rrulestr
+
+        text = v.strip()
+        if text.upper().startswith("RRULE:"):
+            text = text[6:]
+        try:
+            rrulestr(text, ignoretz=True)
+        except (ValueError, TypeError) as e:
+            raise ValueError(f"{v!r} is not an RFC 5545 recurrence rule ({e})") from None
+        return text
+
+
+class PolicySpec(_Spec):
+    """A whole policy file (制度文件)."""
+
+    schema_version: Literal[1] = 1
+    name: Slug
+    title: str
+    title_en: str = ""
+    source: str = ""
+    """Which source system it encodes (``S3``) and where its text is."""
+    description: str = ""
+    notes: tuple[str, ...] = ()
+    """How ambiguous parts of the source are read, and why."""
+    calendar: CalendarSpec = CalendarSpec()
+    timing: TimingSpec = TimingSpec()
+    levels: tuple[LevelSpec, ...] = (
+        LevelSpec(severity=Severity.GENERAL),
+        LevelSpec(severity=Severity.MAJOR),
+        LevelSpec(severity=Severity.CRITICAL),
+    )
+    roles: tuple[RoleSpec, ...] = ()
+    assessment: AssessmentSpec = AssessmentSpec()
+    obligations: tuple[ObligationSpec, ...] = ()
+    ladders: tuple[LadderSpec, ...] = ()
+    workflow: WorkflowSpec = WorkflowSpec()
+    monitoring: tuple[DutySpec, ...] = ()
+
+    @field_validator("levels")
+    @classmethod
+    def _levels(cls, v: tuple[LevelSpec, ...]) -> tuple[LevelSpec, ...]:
+        if not v:
+            raise ValueError("a policy needs at least one level")
+        sev = [lv.severity for lv in v]
+        if sev != sorted(set(sev)):
+            raise ValueError("levels must be distinct and listed lowest first")
+        return v
+
+    @property
+    def severities(self) -> tuple[Severity, ...]:
+        return tuple(lv.severity for lv in self.levels)

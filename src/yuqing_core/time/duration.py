@@ -1,0 +1,177 @@
+"""Durations as written in policies (时限): elapsed time, day periods, working days.
+
+>>> Duration.parse("90min")
+Duration('1h30min')
+>>> Duration.parse("1h30min").minutes
+90
+>>> Duration.parse("3wd").kind
+<DurationKind.WORKING_DAYS: 'working_days'>
+>>> Duration.parse("-3h")
+Traceback (most recent call last):
+...
+yuqing_core.errors.PolicyError: '-3h' is not a duration (write 90min, 3h, 3d, 1wd, same_day or now)
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import timedelta
+from typing import Any, Final
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+from ..errors import PolicyError
+
+__all__ = ["Duration", "DurationKind"]
+
+
+class DurationKind(enum.StrEnum):
+    ELAPSED = "elapsed"
+    """Hours and minutes counted from the moment (RULES P3, P4)."""
+    DAYS = "days"
+    """A Civil Code day period: starts the next day, moves off rest days, ends at 24:00."""
+    WORKING_DAYS = "working_days"
+    """Working days (个工作日) on the official calendar with 调休."""
+    SAME_DAY = "same_day"
+    """Until 24:00 (or business close) of the anchor's own day (当日)."""
+    NOW = "now"
+    """立即 / 第一时间: the policy's explicit immediate grace (RULES P5)."""
+
+
+_ELAPSED_RE: Final = re.compile(r"^(?:(\d+)h)?(?:(\d+)min)?$")
+_PERIOD_RE: Final = re.compile(r"^(\d+)(d|wd)$")
+_HINT: Final = "write 90min, 3h, 3d, 1wd, same_day or now"
+_MAX_MINUTES: Final = 366 * 24 * 60
+_MAX_DAYS: Final = 366
+
+
+class Duration:
+    """A parsed duration. Immutable, hashable, ordered within one kind.
+
+    ``str()`` gives the canonical text, so ``Duration.parse(str(d)) == d``.
+    """
+
+    __slots__ = ("_amount", "_kind")
+
+    def __init__(self, kind: DurationKind, amount: int = 0) -> None:
+        kind = DurationKind(kind)
+        if kind in (DurationKind.SAME_DAY, DurationKind.NOW):
+            if amount != 0:
+                raise ValueError(f"{kind.value} takes no amount")
+        elif amount <= 0:
+            raise ValueError("a duration must be positive; use 'now' for immediate")
+        self._kind = kind
+        self._amount = amount
+
+    @property
+    def kind(self) -> DurationKind:
+        return self._kind
+
+    @property
+    def amount(self) -> int:
+        """Minutes for elapsed durations, days or working days for periods, 0 otherwise."""
+        return self._amount
+
+    @property
+    def minutes(self) -> int:
+        if self._kind is not DurationKind.ELAPSED:
+            raise ValueError(f"{self} is not an elapsed duration")
+        return self._amount
+
+    @property
+    def is_elapsed(self) -> bool:
+        return self._kind is DurationKind.ELAPSED
+
+    def as_timedelta(self) -> timedelta:
+        """The elapsed time of an elapsed duration."""
+        return timedelta(minutes=self.minutes)
+
+    @classmethod
+    def parse(cls, text: str | Duration) -> Duration:
+        """Parse policy text; raise :class:`~yuqing_core.PolicyError` quoting bad text."""
+        if isinstance(text, Duration):
+            return text
+        if not isinstance(text, str):
+            raise PolicyError(f"{text!r} is not a duration ({_HINT})")
+        t = text.strip()
+        try:
+            if t in ("same_day", "now"):
+                return cls(DurationKind(t))
+            m = _PERIOD_RE.match(t)
+            if m:
+                n = int(m.group(1))
+                if 0 < n <= _MAX_DAYS:
+                    kind = DurationKind.DAYS if m.group(2) == "d" else DurationKind.WORKING_DAYS
+                    return cls(kind, n)
+            m = _ELAPSED_RE.match(t)
+            if m and (m.group(1) or m.group(2)):
+                minutes = int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+                if 0 < minutes <= _MAX_MINUTES:
+                    return cls(DurationKind.ELAPSED, minutes)
+        except ValueError:
+            pass
+        raise PolicyError(f"{text!r} is not a duration ({_HINT})")
+
+    def __str__(self) -> str:
+        k = self._kind
+        if k is DurationKind.ELAPSED:
+            h, m = divmod(self._amount, 60)
+            if m == 0:
+                return f"{h}h"
+            return f"{h}h{m}min" if h else f"{m}min"
+        if k is DurationKind.DAYS:
+            return f"{self._amount}d"
+        if k is DurationKind.WORKING_DAYS:
+            return f"{self._amount}wd"
+        return k.value
+
+    def __repr__(self) -> str:
+        return f"Duration({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Duration):
+            return NotImplemented
+        return self._kind is other._kind and self._amount == other._amount
+
+    def __hash__(self) -> int:
+        return hash((self._kind, self._amount))
+
+    def __lt__(self, other: Duration) -> bool:
+        if not isinstance(other, Duration):
+            return NotImplemented
+        if self._kind is not other._kind:
+            raise TypeError(f"cannot order {self} and {other}: different kinds")
+        return self._amount < other._amount
+
+    def __le__(self, other: Duration) -> bool:
+        return self == other or self < other
+
+    # pydantic integration: read from text, write as text.
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        def validate(value: Any) -> Duration:
+            try:
+                return cls.parse(value)
+            except PolicyError as e:
+                raise ValueError(str(e)) from None
+
+        return core_schema.no_info_plain_validator_function(
+            validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": r"^(\d+h(\d+min)?|\d+min|\d+d|\d+wd|same_day|now)$",
+            "description": "90min, 3h, 1h30min (elapsed); 3d (day period); 1wd (working "
+            "days); same_day (until 24:00 or business close); now (the immediate grace)",
+        }
