@@ -5,9 +5,9 @@ from datetime import datetime
 
 import pytest
 from pydantic import ValidationError
-from tests.conftest import cst
 
 import yuqing_core as yq
+from tests.conftest import cst
 
 
 def test_severity_is_ordered_and_labelled() -> None:
