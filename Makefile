@@ -28,7 +28,7 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 docs: $(STAMP)
-	@if [ -f mkdocs.yml ]; then $(BIN)/mkdocs build --strict --quiet --site-dir .site; fi
+	@if [ -f mkdocs.yml ]; then NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir .site; fi
 
 test: lint typecheck pytest docs
 
