@@ -7,11 +7,11 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import YuqingError
-from . import check, demo
+from . import casecmds, check, demo
 
 __all__ = ["build_parser", "main"]
 
-_COMMAND_MODULES = (demo, check)
+_COMMAND_MODULES = (demo, check, casecmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

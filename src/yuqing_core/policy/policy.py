@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from ..model import Severity
+from ..model import Incident, Severity
 from ..time.calendar import WorkCalendar
 from .check import role_ids
 from .schema import LevelSpec, ObligationSpec, PolicySpec
 from .vocab import CANONICAL_ROLES
+
+if TYPE_CHECKING:
+    from ..rules.assessment import Assessment
+    from ..rules.monitoring import DutyInstant
+    from ..workflow.case import Case
+    from ..workflow.machine import Workflow
 
 __all__ = ["Policy"]
 
@@ -99,6 +106,47 @@ class Policy:
             if ob.id == ident:
                 return ob
         raise KeyError(ident)
+
+    def assess(self, incident: Incident, at: datetime | None = None) -> Assessment:
+        """Automatic grading (研判) from metrics and flags as known at ``at`` (default: all).
+
+        The highest level of the rules that fired (RULES P2), the sensitivity grade (R4.1),
+        and one reason per rule that fired; see :mod:`yuqing_core.rules.assessment`.
+        """
+        from ..rules.assessment import assess
+
+        return assess(self, incident, at)
+
+    def monitoring_duties(self, start: datetime, end: datetime) -> list[DutyInstant]:
+        """The monitoring duties (监测值守) due with ``start <= due_at < end``, earliest first."""
+        from ..rules.monitoring import monitoring_duties
+
+        return monitoring_duties(self, start, end)
+
+    @functools.cached_property
+    def workflow(self) -> Workflow:
+        """The policy's state machine, built once and shared by all of its cases."""
+        from ..workflow.machine import Workflow
+
+        return Workflow(self)
+
+    def open_case(
+        self,
+        incident: Incident,
+        *,
+        at: datetime,
+        actor: str,
+        severity: Severity | str | None = None,
+        reason: str | None = None,
+    ) -> Case:
+        """Register ``incident`` as a case (登记受理) at ``at``.
+
+        ``severity`` is the explicit human judgement (P8); without it the assessed severity,
+        or the policy's lowest level, is used. Going below the automatic floor needs ``reason``.
+        """
+        from ..workflow.case import Case
+
+        return Case.open(self, incident, at=at, actor=actor, severity=severity, reason=reason)
 
     def to_dict(self) -> dict[str, Any]:
         """The policy as plain data (the merged result of any ``extends``)."""

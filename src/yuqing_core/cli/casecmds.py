@@ -1,0 +1,29 @@
+"""``yuqing diagram``: a policy's workflow as a Mermaid state diagram."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ._common import resolve_policy
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "diagram", help="print a policy's workflow as a Mermaid state diagram"
+    )
+    p.add_argument("--policy", required=True, metavar="NAME_OR_FILE", help="preset or file")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="also draw skip-ahead moves and in-place actions",
+    )
+    p.set_defaults(func=run_diagram)
+
+
+def run_diagram(args: argparse.Namespace) -> int:
+    policy = resolve_policy(args.policy)
+    print(policy.workflow.mermaid(full=args.full), end="")
+    return 0

@@ -1,0 +1,322 @@
+"""Automatic assessment (研判): severity and sensitivity grade from metrics and flags.
+
+A rule fires when any of its conditions holds: a flag is present, the category matches, or one
+of its bands holds for the counts as known at the assessment time (RULES P1: bounds are
+inclusive). The highest level among the rules that fired is the severity (P2); it is a floor
+a person may raise, and lower only with a recorded reason (P8). Sensitivity grades work the
+same way, with one rule of timing (R4.1): a grade below the top one is only given once the
+observation window after posting is over, because counts may still rise until then.
+
+Every rule that fired is named in :attr:`Assessment.reasons`, and so is every condition that
+could not be decided yet (no counts observed, or the posting time unknown).
+
+>>> from datetime import datetime, timedelta
+>>> from zoneinfo import ZoneInfo
+>>> from yuqing_core import Incident, Metrics, load_policy
+>>> policy = load_policy({
+...     "name": "thresholds", "title": "示例",
+...     "assessment": {"rules": [
+...         {"id": "major-views", "rule": "R8.2", "level": "major",
+...          "any_metrics": [{"metric": "views", "min": 1000, "max": 2999}]},
+...         {"id": "critical-views", "rule": "R8.3", "level": "critical",
+...          "any_metrics": [{"metric": "views", "min": 3000}]},
+...     ]},
+... })
+>>> t = datetime(2025, 10, 9, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+>>> inc = Incident(id="YQ-1", title="食堂投诉", discovered_at=t,
+...                metrics=[Metrics(observed_at=t, views=3000)])
+>>> a = policy.assess(inc)
+>>> a.severity
+<Severity.CRITICAL: 5>
+>>> a.reasons
+['R8.3 critical-views: views 3000 >= 3000 -> critical']
+>>> early = policy.assess(inc, at=t - timedelta(minutes=1))
+>>> print(*early.reasons)  # doctest: +NORMALIZE_WHITESPACE
+R8.2 major-views, R8.3 critical-views: cannot be decided yet:
+no counts observed by 2025-10-09 08:59
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Literal
+
+from .._dt import ensure_aware
+from ..model import KNOWN_FLAGS, Incident, Metrics, Severity
+from ..policy.schema import Band, GradeRule, SeverityRule
+from ..time.duration import Duration
+
+if TYPE_CHECKING:
+    from ..policy.policy import Policy
+
+__all__ = ["Assessment", "RuleHit", "assess"]
+
+METRIC_LABELS: dict[str, str] = {
+    "views": "点击量",
+    "comments": "评论（跟帖）数",
+    "reposts": "转发数",
+    "outlets": "主流网站转载数",
+}
+"""Chinese names of the metrics, as the source policies word them."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    """One rule that fired: its RULES id, its id in the policy, what it gives and why."""
+
+    kind: Literal["severity", "grade"]
+    rule: str
+    """The rule id of RULES.md (``R8.3``) or the institution's article number."""
+    rule_id: str
+    """The rule's id in the policy file (``s8-critical-views``)."""
+    level: Severity | None
+    """The level a severity rule gives."""
+    grade: str | None
+    """The grade a grade rule gives."""
+    why: tuple[str, ...]
+    """Each condition that held, in English (``views 3000 >= 3000``)."""
+    why_zh: tuple[str, ...]
+    """The same in Chinese (``点击量 3000 ≥ 3000``)."""
+
+    @property
+    def outcome(self) -> str:
+        return str(self.level) if self.kind == "severity" else f"grade {self.grade}"
+
+    @property
+    def reason(self) -> str:
+        """One line: ``R8.3 s8-critical-views: views 3000 >= 3000 -> critical``."""
+        return f"{self.rule} {self.rule_id}: {'; '.join(self.why)} -> {self.outcome}"
+
+    def reason_zh(self, level_label: str | None = None) -> str:
+        """The line in Chinese; ``level_label`` is the policy's name for the level."""
+        if self.kind == "severity":
+            assert self.level is not None
+            outcome = level_label or self.level.label
+        else:
+            outcome = f"{self.grade}级"
+        return f"{self.rule} {self.rule_id}：{'；'.join(self.why_zh)} → {outcome}"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The result of an automatic assessment (研判结果).
+
+    ``severity`` is the highest level of the rules that fired, or ``None`` when none fired;
+    ``grade`` the sensitivity grade, ``None`` while it cannot be given yet (or the policy has
+    none). ``reasons`` has one line per rule that fired, then one per condition that could not
+    be decided yet.
+    """
+
+    severity: Severity | None
+    grade: str | None
+    reasons: list[str]
+    hits: tuple[RuleHit, ...] = ()
+    """The rules that fired, severity rules first, in policy order."""
+    undetermined: tuple[str, ...] = ()
+    """Why some conditions or the grade cannot be decided yet (also in ``reasons``)."""
+    metrics: Metrics | None = None
+    """The latest observation known at ``at``."""
+    at: datetime | None = None
+    """The moment the assessment speaks for: the ``at`` asked for, or, without one, the
+    latest of the discovery and the last observation."""
+    grade_from: datetime | None = None
+    """When grades below the top one can first be given (posting time + grading window)."""
+    fired: tuple[str, ...] = field(default=())
+    """The policy ids of the rules that fired."""
+
+    @property
+    def reasons_zh(self) -> list[str]:
+        """The fired rules in Chinese (undetermined lines stay in :attr:`reasons`)."""
+        return [h.reason_zh() for h in self.hits]
+
+
+@dataclass(slots=True)
+class _Eval:
+    why: list[str]
+    why_zh: list[str]
+    undecided: str | None = None
+
+
+def _stamp(dt: datetime, zone: tzinfo) -> str:
+    return dt.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def duration_zh(d: Duration) -> str:
+    """An elapsed duration in Chinese: ``3h`` -> ``3小时``, ``90min`` -> ``1小时30分钟``."""
+    h, m = divmod(d.minutes, 60)
+    return (f"{h}小时" if h else "") + (f"{m}分钟" if m else "")
+
+
+def _band_hit(band: Band, value: int, window: Duration | None) -> tuple[str, str]:
+    name, name_zh = band.metric, METRIC_LABELS[band.metric]
+    if band.min is not None and band.max is not None:
+        en = f"{name} {value} in {band.min}..{band.max}"
+        zh = f"{name_zh} {value}（{band.min}–{band.max}）"
+    elif band.min is not None:
+        en, zh = f"{name} {value} >= {band.min}", f"{name_zh} {value} ≥ {band.min}"
+    else:
+        en, zh = f"{name} {value} <= {band.max}", f"{name_zh} {value} ≤ {band.max}"
+    if window is not None:
+        en += f" within {window} of posting"
+        zh = f"发帖后{duration_zh(window)}内{zh}"
+    return en, zh
+
+
+def _observation(
+    rule: SeverityRule | GradeRule,
+    incident: Incident,
+    known: Sequence[Metrics],
+    at: datetime,
+    zone: tzinfo,
+) -> tuple[Metrics | None, str | None]:
+    """The observation a rule's bands are read on, or why there is none yet."""
+    if rule.window is None:
+        if not known:
+            return None, f"no counts observed by {_stamp(at, zone)}"
+        return known[-1], None
+    if incident.posted_at is None:
+        return None, f"posted_at is unknown (needed for counts within {rule.window} of posting)"
+    limit = incident.posted_at + rule.window.as_timedelta()
+    inside = [m for m in known if m.observed_at <= limit]
+    if not inside:
+        return None, (
+            f"no counts observed within {rule.window} of posting "
+            f"(by {_stamp(min(limit, at), zone)})"
+        )
+    return inside[-1], None
+
+
+def _evaluate(
+    rule: SeverityRule | GradeRule,
+    incident: Incident,
+    known: Sequence[Metrics],
+    at: datetime,
+    zone: tzinfo,
+) -> _Eval:
+    ev = _Eval([], [])
+    for flag in rule.any_flags:
+        if flag in incident.flags:
+            label = KNOWN_FLAGS.get(flag)
+            ev.why.append(f"flag {flag}")
+            ev.why_zh.append(f"标记“{label or flag}”")
+    if incident.category in rule.any_categories:
+        ev.why.append(f"category {incident.category.value}")
+        ev.why_zh.append(f"类别“{incident.category.label}”")
+    if rule.any_metrics:
+        obs, undecided = _observation(rule, incident, known, at, zone)
+        if obs is None:
+            ev.undecided = undecided
+        else:
+            for band in rule.any_metrics:
+                value = obs.value(band.metric)
+                if band.contains(value):
+                    en, zh = _band_hit(band, value, rule.window)
+                    ev.why.append(en)
+                    ev.why_zh.append(zh)
+    return ev
+
+
+def _undecided_lines(pending: dict[str, list[str]]) -> list[str]:
+    return [f"{', '.join(ids)}: cannot be decided yet: {cause}" for cause, ids in pending.items()]
+
+
+def assess(policy: Policy, incident: Incident, at: datetime | None = None) -> Assessment:
+    """Grade ``incident`` by ``policy``'s assessment rules, with counts as known at ``at``.
+
+    Only observations with ``observed_at <= at`` count (all of them without ``at``). A rule
+    with a ``window`` reads the latest observation made within that time of posting (the end
+    included, RULES P1). Grades below the top of ``grading.order`` wait until the grading
+    window after posting is over (R4.1); without ``at`` that is judged at the latest of the
+    discovery and the last observation.
+    """
+    zone = policy.calendar.zone
+    if at is not None:
+        at = ensure_aware(at, "at")
+        known = [m for m in incident.metrics if m.observed_at <= at]
+        moment = at
+    else:
+        known = list(incident.metrics)
+        moment = max([incident.discovered_at, *(m.observed_at for m in known)])
+    spec = policy.spec.assessment
+    hits: list[RuleHit] = []
+    pending: dict[str, list[str]] = {}
+
+    undecided: list[tuple[SeverityRule, str]] = []
+    for rule in spec.rules:
+        ev = _evaluate(rule, incident, known, moment, zone)
+        if ev.why:
+            hits.append(
+                RuleHit("severity", rule.rule, rule.id, rule.level, None, (*ev.why,), (*ev.why_zh,))
+            )
+        elif ev.undecided:
+            undecided.append((rule, ev.undecided))
+    severity = max((h.level for h in hits if h.level is not None), default=None)
+    for rule, cause in undecided:
+        # A rule that could only give what the incident already has cannot change the result.
+        if severity is None or rule.level > severity:
+            pending.setdefault(cause, []).append(f"{rule.rule} {rule.id}")
+    undetermined = _undecided_lines(pending)
+
+    grade, grade_from, grade_hits, grade_notes = _grade(policy, incident, known, moment, zone)
+    hits += grade_hits
+    undetermined += grade_notes
+    return Assessment(
+        severity=severity,
+        grade=grade,
+        reasons=[h.reason for h in hits] + undetermined,
+        hits=tuple(hits),
+        undetermined=tuple(undetermined),
+        metrics=known[-1] if known else None,
+        at=moment,
+        grade_from=grade_from,
+        fired=tuple(h.rule_id for h in hits),
+    )
+
+
+def _grade(
+    policy: Policy,
+    incident: Incident,
+    known: Sequence[Metrics],
+    at: datetime,
+    zone: tzinfo,
+) -> tuple[str | None, datetime | None, list[RuleHit], list[str]]:
+    spec = policy.spec.assessment
+    grading = spec.grading
+    if grading is None or not spec.grades:
+        return None, None, [], []
+    order = list(grading.order)
+    top = order[-1]
+    notes: list[str] = []
+    grade_from: datetime | None = None
+    lower_allowed = True
+    if grading.window is not None:
+        if incident.posted_at is None:
+            lower_allowed = False
+            notes.append(
+                f"grade: posted_at is unknown, so no grade below {top} can be given "
+                f"(grades wait {grading.window} after posting)"
+            )
+        else:
+            grade_from = incident.posted_at + grading.window.as_timedelta()
+            lower_allowed = at >= grade_from
+    hits: list[RuleHit] = []
+    pending: dict[str, list[str]] = {}
+    for rule in spec.grades:
+        ev = _evaluate(rule, incident, known, at, zone)
+        if ev.why and (rule.grade == top or lower_allowed):
+            hits.append(
+                RuleHit("grade", rule.rule, rule.id, None, rule.grade, (*ev.why,), (*ev.why_zh,))
+            )
+        elif not ev.why and ev.undecided:
+            pending.setdefault(ev.undecided, []).append(f"{rule.rule} {rule.id}")
+    grade = max((h.grade for h in hits if h.grade), key=order.index, default=None)
+    if grade is None:
+        if grade_from is not None and not lower_allowed:
+            notes.append(
+                f"grade: no grade below {top} before {_stamp(grade_from, zone)}, "
+                f"{grading.window} after posting (counts may still rise)"
+            )
+        notes = _undecided_lines(pending) + notes
+    return grade, grade_from, hits, notes

@@ -1,0 +1,207 @@
+"""The data each trigger accepts, validated before anything changes.
+
+Every trigger has a model here; unknown keys and bad values become a
+:class:`~yuqing_core.TransitionError` that names the key. Data a trigger can do without has
+a default, so a host can walk the main path with no data at all.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
+
+from ..errors import TransitionError
+from ..model import Metrics, SeverityField
+from ..policy.loader import format_loc
+from ..policy.vocab import ObligationKind
+from ..time.duration import Duration
+
+__all__ = ["COMMAND_MODELS", "validate_data"]
+
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(max_length=20000)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AssessData(_Data):
+    """研判: a person's judgement (``severity``, with ``reason`` when it lowers), or, with no
+    data, the automatic assessment recorded as it stands."""
+
+    severity: SeverityField | None = None
+    reason: Reason | None = None
+    grade: Name | None = None
+    note: Text = ""
+
+
+class ReportData(_Data):
+    """上报 to ``role``, or to several roles at once (``roles``, 双重报告)."""
+
+    role: Name | None = None
+    roles: tuple[Name, ...] = ()
+    kind: ObligationKind | None = None
+    text: Text = ""
+
+
+class AssignData(_Data):
+    unit: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    note: Text = ""
+
+
+class NoteData(_Data):
+    note: Text = ""
+
+
+class TextData(_Data):
+    text: Text = ""
+
+
+class RespondData(_Data):
+    text: Text = ""
+    kind: Literal["initial_response", "reply"] | None = None
+    channel: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class TrackData(_Data):
+    tracker: Annotated[str, StringConstraints(max_length=200)] | None = None
+    """The role or unit that tracks the opinion (动态跟踪)."""
+    note: Text = ""
+
+
+class ReviewData(_Data):
+    report: Text | None = None
+    """The written review report (书面总结报告)."""
+
+
+class ReasonData(_Data):
+    reason: Reason
+
+
+class OptionalReasonData(_Data):
+    reason: Text = ""
+
+
+class EscalateData(_Data):
+    severity: SeverityField
+    reason: Text = ""
+    auto: bool = False
+    """Set by the library when new metrics or flags raised the severity on their own (P6)."""
+
+
+class DowngradeData(_Data):
+    severity: SeverityField
+    reason: Reason
+
+
+class UpdateMetricsData(_Data):
+    metrics: Metrics | None = None
+    flags: tuple[Name, ...] = ()
+
+    @field_validator("flags")
+    @classmethod
+    def _sorted(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted(set(v)))
+
+
+class ExtendData(_Data):
+    by: Duration
+    obligation: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = None
+    reason: Text = ""
+
+
+class SuperviseData(_Data):
+    """督办: a reminder to the role or unit that owes something."""
+
+    role: Name | None = None
+    unit: Annotated[str, StringConstraints(max_length=200)] | None = None
+    note: Text = ""
+
+
+class ReferData(_Data):
+    to: Name = "law_enforcement"
+    reason: Text = ""
+
+
+class AcknowledgeData(_Data):
+    role: Name | None = None
+
+
+class PauseData(_Data):
+    reason: Text = ""
+    obligations: tuple[Annotated[str, StringConstraints(min_length=1)], ...] = Field(default=())
+
+
+COMMAND_MODELS: dict[str, type[_Data]] = {
+    "assess": AssessData,
+    "report": ReportData,
+    "assign": AssignData,
+    "start": NoteData,
+    "draft_reply": TextData,
+    "approve_reply": NoteData,
+    "respond": RespondData,
+    "track": TrackData,
+    "stabilize": NoteData,
+    "review": ReviewData,
+    "archive": NoteData,
+    "dismiss": ReasonData,
+    "escalate": EscalateData,
+    "downgrade": DowngradeData,
+    "update_metrics": UpdateMetricsData,
+    "extend": ExtendData,
+    "supervise": SuperviseData,
+    "follow_up": TextData,
+    "refer": ReferData,
+    "reopen": OptionalReasonData,
+    "acknowledge": AcknowledgeData,
+    "pause": PauseData,
+    "resume": OptionalReasonData,
+}
+
+
+def validate_data(trigger: str, data: dict[str, Any], allowed: list[str]) -> dict[str, Any]:
+    """Validate ``data`` for ``trigger`` into its canonical stored form, or raise."""
+    model = COMMAND_MODELS[trigger]
+    try:
+        parsed = model.model_validate(data)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            where = format_loc(tuple(err["loc"]))
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = f"{trigger} takes no {where!r}"
+            elif err["type"] == "missing":
+                msg = f"{trigger} needs {where!r}"
+            else:
+                msg = f"data.{where}: {msg} (got {err.get('input')!r})"
+            problems.append(msg)
+        raise TransitionError("; ".join(problems), trigger=trigger, allowed=allowed) from None
+    out: dict[str, Any] = {}
+    for key in type(parsed).model_fields:
+        value = getattr(parsed, key)
+        if key not in parsed.model_fields_set:
+            continue
+        if value is None:
+            continue
+        if isinstance(value, Metrics):
+            out[key] = value
+        elif isinstance(value, Duration):
+            out[key] = str(value)
+        elif hasattr(value, "key") and key == "severity":
+            out[key] = value.key
+        elif isinstance(value, tuple):
+            out[key] = list(value)
+        else:
+            out[key] = value
+    return out

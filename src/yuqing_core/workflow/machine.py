@@ -1,0 +1,170 @@
+"""The handling workflow (处置流程) of one policy as a ``transitions`` state machine.
+
+The machine is built once per policy and shared by all of its cases: a case never gets a
+machine of its own. It is used as a transition table: the case looks up the transitions of its
+trigger from its state, checks the guards, and moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from transitions import Machine
+
+from ..policy.vocab import ACTION_TRIGGERS, FINAL_STATES, STAGE_TRIGGERS
+
+if TYPE_CHECKING:
+    from ..policy.policy import Policy
+    from .case import CaseState
+
+__all__ = ["Guard", "Workflow"]
+
+Guard = Callable[["CaseState", Mapping[str, Any]], "str | None"]
+"""A guard returns ``None`` when the command may go ahead, or the reason it may not."""
+
+REPEATABLE = ("assess", "report", "assign", "respond")
+"""Stage triggers that may be fired again once their stage is passed (a second report to
+another role, a follow-up public release), without moving the case."""
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """Where a trigger leads from a state (``dest`` is ``None`` for an in-place action)."""
+
+    dest: str | None
+    guards: tuple[Guard, ...]
+
+
+class Workflow:
+    """States, triggers and guards of one policy."""
+
+    def __init__(self, policy: Policy) -> None:
+        spec = policy.spec.workflow
+        self.policy = policy
+        self.stages: tuple[str, ...] = tuple(spec.stages)
+        self.states: tuple[str, ...] = self.stages + (("dismissed",) if spec.dismissable else ())
+        self._rank = {s: i for i, s in enumerate(self.stages)}
+        self.machine = Machine(
+            model=None,
+            states=list(self.states),
+            initial="registered",
+            auto_transitions=False,
+            send_event=True,
+        )
+        self._guards: dict[str, tuple[Guard, ...]] = _guards_for(policy)
+        self._table: dict[tuple[str, str], Move] = {}
+        self.transitions: list[tuple[str, str, str | None]] = []
+        self._build()
+
+    def _add(self, trigger: str, sources: Sequence[str], dest: str | None) -> None:
+        if not sources:
+            return
+        guards = self._guards.get(trigger, ())
+        # The guards are kept on the machine for reference; cases evaluate them themselves
+        # with their own fold and the command data.
+        conditions: list[Any] = list(guards)
+        self.machine.add_transition(trigger, list(sources), dest, conditions=conditions)
+        for source in sources:
+            # transitions keeps the first matching transition; so do we.
+            self._table.setdefault((trigger, source), Move(dest, guards))
+            self.transitions.append((trigger, source, dest))
+
+    def _build(self) -> None:
+        live = [s for s in self.stages if s not in FINAL_STATES]
+        for trigger, target in STAGE_TRIGGERS.items():
+            if target == "dismissed" or target not in self._rank:
+                continue
+            before = [s for s in live if self._rank[s] < self._rank[target]]
+            self._add(trigger, before, target)
+            if trigger in REPEATABLE:
+                at_or_after = [s for s in live if self._rank[s] >= self._rank[target]]
+                self._add(trigger, at_or_after, None)
+        # A policy without a stage for a repeatable trigger still lets it act in place.
+        for trigger in REPEATABLE:
+            if STAGE_TRIGGERS[trigger] not in self._rank:
+                self._add(trigger, live, None)
+        if "dismissed" in self.states:
+            early = [s for s in ("registered", "assessed", "reported") if s in self._rank]
+            self._add("dismiss", early, "dismissed")
+        back_to = next(
+            (s for s in ("handling", "assigned", "assessed") if s in self._rank), "registered"
+        )
+        # Reopening (重新办理) is for a matter that flared up again after the public response.
+        first = self._rank.get("responded", self._rank[back_to] + 1)
+        later = [s for s in live if self._rank[s] >= first and s != back_to]
+        self._add("reopen", later, back_to)
+        for trigger in ACTION_TRIGGERS:
+            if trigger != "reopen":
+                self._add(trigger, live, None)
+
+    def move(self, trigger: str, state: str) -> Move | None:
+        """The transition of ``trigger`` from ``state``, or ``None`` if there is none."""
+        return self._table.get((trigger, state))
+
+    def triggers_from(self, state: str) -> list[str]:
+        """Triggers that have a transition from ``state`` (guards not checked)."""
+        return [t for t in self.machine.get_triggers(state) if (t, state) in self._table]
+
+    def rank(self, state: str) -> int:
+        return self._rank.get(state, len(self._rank))
+
+    def mermaid(self, *, full: bool = False) -> str:
+        """The workflow as a Mermaid state diagram (rendered by ``transitions``)."""
+        from .diagram import mermaid
+
+        return mermaid(self, full=full)
+
+
+def _guards_for(policy: Policy) -> dict[str, tuple[Guard, ...]]:
+    spec = policy.spec.workflow
+    g: dict[str, tuple[Guard, ...]] = {}
+
+    if spec.reply_approval_required:
+
+        def approved(state: CaseState, data: Mapping[str, Any]) -> str | None:
+            if not state.reply_approved:
+                return "the reply must be approved (approve_reply, 审定) before it is published"
+            return None
+
+        g["respond"] = (approved,)
+
+    if "reply_drafted" in spec.stages:
+
+        def drafted(state: CaseState, data: Mapping[str, Any]) -> str | None:
+            return None if state.reply_drafted else "there is no drafted reply to approve"
+
+        g["approve_reply"] = (drafted,)
+
+    review_from = spec.review_required_from
+    if review_from is not None and "reviewed" in spec.stages:
+
+        def reviewed(state: CaseState, data: Mapping[str, Any]) -> str | None:
+            if state.severity >= review_from and not state.reviewed:
+                return (
+                    f"a {state.severity.key} case needs its review (review, 总结评估) "
+                    "before it is archived"
+                )
+            return None
+
+        g["archive"] = (reviewed,)
+
+    if spec.review_report_required:
+
+        def report_text(state: CaseState, data: Mapping[str, Any]) -> str | None:
+            if not str(data.get("report") or "").strip():
+                return "review needs the written report (data 'report', 书面总结报告)"
+            return None
+
+        g["review"] = (report_text,)
+
+    def paused(state: CaseState, data: Mapping[str, Any]) -> str | None:
+        return "the clock is already paused" if state.paused_since is not None else None
+
+    def running(state: CaseState, data: Mapping[str, Any]) -> str | None:
+        return "the clock is not paused" if state.paused_since is None else None
+
+    g["pause"] = (paused,)
+    g["resume"] = (running,)
+    return g
