@@ -16,22 +16,32 @@ from .errors import (
     TransitionError,
     YuqingError,
 )
+from .lint import Finding, lint
 from .model import KNOWN_FLAGS, Category, Incident, Metrics, Reporter, Severity, Source
 from .policy import Policy, load_policy
+from .rules.assessment import Assessment
+from .rules.obligations import Obligation
 from .time import Deadline, Duration, WorkCalendar
+from .workflow import Case, Event, Notification
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "KNOWN_FLAGS",
+    "Assessment",
     "CalendarCoverageError",
+    "Case",
     "Category",
     "ConflictError",
     "Deadline",
     "Duration",
+    "Event",
+    "Finding",
     "Incident",
     "Metrics",
     "NaiveDatetimeError",
+    "Notification",
+    "Obligation",
     "Policy",
     "PolicyError",
     "Reporter",
@@ -41,6 +51,7 @@ __all__ = [
     "TransitionError",
     "WorkCalendar",
     "YuqingError",
+    "lint",
     "load_policy",
     "presets",
 ]

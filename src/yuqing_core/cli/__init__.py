@@ -7,11 +7,11 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import YuqingError
-from . import casecmds, check, demo
+from . import casecmds, check, demo, simcmds
 
 __all__ = ["build_parser", "main"]
 
-_COMMAND_MODULES = (demo, check, casecmds)
+_COMMAND_MODULES = (demo, check, casecmds, simcmds)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except YuqingError as e:
         print(f"yuqing: {e}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
     return code
 
 

@@ -92,7 +92,9 @@ DEFAULT_STAGES: tuple[StateName, ...] = (
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, use_attribute_docstrings=True
+    )
 
 
 class CalendarSpec(_Spec):

@@ -1,0 +1,184 @@
+"""Timelines of cases (处置时间线): events and obligations side by side, for people.
+
+Rendered as a plain-text table, Markdown, JSON-ready data, or a Mermaid Gantt chart. The preset
+pages of the documentation show charts produced here, and a test keeps them in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from ._dt import ensure_aware
+from .policy.vocab import CANONICAL_STATES, OBLIGATION_KINDS
+from .workflow.case import Case
+
+__all__ = ["TimelineRow", "gantt", "render", "rows", "to_data"]
+
+Format = Literal["table", "markdown", "json"]
+
+MARKS = {
+    "pending": "…",
+    "due_soon": "!",
+    "met": "✓",
+    "late": "✓ 逾期 late",
+    "breached": "✗ 超时 BREACHED",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    """One line of a timeline: an event that happened or an obligation that was owed."""
+
+    at: datetime
+    what: Literal["event", "obligation"]
+    label: str
+    detail: str
+    status: str = ""
+    due_at: datetime | None = None
+    rule: str = ""
+
+
+def rows(case: Case, now: datetime) -> list[TimelineRow]:
+    """Events and obligations of ``case`` in time order (obligations at their due instant)."""
+    now = ensure_aware(now, "now")
+    cal = case.policy.calendar
+    out: list[TimelineRow] = []
+    for event in case.events:
+        detail = _event_detail(case, event.trigger, dict(event.data))
+        out.append(TimelineRow(cal.local(event.at), "event", event.trigger, detail, rule=""))
+    for ob in case.obligations:
+        role = case.policy.roles.get(ob.role, ob.role)
+        kind = OBLIGATION_KINDS.get(ob.kind, ob.kind)
+        met = f"（{cal.local(ob.met_at):%m-%d %H:%M} 履行 met）" if ob.met_at else ""
+        out.append(
+            TimelineRow(
+                cal.local(ob.due_at),
+                "obligation",
+                ob.id,
+                f"{kind} → {role}{met}",
+                status=ob.status(now),
+                due_at=cal.local(ob.due_at),
+                rule=ob.rule,
+            )
+        )
+    out.sort(key=lambda r: (r.at, r.what != "event"))
+    return out
+
+
+def _event_detail(case: Case, trigger: str, data: dict[str, Any]) -> str:
+    if trigger == "open":
+        return f"登记 {case.id} ({data.get('severity')})"
+    parts = []
+    for key in ("severity", "role", "roles", "unit", "by", "reason", "to"):
+        if key in data:
+            value = data[key]
+            parts.append(f"{key}={','.join(value) if isinstance(value, list) else value}")
+    if "metrics" in data:
+        m = data["metrics"]
+        parts.append(f"views={m.views} comments={m.comments} outlets={m.outlets}")
+    target = CANONICAL_STATES.get(_stage_of(trigger), "")
+    return (target + " " + " ".join(parts)).strip()
+
+
+def _stage_of(trigger: str) -> str:
+    from .policy.vocab import STAGE_TRIGGERS
+
+    return STAGE_TRIGGERS.get(trigger, "")
+
+
+def to_data(case: Case, now: datetime) -> dict[str, Any]:
+    """The timeline as JSON-ready data (no personal data)."""
+    return {
+        "case": case.id,
+        "policy": case.policy.name,
+        "state": case.state,
+        "severity": case.severity.key,
+        "now": ensure_aware(now, "now").isoformat(),
+        "rows": [
+            {
+                "at": r.at.isoformat(),
+                "what": r.what,
+                "label": r.label,
+                "detail": r.detail,
+                "status": r.status,
+                "rule": r.rule,
+            }
+            for r in rows(case, now)
+        ],
+    }
+
+
+def render(case: Case, now: datetime, fmt: Format = "table") -> str:
+    """The timeline as a plain-text table, Markdown or JSON text."""
+    if fmt == "json":
+        import json
+
+        return json.dumps(to_data(case, now), ensure_ascii=False, indent=2)
+    lines = []
+    head = (
+        f"{case.id} {case.incident.title} — {case.policy.name}: "
+        f"{case.state} ({CANONICAL_STATES.get(case.state, '')}), "
+        f"{case.severity.key} ({case.policy.level_label(case.severity)})"
+    )
+    if fmt == "markdown":
+        lines += [
+            f"### {head}",
+            "",
+            "| 时间 time | 类型 | 项目 | 说明 | 条款 rule | 状态 status |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for r in rows(case, now):
+            kind = "事件" if r.what == "event" else "时限"
+            lines.append(
+                f"| {r.at:%Y-%m-%d %H:%M} | {kind} | `{r.label}` | {r.detail} | {r.rule} | "
+                f"{MARKS.get(r.status, r.status)} |"
+            )
+        return "\n".join(lines) + "\n"
+    lines.append(head)
+    for r in rows(case, now):
+        if r.what == "event":
+            lines.append(f"  {r.at:%Y-%m-%d %H:%M %a}  ● {r.label:<16} {r.detail}")
+        else:
+            lines.append(
+                f"  {r.at:%Y-%m-%d %H:%M %a}  ◆ {r.label:<16} {r.detail} [{r.rule}] "
+                f"{MARKS.get(r.status, r.status)}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def gantt(case: Case, now: datetime, *, title: str | None = None) -> str:
+    """A Mermaid Gantt chart: one bar per obligation from its anchor to its due instant,
+    marked done when met, critical when breached; events as milestones."""
+    now = ensure_aware(now, "now")
+    cal = case.policy.calendar
+    lines = [
+        "gantt",
+        f"    title {title or case.id + ' ' + case.incident.title}",
+        "    dateFormat YYYY-MM-DD HH:mm",
+        "    axisFormat %m-%d %H:%M",
+        "    section 时限 obligations",
+    ]
+    for ob in case.obligations:
+        status = ob.status(now)
+        tag = {"met": "done, ", "late": "active, ", "breached": "crit, "}.get(status, "")
+        name = f"{OBLIGATION_KINDS.get(ob.kind, ob.kind)} {ob.role} ({ob.rule})"
+        lines.append(
+            f"    {_safe(name)} :{tag}{_safe_id(ob.id)}, "
+            f"{cal.local(ob.anchor_at):%Y-%m-%d %H:%M}, {cal.local(ob.due_at):%Y-%m-%d %H:%M}"
+        )
+    lines.append("    section 事件 events")
+    for i, event in enumerate(case.events, 1):
+        lines.append(
+            f"    {_safe(event.trigger)} :milestone, e{i}, {cal.local(event.at):%Y-%m-%d %H:%M}, 0m"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _safe(text: str) -> str:
+    return text.replace(":", "：").replace("#", "-")
+
+
+def _safe_id(text: str) -> str:
+    return "o_" + "".join(c if c.isalnum() else "_" for c in text)
