@@ -109,3 +109,13 @@ def test_gantt_marks_met_and_breached() -> None:
         "    初步处置并回应 handling_unit (R3.2) :crit, o_major_response, 2026-02-13 10:00, "
         "2026-02-25 00:00" in chart
     )
+
+
+def test_policy_file_reference_page_is_generated_from_the_schema() -> None:
+    from yuqing_core.policy.reference import markdown_reference
+
+    page = Path(__file__).parent.parent / "docs" / "reference" / "policy-file.md"
+    assert page.read_text(encoding="utf-8") == markdown_reference(), (
+        "docs/reference/policy-file.md is stale: run "
+        "`yuqing schema --markdown > docs/reference/policy-file.md`"
+    )

@@ -37,6 +37,9 @@ def register(sub: Any) -> None:
     s: argparse.ArgumentParser = sub.add_parser(
         "schema", help="print the JSON Schema of policy files (for editors)"
     )
+    s.add_argument(
+        "--markdown", action="store_true", help="print the policy file reference as Markdown"
+    )
     s.set_defaults(func=run_schema)
 
 
@@ -92,5 +95,10 @@ def run_simulate(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
+    if args.markdown:
+        from ..policy.reference import markdown_reference
+
+        print(markdown_reference(), end="")
+        return 0
     print(json.dumps(PolicySpec.model_json_schema(), ensure_ascii=False, indent=2))
     return 0

@@ -366,27 +366,45 @@ class PolicySpec(_Spec):
     """A whole policy file (制度文件)."""
 
     schema_version: Literal[1] = 1
+    """The version of this file format; files without it are read as version 1."""
     name: Slug
+    """A short identifier: lower-case letters, digits, ``-``, ``_`` and ``.``."""
     title: str
+    """The policy's title as the institution writes it."""
     title_en: str = ""
+    """An English title for readers outside the institution."""
     source: str = ""
     """Which source system it encodes (``S3``) and where its text is."""
     description: str = ""
+    """What the policy covers, in a sentence or two."""
     notes: tuple[str, ...] = ()
     """How ambiguous parts of the source are read, and why."""
+    extends: str | None = Field(default=None, exclude=True)
+    """A preset name or a ``.toml``/``.json`` path this file builds on: tables merge by key,
+    arrays of tables by ``id`` (an item with ``remove = true`` drops the base item). Resolved
+    while loading."""
     calendar: CalendarSpec = CalendarSpec()
+    """The working calendar (see ``[calendar]``)."""
     timing: TimingSpec = TimingSpec()
+    """Immediate grace and due-soon share (see ``[timing]``)."""
     levels: tuple[LevelSpec, ...] = (
         LevelSpec(severity=Severity.GENERAL),
         LevelSpec(severity=Severity.MAJOR),
         LevelSpec(severity=Severity.CRITICAL),
     )
+    """The severity levels in use, lowest first; the lowest is the default level."""
     roles: tuple[RoleSpec, ...] = ()
+    """Roles added to the canonical ones."""
     assessment: AssessmentSpec = AssessmentSpec()
+    """Automatic grading (see ``[assessment]``)."""
     obligations: tuple[ObligationSpec, ...] = ()
+    """Deadlines cases owe (see ``[[obligations]]``)."""
     ladders: tuple[LadderSpec, ...] = ()
+    """Escalation ladders with acknowledgement (see ``[[ladders]]``)."""
     workflow: WorkflowSpec = WorkflowSpec()
+    """Stages and guards (see ``[workflow]``)."""
     monitoring: tuple[DutySpec, ...] = ()
+    """Recurring monitoring duties (see ``[[monitoring]]``)."""
 
     @field_validator("levels")
     @classmethod

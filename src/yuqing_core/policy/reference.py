@@ -1,0 +1,128 @@
+"""The policy file reference, generated from the schema so it cannot drift from it.
+
+``docs/reference/policy-file.md`` is this module's output; a test fails when they differ.
+Regenerate with ``yuqing schema --markdown > docs/reference/policy-file.md``.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from .schema import PolicySpec
+
+__all__ = ["markdown_reference"]
+
+INTRO = """\
+# 制度文件参考 / Policy file reference
+
+<!-- Generated from yuqing_core.policy.schema by `yuqing schema --markdown`. Do not edit. -->
+
+制度文件是 TOML（或 JSON）。未知的键会被拒绝，错误信息写明文件、键路径和错误值。
+下表由代码中的模式（schema）自动生成。
+
+A policy file is TOML (or JSON). Unknown keys are rejected; every error names the file, the
+dotted key path and the bad value. The tables below are generated from the schema in the code.
+Durations are written `90min`, `3h`, `1h30min` (elapsed), `3d` (a Civil Code day period), `1wd`
+(working days), `same_day` or `now` (see [How deadlines are counted](../deadlines.md)).
+"""
+
+
+def _type_name(annotation: Any) -> str:
+    origin = get_origin(annotation)
+    if origin is typing.Annotated:
+        return _type_name(get_args(annotation)[0])
+    if origin is typing.Literal:
+        return " \\| ".join(f"`{a!r}`".replace("'", '"') for a in get_args(annotation))
+    if origin in (typing.Union, types.UnionType):
+        parts = [a for a in get_args(annotation) if a is not type(None)]
+        name = " \\| ".join(_type_name(a) for a in parts)
+        return f"{name} (optional)" if len(parts) < len(get_args(annotation)) else name
+    if origin is tuple:
+        args = get_args(annotation)
+        return f"array of {_type_name(args[0])}" if args else "array"
+    if isinstance(annotation, type):
+        if issubclass(annotation, BaseModel):
+            return "table"
+        names = {
+            "str": "string",
+            "int": "integer",
+            "float": "number",
+            "bool": "boolean",
+            "date": "date",
+            "Duration": "duration",
+            "Severity": "severity",
+        }
+        return names.get(annotation.__name__, annotation.__name__)
+    return str(annotation)
+
+
+def _default(field: FieldInfo) -> str:
+    if field.is_required():
+        return "**required**"
+    value = field.default
+    if value is PydanticUndefined or isinstance(value, BaseModel):
+        return ""
+    if isinstance(value, tuple):
+        if value and isinstance(value[0], BaseModel):
+            keys = [str(getattr(v, "severity", getattr(v, "id", ""))) for v in value]
+            return "`" + ", ".join(keys) + "`"
+        if len(value) > 4:
+            return "see text"
+        return "`[" + ", ".join(f'"{v}"' if isinstance(v, str) else str(v) for v in value) + "]`"
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, str):
+        return f'`"{value}"`'
+    return f"`{value}`"
+
+
+def _models(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    out: list[type[BaseModel]] = []
+    for arg in get_args(annotation):
+        out += _models(arg)
+    return out
+
+
+def _section(
+    model: type[BaseModel], heading: str, bare: str, out: list[str], seen: set[str]
+) -> None:
+    if bare in seen:
+        return
+    seen.add(bare)
+    doc = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+    out += [
+        "",
+        f"## `{heading}`",
+        "",
+        doc,
+        "",
+        "| key | type | default | meaning |",
+        "| --- | --- | --- | --- |",
+    ]
+    nested: list[tuple[type[BaseModel], str, str]] = []
+    for name, field in model.model_fields.items():
+        desc = (field.description or "").replace("\n", " ").replace("|", "\\|")
+        out.append(f"| `{name}` | {_type_name(field.annotation)} | {_default(field)} | {desc} |")
+        for sub in _models(field.annotation):
+            is_array = get_origin(field.annotation) is tuple
+            path = f"{bare}.{name}" if bare else name
+            nested.append((sub, f"[[{path}]]" if is_array else f"[{path}]", path))
+    for sub, head, path in nested:
+        _section(sub, head, path, out, seen)
+
+
+def markdown_reference() -> str:
+    """The reference page as Markdown."""
+    out = [INTRO.rstrip()]
+    _section(PolicySpec, "top level", "", out, set())
+    return "\n".join(out).rstrip() + "\n"
