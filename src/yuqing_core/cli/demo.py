@@ -1,4 +1,4 @@
-"""``yuqing demo``: run a bundled preset on the bundled sample incidents."""
+"""``yuqing demo``: run bundled presets on their sample incidents and print the timelines."""
 
 from __future__ import annotations
 
@@ -9,17 +9,26 @@ from typing import Any
 
 from ..model import Incident
 from ..presets import load as load_preset
+from ..presets import names as preset_names
+from ..presets import run_scenario, scenario_path
+from ..timeline import render
 
-__all__ = ["register", "run", "sample_incidents"]
+__all__ = ["DEMO_PRESETS", "register", "run", "sample_incidents"]
 
-DEMO_PRESET = "school-tiered"
+DEMO_PRESETS = ("school-tiered", "park-message-board", "school-thresholds", "township")
+"""Presets the demo runs by default (those with a scenario)."""
 
 
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
-        "demo", help="run a bundled preset on the sample incidents"
+        "demo", help="run bundled presets on their sample incidents and print the timelines"
     )
-    p.add_argument("--policy", default=DEMO_PRESET, help="preset name (default: %(default)s)")
+    p.add_argument(
+        "--policy",
+        action="append",
+        metavar="PRESET",
+        help=f"preset to run (repeatable; default: {', '.join(DEMO_PRESETS)})",
+    )
     p.set_defaults(func=run)
 
 
@@ -30,23 +39,28 @@ def sample_incidents() -> list[Incident]:
 
 
 def run(args: argparse.Namespace) -> int:
-    policy = load_preset(args.policy)
-    cal = policy.calendar
-    print(f"政策 Policy: {policy.name} — {policy.title}")
-    print(f"日历 Calendar: {cal!r}")
-    print(
-        f"级别 Levels: {', '.join(f'{s.key} ({policy.level_label(s)})' for s in policy.severities)}"
-    )
-    for inc in sample_incidents():
+    chosen = args.policy or [n for n in DEMO_PRESETS if scenario_path(n) is not None]
+    print("yuqing_core 演示 demo — 期限按国务院节假日与调休安排计算 (deadlines on the official")
+    print("calendar with 调休 make-up working days). ✓ met  ✗ breached  ! due soon  … pending")
+    for name in chosen:
+        if name not in preset_names():
+            print(f"\n{name}: not a preset")
+            return 1
+        policy = load_preset(name)
         print()
-        print(f"■ {inc.id} {inc.title}")
-        print(f"  发现 discovered {cal.local(inc.discovered_at):%Y-%m-%d %H:%M %a}")
-        for lv in policy.severities:
-            obs = [o for o in policy.spec.obligations if not o.levels or lv in o.levels]
-            for ob in obs:
-                due = cal.due(inc.discovered_at, ob.within)
-                print(
-                    f"  [{lv.key:>8}] {ob.rule:<5} {ob.kind:<16} → {ob.role:<20} "
-                    f"within {ob.within!s:<4} due {due:%Y-%m-%d %H:%M %a}"
-                )
+        print("=" * 78)
+        print(f"{policy.name}: {policy.title} ({policy.spec.source})")
+        print("=" * 78)
+        sim = run_scenario(name)
+        assert sim.now is not None
+        for case in sim.cases.values():
+            print(render(case, sim.now), end="")
+            due = case.notifications(sim.now)
+            if due:
+                print(f"  此刻待办 due now ({sim.now:%Y-%m-%d %H:%M}):")
+                for n in due:
+                    print(f"    - {n.message} [{n.status}]")
+            print()
+        breaches = sim.breaches()
+        print(f"  {len(sim.cases)} cases, {len(breaches)} breached obligations")
     return 0
