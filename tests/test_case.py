@@ -563,3 +563,27 @@ def test_mermaid_diagram(tiered: yq.Policy) -> None:
     assert "stateDiagram-v2" in text
     assert "registered --> assessed: assess" in text
     assert "stabilized --> reviewed: review" in text
+
+
+def test_a_duty_waived_and_owed_again_gets_its_own_id(tiered: yq.Policy) -> None:
+    case = tiered.open_case(incident(), at=cst(2025, 9, 30, 16, 30), actor="m", severity="major")
+    # major-report is due 1 Oct 16:20; lowered after it was missed, then raised again.
+    case.fire("downgrade", at=cst(2025, 10, 1, 17), actor="o", severity="general", reason="核实")
+    case.fire("escalate", at=cst(2025, 10, 1, 18), actor="o", severity="major")
+    reports = [
+        (o.id, o.due_at, o.status(cst(2025, 10, 1, 19)))
+        for o in case.obligations
+        if o.spec_id == "major-report"
+    ]
+    assert reports == [
+        ("major-report", cst(2025, 10, 1, 16, 20), "breached"),
+        ("major-report@2", cst(2025, 10, 2, 18), "pending"),
+    ]
+    assert len({o.id for o in case.obligations}) == len(case.obligations)
+
+
+def test_replay_after_an_extension_keeps_it(board: Case) -> None:
+    board.fire("extend", at=cst(2025, 11, 5, 9), actor="unit", by="3d")
+    again = Case.replay(board.policy, board.events)
+    assert again.obligations == board.obligations
+    assert again.obligations[0].extensions == ("3d",)

@@ -135,6 +135,7 @@ class _Walk:
         self.specs = policy.spec.obligations
         self.insts: list[_Inst] = []
         self.by_spec: dict[str, _Inst] = {}
+        self.runs: dict[str, int] = {}
         self.ladder_runs: list[tuple[LadderSpec, datetime]] = []
         self.ladders_started: set[str] = set()
         self.acks: list[tuple[datetime, str, int]] = []
@@ -186,8 +187,12 @@ class _Walk:
         """Start ``spec``'s clock at ``anchor`` (P7 merge with a running same-kind duty)."""
         if spec.id in self.by_spec:
             return
+        # A duty waived by a downgrade and owed again after a new escalation is a new duty:
+        # it gets its own id, and the waived one keeps its record (breached if it was overdue).
+        runs = self.runs.get(spec.id, 0) + 1
+        self.runs[spec.id] = runs
         inst = _Inst(
-            id=spec.id,
+            id=spec.id if runs == 1 else f"{spec.id}@{runs}",
             spec=spec,
             kind=spec.kind,
             role=spec.role,
@@ -294,7 +299,7 @@ class _Walk:
         if spec is None or spec.every is None or self.past(spec.until):
             return
         nxt = _Inst(
-            id=f"{spec.id}#{inst.seq + 1}",
+            id=f"{inst.id.split('#')[0]}#{inst.seq + 1}",
             spec=spec,
             kind=spec.kind,
             role=spec.role,

@@ -137,6 +137,7 @@ class Case:
         for event in evs[1:]:
             case._fold = case._step(event, replaying=True)
             case._events = (*case._events, event)
+            case._obligations = None  # a guard may have derived them for the shorter log
         return case
 
     # -- reading -------------------------------------------------------------------------
@@ -262,7 +263,7 @@ class Case:
             )
         at = _aware(at, trigger)
         _check_actor(actor, trigger, self.allowed_triggers)
-        clean = validate_data(trigger, dict(data), self.allowed_triggers())
+        clean = validate_data(trigger, dict(data), self.allowed_triggers)
         event = Event(trigger, at, actor, clean)
         fold = self._step(event, replaying=False)
         events = (*self._events, event)
@@ -315,9 +316,11 @@ class Case:
             why = guard(s, data)
             if why is not None:
                 raise self._fail(t, f"{t}: {why}")
-        nxt = replace(s, last_at=event.at)
+        # One replace() instead of two: it is the costliest step of a command.
         if move.dest is not None:
-            nxt = replace(nxt, state=move.dest)
+            nxt = replace(s, last_at=event.at, state=move.dest)
+        else:
+            nxt = replace(s, last_at=event.at)
         return self._effects(t, event, s, nxt)
 
     def _effects(self, t: str, event: Event, s: CaseState, nxt: CaseState) -> CaseState:
