@@ -7,6 +7,7 @@ a default, so a host can walk the main path with no data at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -169,8 +170,15 @@ COMMAND_MODELS: dict[str, type[_Data]] = {
 }
 
 
-def validate_data(trigger: str, data: dict[str, Any], allowed: list[str]) -> dict[str, Any]:
-    """Validate ``data`` for ``trigger`` into its canonical stored form, or raise."""
+def validate_data(
+    trigger: str,
+    data: dict[str, Any],
+    allowed: Sequence[str] | Callable[[], Sequence[str]],
+) -> dict[str, Any]:
+    """Validate ``data`` for ``trigger`` into its canonical stored form, or raise.
+
+    ``allowed`` may be a callable: the triggers allowed now are only worked out for the error.
+    """
     model = COMMAND_MODELS[trigger]
     try:
         parsed = model.model_validate(data)
@@ -186,7 +194,8 @@ def validate_data(trigger: str, data: dict[str, Any], allowed: list[str]) -> dic
             else:
                 msg = f"data.{where}: {msg} (got {err.get('input')!r})"
             problems.append(msg)
-        raise TransitionError("; ".join(problems), trigger=trigger, allowed=allowed) from None
+        allowed_now = allowed() if callable(allowed) else allowed
+        raise TransitionError("; ".join(problems), trigger=trigger, allowed=allowed_now) from None
     out: dict[str, Any] = {}
     for key in type(parsed).model_fields:
         value = getattr(parsed, key)
