@@ -12,6 +12,7 @@ __all__ = [
     "ConflictError",
     "NaiveDatetimeError",
     "PolicyError",
+    "ReportError",
     "StoreError",
     "TransitionError",
     "YuqingError",
@@ -84,3 +85,7 @@ class ConflictError(YuqingError):
 
 class StoreError(YuqingError):
     """The store holds rows it cannot read, or cannot be used as asked."""
+
+
+class ReportError(YuqingError, ValueError):
+    """A report was asked for with arguments it cannot be rendered with."""

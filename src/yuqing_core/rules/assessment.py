@@ -288,16 +288,11 @@ def _grade(
         return None, None, [], []
     order = list(grading.order)
     top = order[-1]
-    notes: list[str] = []
     grade_from: datetime | None = None
     lower_allowed = True
     if grading.window is not None:
         if incident.posted_at is None:
             lower_allowed = False
-            notes.append(
-                f"grade: posted_at is unknown, so no grade below {top} can be given "
-                f"(grades wait {grading.window} after posting)"
-            )
         else:
             grade_from = incident.posted_at + grading.window.as_timedelta()
             lower_allowed = at >= grade_from
@@ -312,11 +307,17 @@ def _grade(
         elif not ev.why and ev.undecided:
             pending.setdefault(ev.undecided, []).append(f"{rule.rule} {rule.id}")
     grade = max((h.grade for h in hits if h.grade), key=order.index, default=None)
-    if grade is None:
-        if grade_from is not None and not lower_allowed:
-            notes.append(
-                f"grade: no grade below {top} before {_stamp(grade_from, zone)}, "
-                f"{grading.window} after posting (counts may still rise)"
-            )
-        notes = _undecided_lines(pending) + notes
-    return grade, grade_from, hits, notes
+    if grade is not None:
+        return grade, grade_from, hits, []
+    notes = _undecided_lines(pending)
+    if grading.window is not None and incident.posted_at is None:
+        notes.append(
+            f"grade: posted_at is unknown, so no grade below {top} can be given "
+            f"(grades wait {grading.window} after posting)"
+        )
+    elif grade_from is not None and not lower_allowed:
+        notes.append(
+            f"grade: no grade below {top} before {_stamp(grade_from, zone)}, "
+            f"{grading.window} after posting (counts may still rise)"
+        )
+    return None, grade_from, hits, notes

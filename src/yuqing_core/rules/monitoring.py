@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import TYPE_CHECKING
 
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import rrulestr
 
 from .._dt import ensure_aware
 
@@ -70,7 +70,6 @@ def monitoring_duties(policy: Policy, start: datetime, end: datetime) -> list[Du
     found: list[tuple[datetime, int, DutyInstant]] = []
     for index, duty in enumerate(policy.spec.monitoring):
         rule = rrulestr(duty.rrule, dtstart=dtstart, ignoretz=True)
-        assert isinstance(rule, rrule)
         for naive in rule.between(lo_naive, hi_naive, inc=True):
             due = naive.replace(tzinfo=zone)
             if not lo <= due < hi:
