@@ -7,7 +7,14 @@ exact deadlines on China's official working calendar.
 """
 
 from . import presets
+from .accountability import (
+    AccountabilityItem,
+    AccountabilityRow,
+    accountability,
+    render_accountability_markdown,
+)
 from .errors import (
+    AccountabilityError,
     CalendarCoverageError,
     ConflictError,
     NaiveDatetimeError,
@@ -22,6 +29,7 @@ from .model import KNOWN_FLAGS, Category, Incident, Metrics, Reporter, Severity,
 from .policy import Policy, load_policy
 from .rules.assessment import Assessment
 from .rules.obligations import Obligation
+from .store import DueItem, SQLiteStore
 from .time import Deadline, Duration, WorkCalendar
 from .workflow import Case, Event, Notification
 
@@ -29,12 +37,16 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "KNOWN_FLAGS",
+    "AccountabilityError",
+    "AccountabilityItem",
+    "AccountabilityRow",
     "Assessment",
     "CalendarCoverageError",
     "Case",
     "Category",
     "ConflictError",
     "Deadline",
+    "DueItem",
     "Duration",
     "Event",
     "Finding",
@@ -47,13 +59,16 @@ __all__ = [
     "PolicyError",
     "ReportError",
     "Reporter",
+    "SQLiteStore",
     "Severity",
     "Source",
     "StoreError",
     "TransitionError",
     "WorkCalendar",
     "YuqingError",
+    "accountability",
     "lint",
     "load_policy",
     "presets",
+    "render_accountability_markdown",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "AccountabilityError",
     "CalendarCoverageError",
     "ConflictError",
     "NaiveDatetimeError",
@@ -89,3 +90,7 @@ class StoreError(YuqingError):
 
 class ReportError(YuqingError, ValueError):
     """A report was asked for with arguments it cannot be rendered with."""
+
+
+class AccountabilityError(YuqingError, ValueError):
+    """The period or time given to :func:`~yuqing_core.accountability` is unusable."""

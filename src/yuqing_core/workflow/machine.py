@@ -57,6 +57,8 @@ class Workflow:
         self._table: dict[tuple[str, str], Move] = {}
         self.transitions: list[tuple[str, str, str | None]] = []
         self._build()
+        # The table is fixed once built; asking ``transitions`` walks every event each time.
+        self._from: dict[str, tuple[str, ...]] = {}
 
     def _add(self, trigger: str, sources: Sequence[str], dest: str | None) -> None:
         if not sources:
@@ -105,7 +107,11 @@ class Workflow:
 
     def triggers_from(self, state: str) -> list[str]:
         """Triggers that have a transition from ``state`` (guards not checked)."""
-        return [t for t in self.machine.get_triggers(state) if (t, state) in self._table]
+        found = self._from.get(state)
+        if found is None:
+            found = tuple(t for t in self.machine.get_triggers(state) if (t, state) in self._table)
+            self._from[state] = found
+        return list(found)
 
     def rank(self, state: str) -> int:
         return self._rank.get(state, len(self._rank))

@@ -1,0 +1,253 @@
+"""Case engine: speed and memory, as ratios to a naive per-case ``transitions.Machine``.
+
+The naive baseline is what a first design would do: build one ``transitions.Machine`` per
+case, with the policy's states and transitions (the same table the engine shares per
+policy), and fire ten triggers, with no deadlines at all. A second, smaller baseline builds a
+machine with only the ten transitions it fires: the floor of "one machine per case".
+
+Measured, in one process, each as the best of ``repeat`` rounds:
+
+- a full lifecycle: ``open_case`` plus ten commands on a preset with obligations, reading
+  the obligations at the end (target: at most 0.5 of the naive baseline); also reading them
+  after every command, as a host that saves after each command does;
+- replaying a 20-event case (target: no slower than the baseline), alone and with its
+  obligations;
+- memory per rehydrated case of ten events, decoded from stored JSON (target: 12 KiB or
+  less), measured with :mod:`tracemalloc`.
+
+Run ``python -m benchmarks.bench_case``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import timeit
+import tracemalloc
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from transitions import Machine
+
+import yuqing_core as yq
+from yuqing_core.workflow import Case, Event
+
+CST = ZoneInfo("Asia/Shanghai")
+START = datetime(2025, 11, 3, 9, tzinfo=CST)
+LIFECYCLE = (
+    "assess",
+    "report",
+    "assign",
+    "start",
+    "follow_up",
+    "draft_reply",
+    "approve_reply",
+    "respond",
+    "track",
+    "stabilize",
+)
+"""Ten commands after ``open``: the main path of a case."""
+
+TWENTY: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("assess", {}),
+    ("update_metrics", {"views": 120}),
+    ("report", {}),
+    ("assign", {"unit": "后勤处"}),
+    ("start", {}),
+    ("supervise", {"note": "请加快办理"}),
+    ("follow_up", {"text": "续报一"}),
+    ("update_metrics", {"views": 480}),
+    ("follow_up", {"text": "续报二"}),
+    ("draft_reply", {"text": "拟答复"}),
+    ("approve_reply", {}),
+    ("respond", {"text": "答复"}),
+    ("track", {}),
+    ("follow_up", {"text": "续报三"}),
+    ("update_metrics", {"views": 900}),
+    ("supervise", {}),
+    ("stabilize", {}),
+    ("review", {"report": "总结"}),
+    ("archive", {}),
+)
+"""Nineteen commands after ``open``: a 20-event case."""
+
+
+def incident(n: int = 1) -> yq.Incident:
+    return yq.Incident(id=f"YQ-{n}", title="食堂投诉", discovered_at=START)
+
+
+def lifecycle(policy: yq.Policy, inc: yq.Incident, *, every: bool = False) -> Case:
+    """``open_case`` and the ten commands; the obligations read at the end (or after each)."""
+    case = policy.open_case(inc, at=START, actor="monitor")
+    for hours, trigger in enumerate(LIFECYCLE, 1):
+        case.fire(trigger, at=START + timedelta(hours=hours), actor="officer")
+        if every:
+            case.obligations  # noqa: B018 - computing them is the point
+    case.obligations  # noqa: B018
+    return case
+
+
+def twenty_events(policy: yq.Policy, inc: yq.Incident) -> tuple[Event, ...]:
+    case = policy.open_case(inc, at=START, actor="monitor")
+    for hours, (trigger, data) in enumerate(TWENTY, 1):
+        at = START + timedelta(hours=hours)
+        if trigger == "update_metrics":
+            data = {"metrics": yq.Metrics(observed_at=at, views=data["views"])}
+        case.fire(trigger, at=at, actor="officer", **data)
+    return case.events
+
+
+class _Model:
+    """The object a naive design hands to ``transitions`` as the case."""
+
+
+def naive_baseline(
+    states: Sequence[str], table: Sequence[tuple[str, str, str | None]]
+) -> Callable[[], None]:
+    """One ``Machine`` per case with ``table`` as transitions, then the ten triggers."""
+
+    def run() -> None:
+        model = _Model()
+        machine = Machine(
+            model=model, states=list(states), initial="registered", auto_transitions=False
+        )
+        for trigger, source, dest in table:
+            machine.add_transition(trigger, source, dest)
+        for trigger in LIFECYCLE:
+            model.trigger(trigger)  # type: ignore[attr-defined]
+
+    return run
+
+
+def chain_table(policy: yq.Policy) -> list[tuple[str, str, str | None]]:
+    """Only the ten transitions the lifecycle fires, from the policy's own table."""
+    wf = policy.workflow
+    state = "registered"
+    out: list[tuple[str, str, str | None]] = []
+    for trigger in LIFECYCLE:
+        move = wf.move(trigger, state)
+        if move is None:
+            raise RuntimeError(f"{policy.name}: {trigger} is not allowed from {state}")
+        out.append((trigger, state, move.dest))
+        state = move.dest or state
+    return out
+
+
+def per_call(fns: dict[str, Callable[[], object]], number: int, repeat: int) -> dict[str, float]:
+    """Seconds per call of each function, best of ``repeat`` rounds of ``number`` calls.
+
+    The rounds are interleaved (every function once per round), so a load that drifts during
+    the run weighs on the baselines and the engine alike and the ratios stay fair.
+    """
+    best = dict.fromkeys(fns, float("inf"))
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            best[name] = min(best[name], timeit.timeit(fn, number=number) / number)
+    return best
+
+
+def memory_per_case(policy: yq.Policy, cases: int) -> tuple[float, float]:
+    """Bytes per rehydrated 10-event case (decoded from JSON rows), without and with its
+    obligations computed."""
+    docs = []
+    for n in range(cases):
+        case = policy.open_case(incident(n), at=START, actor="monitor")
+        for hours, trigger in enumerate(LIFECYCLE[:9], 1):
+            case.fire(trigger, at=START + timedelta(hours=hours), actor="officer")
+        docs.append(json.dumps([e.to_dict(include_personal=True) for e in case.events]))
+
+    def rehydrate(doc: str) -> Case:
+        return Case.replay(policy, [Event.from_dict(d) for d in json.loads(doc)])
+
+    rehydrate(docs[0]).obligations  # noqa: B018 - warm the shared calendar and policy caches
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        kept = [rehydrate(doc) for doc in docs]
+        gc.collect()
+        bare = tracemalloc.get_traced_memory()[0] - base
+        for case in kept:
+            case.obligations  # noqa: B018
+        gc.collect()
+        full = tracemalloc.get_traced_memory()[0] - base
+    finally:
+        tracemalloc.stop()
+    assert all(c.version == 10 for c in kept)
+    return bare / cases, full / cases
+
+
+def measure(
+    policy_name: str = "school-tiered", *, number: int = 200, repeat: int = 7, cases: int = 1000
+) -> dict[str, float]:
+    """Every figure of this benchmark: seconds per call, bytes per case, and ratios."""
+    policy = yq.presets.load(policy_name)
+    inc = incident()
+    events = twenty_events(policy, inc)
+    lifecycle(policy, inc)  # warm caches (calendar years, workflow)
+    states = policy.workflow.states
+    full = naive_baseline(states, policy.workflow.transitions)
+    chain = naive_baseline(states, chain_table(policy))
+    fns: dict[str, Callable[[], object]] = {
+        "naive_full_s": full,
+        "naive_chain_s": chain,
+        "lifecycle_s": lambda: lifecycle(policy, inc),
+        "lifecycle_every_s": lambda: lifecycle(policy, inc, every=True),
+        "replay20_s": lambda: Case.replay(policy, events),
+        "replay20_obligations_s": lambda: Case.replay(policy, events).obligations,
+    }
+    r = per_call(fns, number, repeat)
+    r["transitions"] = float(len(policy.workflow.transitions))
+    r["memory_bytes"], r["memory_obligations_bytes"] = memory_per_case(policy, cases)
+    for key in ("lifecycle", "lifecycle_every", "replay20", "replay20_obligations"):
+        r[f"{key}_vs_full"] = r[f"{key}_s"] / r["naive_full_s"]
+        r[f"{key}_vs_chain"] = r[f"{key}_s"] / r["naive_chain_s"]
+    return r
+
+
+def report(r: dict[str, float], policy_name: str) -> list[str]:
+    def verdict(ok: bool) -> str:
+        return "ok" if ok else "MISSED"
+
+    us = 1e6
+    kib = 1024
+    return [
+        f"bench_case ({policy_name}; naive = one transitions.Machine per case with the "
+        f"policy's {int(r['transitions'])} transitions; chain = only the 10 it fires)",
+        f"  naive baseline            {r['naive_full_s'] * us:9.1f} us   "
+        f"(chain-only machine {r['naive_chain_s'] * us:.1f} us)",
+        f"  lifecycle (open + 10)     {r['lifecycle_s'] * us:9.1f} us   "
+        f"ratio {r['lifecycle_vs_full']:.2f} of naive (target <= 0.50: "
+        f"{verdict(r['lifecycle_vs_full'] <= 0.5)}); {r['lifecycle_vs_chain']:.2f} of chain",
+        f"  lifecycle, oblig. each    {r['lifecycle_every_s'] * us:9.1f} us   "
+        f"ratio {r['lifecycle_every_vs_full']:.2f} of naive; "
+        f"{r['lifecycle_every_vs_chain']:.2f} of chain",
+        f"  replay 20 events          {r['replay20_s'] * us:9.1f} us   "
+        f"ratio {r['replay20_vs_full']:.2f} of naive (target <= 1.00: "
+        f"{verdict(r['replay20_vs_full'] <= 1.0)}); {r['replay20_vs_chain']:.2f} of chain",
+        f"  replay 20 + obligations   {r['replay20_obligations_s'] * us:9.1f} us   "
+        f"ratio {r['replay20_obligations_vs_full']:.2f} of naive; "
+        f"{r['replay20_obligations_vs_chain']:.2f} of chain",
+        f"  memory per 10-event case  {r['memory_bytes'] / kib:9.2f} KiB  "
+        f"(target <= 12 KiB: {verdict(r['memory_bytes'] <= 12 * kib)}); "
+        f"{r['memory_obligations_bytes'] / kib:.2f} KiB with obligations",
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_case", description=__doc__)
+    parser.add_argument("--policy", default="school-tiered", help="preset to run")
+    parser.add_argument("--number", type=int, default=200, help="calls per round")
+    parser.add_argument("--repeat", type=int, default=7, help="rounds (best is kept)")
+    parser.add_argument("--cases", type=int, default=1000, help="cases for the memory figure")
+    args = parser.parse_args(argv)
+    r = measure(args.policy, number=args.number, repeat=args.repeat, cases=args.cases)
+    print("\n".join(report(r, args.policy)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

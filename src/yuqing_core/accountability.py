@@ -1,0 +1,185 @@
+"""Accountability (责任追究, RULES X2): who met obligations late or missed them, in a period.
+
+The source policies hold units to account for late, missing or concealed reports and slow
+replies. :func:`accountability` lists, per role and per handling unit (承办单位), every
+obligation due in ``[start, end)`` that was met after its due instant (逾期办结) or was still
+unmet past it at ``now`` (未办). Obligations owed by the role ``handling_unit`` are charged
+to the unit the case was assigned to (``assign`` with ``unit``), or to the policy's
+``workflow.default_unit`` before any assignment; every other role is its own row.
+
+Everything is computed from the cases' events: pass live cases, or ``store.load_all(policy)``.
+
+>>> from datetime import datetime
+>>> from zoneinfo import ZoneInfo
+>>> import yuqing_core as yq
+>>> cst = ZoneInfo("Asia/Shanghai")
+>>> policy = yq.presets.load("school-tiered")
+>>> found = datetime(2025, 11, 3, 9, tzinfo=cst)
+>>> case = policy.open_case(yq.Incident(id="YQ-9", title="食堂投诉", discovered_at=found),
+...                         at=found, actor="monitor", severity="critical")
+>>> _ = case.fire("report", at=datetime(2025, 11, 3, 12, 30, tzinfo=cst), actor="office")
+>>> rows = accountability([case], found, datetime(2025, 11, 10, tzinfo=cst),
+...                       now=datetime(2025, 11, 10, tzinfo=cst))
+>>> [(r.label, r.late, r.missed) for r in rows]
+[('责任单位', 0, 1), ('主要领导', 1, 0)]
+>>> print(render_accountability_markdown(rows))
+| 单位/角色 | 逾期办结 | 未办 | 明细 |
+| --- | ---: | ---: | --- |
+| 责任单位 | 0 | 1 | YQ-9 critical-response（R3.3）时限 2025-11-04 09:00，未办 |
+| 主要领导 | 1 | 0 | YQ-9 critical-report（R3.3）时限 2025-11-03 12:00，办结 2025-11-03 12:30 |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from ._dt import ensure_aware
+from .errors import AccountabilityError
+from .rules.obligations import Obligation
+from .workflow.case import Case
+
+__all__ = [
+    "AccountabilityError",
+    "AccountabilityItem",
+    "AccountabilityRow",
+    "accountability",
+    "render_accountability_markdown",
+]
+
+HANDLING_UNIT = "handling_unit"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountabilityItem:
+    """One obligation met late or missed. Times are in the policy calendar's zone."""
+
+    case_id: str
+    obligation_id: str
+    kind: str
+    rule: str
+    due_at: datetime
+    met_at: datetime | None
+    """When it was met (after ``due_at``); ``None`` if it was still unmet at ``now``."""
+    outcome: Literal["late", "missed"]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountabilityRow:
+    """The late and missed obligations of one role, or of one handling unit."""
+
+    role: str
+    unit: str | None
+    """The handling unit (承办单位) for rows of the role ``handling_unit``, else ``None``."""
+    label: str
+    """What the table shows in 单位/角色: the unit, or the policy's name of the role."""
+    late: int
+    """Met after the due instant (逾期办结)."""
+    missed: int
+    """Unmet past the due instant at ``now`` (未办), including those the case closed on."""
+    items: tuple[AccountabilityItem, ...]
+
+
+def _outcome(ob: Obligation, now: datetime) -> Literal["late", "missed"] | None:
+    if ob.met_at is not None and ob.met_at <= now:
+        return "late" if ob.met_at > ob.due_at else None
+    if ob.met_at is not None:
+        # Met only after ``now``: as of ``now`` it was still owed.
+        return "missed" if now > ob.due_at else None
+    return "missed" if ob.status(now) == "breached" else None
+
+
+def accountability(
+    cases: Iterable[Case], start: datetime, end: datetime, *, now: datetime
+) -> list[AccountabilityRow]:
+    """The obligations due in ``[start, end)`` met late or missed as of ``now``, grouped.
+
+    One row per role, except that the role ``handling_unit`` gets one row per unit. Rows
+    with the most missed, then the most late, come first; ties by role, then unit. Items
+    are ordered by due instant, case id and obligation id. Rows with nothing are left out.
+    """
+    start = ensure_aware(start, "start")
+    end = ensure_aware(end, "end")
+    now = ensure_aware(now, "now")
+    if end <= start:
+        raise AccountabilityError(
+            f"the period is empty: end {end.isoformat()} is not after start {start.isoformat()}"
+        )
+    groups: dict[tuple[str, str | None], list[AccountabilityItem]] = {}
+    labels: dict[tuple[str, str | None], str] = {}
+    for case in cases:
+        policy = case.policy
+        cal = policy.calendar
+        for ob in case.obligations:
+            if not start <= ob.due_at < end:
+                continue
+            outcome = _outcome(ob, now)
+            if outcome is None:
+                continue
+            unit: str | None = None
+            if ob.role == HANDLING_UNIT:
+                unit = case.unit or policy.spec.workflow.default_unit
+            key = (ob.role, unit)
+            if key not in labels:
+                labels[key] = _label(policy.roles, ob.role, unit)
+            groups.setdefault(key, []).append(
+                AccountabilityItem(
+                    case_id=case.id,
+                    obligation_id=ob.id,
+                    kind=ob.kind,
+                    rule=ob.rule,
+                    due_at=cal.local(ob.due_at),
+                    met_at=cal.local(ob.met_at) if outcome == "late" and ob.met_at else None,
+                    outcome=outcome,
+                )
+            )
+    rows = []
+    for key, items in groups.items():
+        items.sort(key=lambda i: (i.due_at, i.case_id, i.obligation_id))
+        late = sum(1 for i in items if i.outcome == "late")
+        rows.append(
+            AccountabilityRow(
+                role=key[0],
+                unit=key[1],
+                label=labels[key],
+                late=late,
+                missed=len(items) - late,
+                items=tuple(items),
+            )
+        )
+    rows.sort(key=lambda r: (-r.missed, -r.late, r.role, r.unit or ""))
+    return rows
+
+
+def _label(roles: dict[str, str], role: str, unit: str | None) -> str:
+    role_label = roles.get(role, role)
+    if unit is None:
+        return role_label
+    if unit in roles:
+        # The default unit is a role id (``handling_unit``) until a case is assigned.
+        return roles[unit]
+    return f"{unit}（{role_label}）"
+
+
+def _cell(text: str) -> str:
+    # A pipe or a line break inside a cell would break the table.
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def _item_text(item: AccountabilityItem) -> str:
+    due = f"{item.due_at:%Y-%m-%d %H:%M}"
+    done = f"办结 {item.met_at:%Y-%m-%d %H:%M}" if item.met_at is not None else "未办"
+    return f"{item.case_id} {item.obligation_id}（{item.rule}）时限 {due}，{done}"
+
+
+def render_accountability_markdown(rows: Iterable[AccountabilityRow]) -> str:
+    """The rows as a Markdown table: 单位/角色, 逾期办结, 未办, 明细 (one line per item)."""
+    lines = ["| 单位/角色 | 逾期办结 | 未办 | 明细 |", "| --- | ---: | ---: | --- |"]
+    for row in rows:
+        detail = "<br>".join(_cell(_item_text(i)) for i in row.items)
+        lines.append(f"| {_cell(row.label)} | {row.late} | {row.missed} | {detail} |")
+    if len(lines) == 2:
+        lines.append("| （无逾期或未办） | 0 | 0 | |")
+    return "\n".join(lines)
