@@ -587,3 +587,26 @@ def test_replay_after_an_extension_keeps_it(board: Case) -> None:
     again = Case.replay(board.policy, board.events)
     assert again.obligations == board.obligations
     assert again.obligations[0].extensions == ("3d",)
+
+
+def test_a_deadline_at_24_00_on_31_december_is_not_projected() -> None:
+    policy = yq.load_policy({**BOARD, "name": "board2", "calendar": {"allow_projection": True}})
+    # Mon 29 Dec 2025 + 3 days: Thu 1 Jan 2026 is New Year's Day, Fri 2 Jan a rest day (调休),
+    # Sat 3 Jan rest, so the period ends with Sun 4 Jan, a make-up working day.
+    case = policy.open_case(
+        incident(discovered_at=cst(2025, 12, 29, 10)), at=cst(2025, 12, 29, 10), actor="c"
+    )
+    assert (case.obligations[0].due_at, case.obligations[0].projected) == (cst(2026, 1, 5), False)
+    late = policy.open_case(
+        incident(id="YQ-2", discovered_at=cst(2026, 12, 28, 10)),
+        at=cst(2026, 12, 28, 10),
+        actor="c",
+    )
+    # 28 Dec 2026 + 3 days ends with Thu 31 Dec 2026 at 24:00: the official year still covers it.
+    assert (late.obligations[0].due_at, late.obligations[0].projected) == (cst(2027, 1, 1), False)
+    later = policy.open_case(
+        incident(id="YQ-3", discovered_at=cst(2026, 12, 29, 10)),
+        at=cst(2026, 12, 29, 10),
+        actor="c",
+    )
+    assert later.obligations[0].projected is True

@@ -12,6 +12,7 @@ __all__ = [
     "CalendarCoverageError",
     "ConflictError",
     "NaiveDatetimeError",
+    "PauseError",
     "PolicyError",
     "ReportError",
     "StoreError",
@@ -94,3 +95,7 @@ class ReportError(YuqingError, ValueError):
 
 class AccountabilityError(YuqingError, ValueError):
     """The period or time given to :func:`~yuqing_core.accountability` is unusable."""
+
+
+class PauseError(YuqingError, ValueError):
+    """A pause interval ends before it starts."""

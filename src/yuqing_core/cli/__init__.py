@@ -7,11 +7,11 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import YuqingError
-from . import casecmds, check, demo, simcmds
+from . import casecmds, check, demo, presetcmds, simcmds, timecmds
 
 __all__ = ["build_parser", "main"]
 
-_COMMAND_MODULES = (demo, check, casecmds, simcmds)
+_COMMAND_MODULES = (demo, check, casecmds, simcmds, timecmds, presetcmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

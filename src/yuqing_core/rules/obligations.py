@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from .._dt import ensure_aware
@@ -483,7 +483,10 @@ def derive(policy: Policy, events: Sequence[Event]) -> tuple[Obligation, ...]:
         due = walk.due(inst)
         if inst.closed_at is not None and inst.met_at is None and inst.closed_at <= due:
             continue
-        anchor_deadline_projected = walk.cal.is_projected(walk.cal.local(due).date())
+        # The last day looked up decides, not the instant: 24:00 on 31 Dec ends in that year.
+        local_due = walk.cal.local(due)
+        last_day = local_due.date() - timedelta(days=1 if local_due.time() == time(0) else 0)
+        anchor_deadline_projected = walk.cal.is_projected(last_day)
         out.append(
             Obligation(
                 id=inst.id,

@@ -41,11 +41,14 @@ class DurationKind(enum.StrEnum):
     """立即 / 第一时间: the policy's explicit immediate grace (RULES P5)."""
 
 
-_ELAPSED_RE: Final = re.compile(r"^(?:(\d+)h)?(?:(\d+)min)?$")
-_PERIOD_RE: Final = re.compile(r"^(\d+)(d|wd)$")
+_ELAPSED_RE: Final = re.compile(r"^(?:([0-9]+)h)?(?:([0-9]+)min)?$")
+_PERIOD_RE: Final = re.compile(r"^([0-9]+)(d|wd)$")
 _HINT: Final = "write 90min, 3h, 3d, 1wd, same_day or now"
 _MAX_MINUTES: Final = 366 * 24 * 60
 _MAX_DAYS: Final = 366
+_PARSED: dict[str, Duration] = {}
+"""Texts already parsed: a deadline computation parses the same few texts over and over."""
+_PARSED_MAX: Final = 4096
 
 
 class Duration:
@@ -54,7 +57,7 @@ class Duration:
     ``str()`` gives the canonical text, so ``Duration.parse(str(d)) == d``.
     """
 
-    __slots__ = ("_amount", "_kind")
+    __slots__ = ("_amount", "_kind", "_td")
 
     def __init__(self, kind: DurationKind, amount: int = 0) -> None:
         kind = DurationKind(kind)
@@ -65,6 +68,7 @@ class Duration:
             raise ValueError("a duration must be positive; use 'now' for immediate")
         self._kind = kind
         self._amount = amount
+        self._td = timedelta(minutes=amount) if kind is DurationKind.ELAPSED else None
 
     @property
     def kind(self) -> DurationKind:
@@ -87,7 +91,9 @@ class Duration:
 
     def as_timedelta(self) -> timedelta:
         """The elapsed time of an elapsed duration."""
-        return timedelta(minutes=self.minutes)
+        if self._td is None:
+            raise ValueError(f"{self} is not an elapsed duration")
+        return self._td
 
     @classmethod
     def parse(cls, text: str | Duration) -> Duration:
@@ -96,6 +102,17 @@ class Duration:
             return text
         if not isinstance(text, str):
             raise PolicyError(f"{text!r} is not a duration ({_HINT})")
+        cached = _PARSED.get(text)
+        if cached is not None:
+            return cached
+        parsed = cls._parse(text)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[text] = parsed
+        return parsed
+
+    @classmethod
+    def _parse(cls, text: str) -> Duration:
         t = text.strip()
         try:
             if t in ("same_day", "now"):
