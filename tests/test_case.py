@@ -610,3 +610,47 @@ def test_a_deadline_at_24_00_on_31_december_is_not_projected() -> None:
         actor="c",
     )
     assert later.obligations[0].projected is True
+
+
+def test_a_report_to_a_role_meets_one_duty_to_it_unless_the_kind_is_named() -> None:
+    policy = yq.load_policy(
+        {
+            "name": "two-reports",
+            "title": "首报与专报",
+            "obligations": [
+                {"id": "first", "rule": "R7.2", "kind": "report", "role": "office", "within": "1h"},
+                {
+                    "id": "special",
+                    "rule": "R7.2",
+                    "kind": "special_report",
+                    "role": "office",
+                    "within": "4h",
+                },
+            ],
+        }
+    )
+    case = policy.open_case(
+        incident(discovered_at=cst(2026, 3, 2, 9)), at=cst(2026, 3, 2, 9), actor="m"
+    )
+    case.fire("report", at=cst(2026, 3, 2, 9, 30), actor="m", role="office")
+    assert [(o.id, o.met_at) for o in case.obligations] == [
+        ("first", cst(2026, 3, 2, 9, 30)),
+        ("special", None),
+    ]
+    case.fire("report", at=cst(2026, 3, 2, 12), actor="m", role="office", kind="special_report")
+    assert case.obligations[1].met_at == cst(2026, 3, 2, 12)
+
+
+def test_one_report_naming_both_levels_meets_the_chain(chain: Case) -> None:
+    chain.fire(
+        "report",
+        at=cst(2026, 3, 2, 9, 20),
+        actor="unit",
+        roles=["office", "leader_in_charge", "principal_leader"],
+    )
+    met = {o.id: o.met_at for o in chain.obligations if o.source == "obligation"}
+    assert met == {
+        "unit-office": cst(2026, 3, 2, 9, 20),
+        "unit-leader": cst(2026, 3, 2, 9, 20),
+        "office-principal": cst(2026, 3, 2, 9, 20),
+    }

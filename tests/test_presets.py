@@ -197,7 +197,7 @@ reading = "本校从严：2 小时"
     )
     assert main(["check", str(path)]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        f"{path}: ok (our-school: 我校网络舆情管理制度)"
+        f"{path}: ok (our-school: 我校网络舆情管理制度, extends school-tiered)"
     ]
     ours = yq.load_policy(path)
     base = yq.presets.load("school-tiered")

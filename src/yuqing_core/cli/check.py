@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import Any
 
@@ -18,6 +19,11 @@ def register(sub: Any) -> None:
         "check", help="validate policy files; exit 1 on any error"
     )
     p.add_argument("files", nargs="+", metavar="FILE", help=".toml or .json policy files")
+    p.add_argument(
+        "--merged",
+        action="store_true",
+        help="also print each policy as loaded, after extends is merged (JSON)",
+    )
     p.set_defaults(func=run)
 
 
@@ -36,6 +42,9 @@ def run(args: argparse.Namespace) -> int:
             print(format_problem(file, path, f"{level}: {msg}"))
             failed = failed or level == "error"
         if not any(level == "error" for level, _, _ in findings):
-            print(f"{file}: ok ({policy.name}: {policy.title})")
+            via = f", extends {policy.spec.extends}" if policy.spec.extends else ""
+            print(f"{file}: ok ({policy.name}: {policy.title}{via})")
+        if args.merged:
+            print(json.dumps(policy.to_dict(), ensure_ascii=False, indent=2))
     sys.stdout.flush()
     return 1 if failed else 0

@@ -100,10 +100,11 @@ def read_policy_data(path: str | Path) -> dict[str, Any]:
 
 
 def merge_policy_data(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge a child policy over its base (RULES: an institution adapts a preset).
+    """Merge a child policy over its base (an institution adapts a preset).
 
-    Tables merge key by key; arrays of tables whose items have an ``id`` merge by id (an item
-    with ``remove = true`` drops the base item); any other value replaces the base value.
+    Tables merge key by key; arrays of tables whose items have an ``id`` merge by id, and
+    ``[[levels]]`` by ``severity`` (an item with ``remove = true`` drops the base item); any
+    other value replaces the base value.
 
     >>> merge_policy_data({"a": {"x": 1, "y": 2}, "l": [{"id": "p", "v": 1}]},
     ...                   {"a": {"y": 3}, "l": [{"id": "p", "v": 2}, {"id": "q", "v": 0}]})
@@ -112,28 +113,38 @@ def merge_policy_data(base: Mapping[str, Any], override: Mapping[str, Any]) -> d
     out: dict[str, Any] = dict(base)
     for key, value in override.items():
         old = out.get(key)
+        item_key = _item_key(old, value)
         if isinstance(old, Mapping) and isinstance(value, Mapping):
             out[key] = merge_policy_data(old, value)
-        elif isinstance(old, list | tuple) and _is_id_list(old) and _is_id_list(value):
-            merged: dict[str, dict[str, Any]] = {item["id"]: dict(item) for item in old}
+        elif item_key is not None and isinstance(old, list | tuple):
+            merged: dict[str, dict[str, Any]] = {str(i[item_key]): dict(i) for i in old}
             for item in value:
+                k = str(item[item_key])
                 if item.get("remove") is True:
-                    merged.pop(item["id"], None)
-                elif item["id"] in merged:
-                    merged[item["id"]] = merge_policy_data(merged[item["id"]], item)
+                    merged.pop(k, None)
+                elif k in merged:
+                    merged[k] = merge_policy_data(merged[k], item)
                 else:
-                    merged[item["id"]] = dict(item)
+                    merged[k] = dict(item)
             out[key] = list(merged.values())
         else:
             out[key] = value
     return out
 
 
-def _is_id_list(value: Any) -> bool:
+def _item_key(old: Any, new: Any) -> str | None:
+    """The key that identifies items of two arrays of tables, if both have one."""
+    for key in ("id", "severity"):
+        if _keyed_list(old, key) and _keyed_list(new, key):
+            return key
+    return None
+
+
+def _keyed_list(value: Any, key: str) -> bool:
     return (
         isinstance(value, list | tuple)
         and len(value) > 0
-        and all(isinstance(i, Mapping) and isinstance(i.get("id"), str) for i in value)
+        and all(isinstance(i, Mapping) and isinstance(i.get(key), str) for i in value)
     )
 
 
@@ -167,7 +178,9 @@ def _resolve_extends(
     parent = read_policy_data(parent_path)
     parent = _resolve_extends(parent, str(parent_path), parent_path.parent, depth + 1)
     child = {k: v for k, v in data.items() if k != "extends"}
-    return merge_policy_data(parent, child)
+    merged = merge_policy_data({k: v for k, v in parent.items() if k != "extends"}, child)
+    merged["extends"] = parent_ref  # recorded for reports; excluded from exports
+    return merged
 
 
 def load_spec(

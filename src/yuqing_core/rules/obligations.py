@@ -283,12 +283,22 @@ class _Walk:
             and i.anchor <= event.at
             and (kind is None or i.kind == kind)
         ]
+
+        def earliest(cands: list[_Inst]) -> list[_Inst]:
+            if not cands:
+                return []
+            return [min(cands, key=lambda i: (self.due(i), self.insts.index(i)))]
+
         if roles:
-            chosen = [i for i in pool if i.role in roles]
-        elif pool:
-            chosen = [min(pool, key=lambda i: (self.due(i), self.insts.index(i)))]
+            # One duty per named role: a report to the office is the first-time report or the
+            # special report, not both, unless the command names the kind it is.
+            chosen = [
+                i
+                for role in dict.fromkeys(roles)
+                for i in earliest([c for c in pool if c.role == role])
+            ]
         else:
-            chosen = []
+            chosen = earliest(pool)
         for inst in chosen:
             inst.met_at = event.at
             inst.met_version = version
@@ -340,12 +350,14 @@ class _Walk:
             return
         if t in STAGE_TRIGGERS or t == "reopen":
             self.first.setdefault(t, at)
+        before = len(self.insts)
         met = self.meet(event, version)
         for inst in met:
             self.start_after(inst, at)
             self.recur(inst, at)
         if met and (data.get("roles") or data.get("role")):
-            fresh = [i for i in self.insts if i.open and i not in met]
+            # A report naming both levels of a chain meets the next level it just started.
+            fresh = [i for i in self.insts[before:] if i.open and i.spec and i.spec.after]
             for inst in self.meet(event, version, only=fresh):
                 self.start_after(inst, at)
                 self.recur(inst, at)
