@@ -42,6 +42,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -150,6 +151,7 @@ class SQLiteStore:
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
         self.path = os.fspath(path)
+        self._timeout = timeout
         self._lock = threading.RLock()
         # Case objects carry no storage state and are unhashable (they compare by value), so
         # the versions they were loaded or saved at are kept here by identity, weakly.
@@ -171,7 +173,7 @@ class SQLiteStore:
 
     def _setup(self) -> None:
         db = self._db
-        db.execute("PRAGMA journal_mode=WAL")
+        self._ensure_wal()
         db.execute("PRAGMA foreign_keys=OFF")
         with self._write():
             # executescript() would commit the open transaction: run statement by statement.
@@ -196,6 +198,26 @@ class SQLiteStore:
                     f"{self.path}: the store was written by a newer yuqing_core (schema "
                     f"{found}; this version reads up to {SCHEMA_VERSION}); upgrade yuqing_core"
                 )
+
+    def _ensure_wal(self) -> None:
+        """Switch to WAL once; tolerate another process holding the file at that moment.
+
+        Changing the journal mode can answer "database is locked" without waiting on the busy
+        timeout, so it is only asked for when the file is not in WAL mode yet, and retried
+        briefly. (A monotonic timer bounds the retry; no business time is read.)
+        """
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                mode = self._db.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                busy = "locked" in str(e) or "busy" in str(e)
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     # -- plumbing ------------------------------------------------------------------------
 
