@@ -9,7 +9,7 @@ capabilities add sections without breaking existing files.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from pydantic import (
     BaseModel,
@@ -75,20 +75,8 @@ AnchorName = Literal[
 fires on the case."""
 
 
-DEFAULT_STAGES: tuple[StateName, ...] = (
-    "registered",
-    "assessed",
-    "reported",
-    "assigned",
-    "handling",
-    "reply_drafted",
-    "reply_approved",
-    "responded",
-    "tracking",
-    "stabilized",
-    "reviewed",
-    "archived",
-)
+DEFAULT_STAGES = cast(tuple[StateName, ...], tuple(s for s in CANONICAL_STATES if s != "dismissed"))
+"""Every canonical stage in order; ``dismissed`` is reached by ``dismiss``, not a stage."""
 
 
 class _Spec(BaseModel):

@@ -15,7 +15,7 @@ instant within the policy's cap.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Literal
 
@@ -308,18 +308,20 @@ class _Walk:
         spec = inst.spec
         if spec is None or spec.every is None or self.past(spec.until):
             return
-        nxt = _Inst(
+        nxt = replace(
+            inst,
             id=f"{inst.id.split('#')[0]}#{inst.seq + 1}",
-            spec=spec,
-            kind=spec.kind,
-            role=spec.role,
-            rule=spec.rule,
             anchor=at,
             within=spec.every,
-            level=inst.level,
-            met_by=inst.met_by,
-            text=spec.text,
             seq=inst.seq + 1,
+            met_at=None,
+            met_version=None,
+            closed_at=None,
+            cap=None,
+            cap_rule=None,
+            pauses=[],
+            paused_since=None,
+            extensions=[],
         )
         self.insts.append(nxt)
 
