@@ -106,6 +106,26 @@ def test_escalation_keeps_a_due_that_is_already_earlier(tiered: yq.Policy) -> No
     assert dues(case)["major-report"] == cst(2025, 10, 11, 9)
 
 
+def test_escalation_owes_a_new_report_even_to_a_role_already_told(tiered: yq.Policy) -> None:
+    case = tiered.open_case(incident(), at=cst(2025, 9, 30, 16, 30), actor="m", severity="major")
+    case.fire("report", at=cst(2025, 9, 30, 18), actor="m", role="principal_leader")
+    case.fire("respond", at=cst(2025, 10, 9, 9), actor="unit")
+    case.fire(
+        "escalate", at=cst(2025, 10, 9, 10), actor="office", severity="critical", reason="上级批示"
+    )
+    by_id = {o.id: o for o in case.obligations}
+    # The leader heard of a major opinion; that it is now especially major is news (R3.3: 3
+    # hours from the escalation). The public response already given is not owed twice.
+    assert by_id["critical-report"].due_at == cst(2025, 10, 9, 13)
+    assert by_id["critical-report"].met_at is None
+    assert by_id["major-report"].status(cst(2025, 10, 9, 10)) == "met"
+    assert "critical-response" not in by_id
+    case.fire("report", at=cst(2025, 10, 9, 11), actor="office", role="principal_leader")
+    assert {o.id: o.status(cst(2025, 10, 9, 12)) for o in case.obligations}["critical-report"] == (
+        "met"
+    )
+
+
 def test_downgrade_needs_a_reason_and_a_lower_level(tiered: yq.Policy) -> None:
     case = tiered.open_case(incident(), at=cst(2025, 9, 30, 16, 30), actor="m", severity="major")
     with pytest.raises(yq.TransitionError, match="downgrade needs 'reason'"):

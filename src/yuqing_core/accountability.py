@@ -83,12 +83,9 @@ class AccountabilityRow:
 
 
 def _outcome(ob: Obligation, now: datetime) -> Literal["late", "missed"] | None:
-    if ob.met_at is not None and ob.met_at <= now:
-        return "late" if ob.met_at > ob.due_at else None
-    if ob.met_at is not None:
-        # Met only after ``now``: as of ``now`` it was still owed.
-        return "missed" if now > ob.due_at else None
-    return "missed" if ob.status(now) == "breached" else None
+    # As of ``now``: a duty met only after ``now`` was still owed then (breached if overdue).
+    status = ob.status(now)
+    return "late" if status == "late" else "missed" if status == "breached" else None
 
 
 def accountability(

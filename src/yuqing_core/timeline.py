@@ -51,7 +51,8 @@ def rows(case: Case, now: datetime) -> list[TimelineRow]:
     for ob in case.obligations:
         role = case.policy.roles.get(ob.role, ob.role)
         kind = OBLIGATION_KINDS.get(ob.kind, ob.kind)
-        met = f"（{cal.local(ob.met_at):%m-%d %H:%M} 履行 met）" if ob.met_at else ""
+        seen = ob.met_at is not None and ob.met_at <= now
+        met = f"（{cal.local(ob.met_at):%m-%d %H:%M} 履行 met）" if seen and ob.met_at else ""
         out.append(
             TimelineRow(
                 cal.local(ob.due_at),

@@ -33,6 +33,10 @@ __all__ = ["Obligation", "Status", "derive"]
 
 Status = Literal["pending", "due_soon", "met", "late", "breached"]
 
+REPORTED_AGAIN = frozenset({"report", "special_report"})
+"""Kinds an escalation owes again even when the lower level's duty was met: the higher level
+is news the role has not heard (a public response already given is not owed twice)."""
+
 PAUSABLE_KINDS = frozenset({"initial_response", "reply", "handling_report", "feedback"})
 """Kinds whose clock a pause stops by default: those that wait on the citizen's matter, not
 reports upward, which a pause never delays."""
@@ -45,6 +49,8 @@ class Obligation:
     ``status(now)`` is ``pending``, ``due_soon`` (the policy's share of the span has passed),
     ``met`` (met at or before ``due_at``), ``late`` (met after it) or ``breached`` (unmet past
     it). An obligation whose case closed before it was met stays ``breached`` if it was overdue.
+    The status is as of ``now``: a meeting event after ``now`` is not seen, so a past instant
+    gives the status an officer saw then.
     """
 
     id: str
@@ -76,13 +82,13 @@ class Obligation:
 
     def status(self, now: datetime) -> Status:
         now = ensure_aware(now, "now")
-        if self.met_at is not None:
+        if self.met_at is not None and self.met_at <= now:
             return "met" if self.met_at <= self.due_at else "late"
         if self.closed_at is not None and self.closed_at <= self.due_at:
             return "met"  # pragma: no cover - closed-in-time obligations are not listed
         if now > self.due_at and not self.paused:
             return "breached"
-        if self.closed_at is not None:
+        if self.closed_at is not None and self.closed_at <= now:
             return "breached" if self.closed_at > self.due_at else "pending"
         span = (self.due_at - self.anchor_at).total_seconds()
         if not self.paused and span > 0:
@@ -212,7 +218,7 @@ class _Walk:
                     and i.role == spec.role
                     and i.spec is not None
                     and not i.spec.every
-                    and (i.open or i.met_at is not None)
+                    and (i.open or (i.met_at is not None and spec.kind not in REPORTED_AGAIN))
                 ),
                 None,
             )
