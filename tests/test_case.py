@@ -674,3 +674,48 @@ def test_one_report_naming_both_levels_meets_the_chain(chain: Case) -> None:
         "unit-leader": cst(2026, 3, 2, 9, 20),
         "office-principal": cst(2026, 3, 2, 9, 20),
     }
+
+
+def test_a_level_specific_report_is_owed_again_at_a_higher_level_it_names() -> None:
+    # S8: the town and then the county hear of a major opinion within 30 minutes each (R8.5,
+    # for major and critical alike). When 3000 views make it critical, both must hear again,
+    # in the same order, counted from the escalation.
+    policy = yq.presets.load("school-thresholds")
+    seen = yq.Metrics(observed_at=cst(2025, 11, 3, 8, 50), views=1200)
+    case = policy.open_case(
+        yq.Incident(id="S8", title="t", discovered_at=cst(2025, 11, 3, 9), metrics=[seen]),
+        at=cst(2025, 11, 3, 9),
+        actor="m",
+    )
+    case.fire("report", at=cst(2025, 11, 3, 9, 10), actor="m", role="town_party_committee")
+    case.fire("report", at=cst(2025, 11, 3, 9, 20), actor="m", role="county_group")
+    more = yq.Metrics(observed_at=cst(2025, 11, 3, 10, 55), views=3000)
+    case.fire("update_metrics", at=cst(2025, 11, 3, 11), actor="m", metrics=more)
+    assert case.severity is yq.Severity.CRITICAL
+    assert dues(case)["major-report-town@2"] == cst(2025, 11, 3, 11, 30)
+    assert "major-report-county@2" not in dues(case)  # waits for the town (逐级)
+    case.fire("report", at=cst(2025, 11, 3, 11, 20), actor="m", role="town_party_committee")
+    assert dues(case)["major-report-county@2"] == cst(2025, 11, 3, 11, 50)
+    # The running bulletin (续报) is not a report: it is not owed twice.
+    assert [o.id for o in case.obligations].count("major-bulletin") == 1
+
+
+def test_a_published_reply_uses_up_its_approval() -> None:
+    policy = yq.presets.load("university-plan")  # reply_approval_required (统一回复)
+    case = policy.open_case(
+        yq.Incident(id="A1", title="t", discovered_at=cst(2025, 11, 3, 9)),
+        at=cst(2025, 11, 3, 9),
+        actor="m",
+    )
+    case.fire("draft_reply", at=cst(2025, 11, 3, 10), actor="unit")
+    case.fire("approve_reply", at=cst(2025, 11, 3, 11), actor="office")
+    case.fire("respond", at=cst(2025, 11, 3, 12), actor="unit")
+    before = case.version
+    with pytest.raises(yq.TransitionError, match="must be approved"):
+        case.fire("respond", at=cst(2025, 11, 3, 13), actor="unit")
+    assert case.version == before
+    case.fire("reopen", at=cst(2025, 11, 3, 14), actor="unit")
+    case.fire("draft_reply", at=cst(2025, 11, 3, 15), actor="unit")
+    case.fire("approve_reply", at=cst(2025, 11, 3, 16), actor="office")
+    case.fire("respond", at=cst(2025, 11, 3, 17), actor="unit")
+    assert case.state == "responded"

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ._dt import ensure_aware
-from .policy.vocab import CANONICAL_STATES, OBLIGATION_KINDS
+from .policy.vocab import ACTION_TRIGGERS, CANONICAL_STATES, OBLIGATION_KINDS
 from .workflow.case import Case
 
 __all__ = ["TimelineRow", "gantt", "render", "rows", "to_data"]
@@ -22,7 +22,7 @@ MARKS = {
     "pending": "…",
     "due_soon": "!",
     "met": "✓",
-    "late": "✓ 逾期 late",
+    "late": "⚠ 逾期 late",
     "breached": "✗ 超时 BREACHED",
 }
 
@@ -71,16 +71,42 @@ def rows(case: Case, now: datetime) -> list[TimelineRow]:
 def _event_detail(case: Case, trigger: str, data: dict[str, Any]) -> str:
     if trigger == "open":
         return f"登记 {case.id} ({data.get('severity')})"
+    # Free texts (reply, note, report) are left out: they may carry personal data.
     parts = []
-    for key in ("severity", "role", "roles", "unit", "by", "reason", "to"):
-        if key in data:
-            value = data[key]
-            parts.append(f"{key}={','.join(value) if isinstance(value, list) else value}")
-    if "metrics" in data:
+    for key in _SHOWN:
+        value = data.get(key)
+        if value is None or value == "" or value == [] or value is False:
+            continue
+        if isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
+        parts.append(f"{key}={value}")
+    if data.get("metrics") is not None:
         m = data["metrics"]
-        parts.append(f"views={m.views} comments={m.comments} outlets={m.outlets}")
-    target = CANONICAL_STATES.get(_stage_of(trigger), "")
+        parts.append(
+            f"views={m.views} comments={m.comments} reposts={m.reposts} outlets={m.outlets}"
+        )
+    if data.get("auto"):
+        parts.append("(自动 automatic)")
+    target = CANONICAL_STATES.get(_stage_of(trigger), "") or ACTION_TRIGGERS.get(trigger, "")
     return (target + " " + " ".join(parts)).strip()
+
+
+_SHOWN = (
+    "severity",
+    "grade",
+    "kind",
+    "role",
+    "roles",
+    "unit",
+    "channel",
+    "tracker",
+    "flags",
+    "by",
+    "obligation",
+    "reason",
+    "to",
+)
+"""Event data shown in a timeline row, in this order."""
 
 
 def _stage_of(trigger: str) -> str:
@@ -159,11 +185,13 @@ def gantt(case: Case, now: datetime, *, title: str | None = None) -> str:
         f"    title {title or case.id + ' ' + case.incident.title}",
         "    dateFormat YYYY-MM-DD HH:mm",
         "    axisFormat %m-%d %H:%M",
-        "    section 时限 obligations",
     ]
+    if case.obligations:  # an empty section is not valid Mermaid
+        lines.append("    section 时限 obligations")
     for ob in case.obligations:
         status = ob.status(now)
-        tag = {"met": "done, ", "late": "active, ", "breached": "crit, "}.get(status, "")
+        # Met: grey; met late: grey and red; breached: red; still running: plain.
+        tag = {"met": "done, ", "late": "crit, done, ", "breached": "crit, "}.get(status, "")
         name = f"{OBLIGATION_KINDS.get(ob.kind, ob.kind)} {ob.role} ({ob.rule})"
         lines.append(
             f"    {_safe(name)} :{tag}{_safe_id(ob.id)}, "

@@ -233,10 +233,25 @@ class _Walk:
         self.insts.append(inst)
         self.by_spec[spec.id] = inst
 
+    def owed_again(self, spec: ObligationSpec) -> bool:
+        """A level-specific report met at a lower level is owed again at a higher one: the
+        escalation is news to the role (a duty for every level is not, nor a response)."""
+        inst = self.by_spec.get(spec.id)
+        if inst is None or inst.met_at is None or inst.spec is not spec:
+            return False
+        if spec.kind not in REPORTED_AGAIN or not spec.levels or inst.level is None:
+            return False
+        if self.severity <= inst.level:
+            return False
+        del self.by_spec[spec.id]
+        return True
+
     def start_level(self, at: datetime, *, escalation: bool) -> None:
         """Activate what the current level owes (at open, escalation or downgrade)."""
         for spec in self.specs:
-            if spec.id in self.by_spec or spec.after is not None:
+            if spec.after is not None or not self.applies(spec, self.severity):
+                continue
+            if spec.id in self.by_spec and not (escalation and self.owed_again(spec)):
                 continue
             if not self.applies(spec, self.severity):
                 continue
@@ -262,8 +277,9 @@ class _Walk:
         if met.spec is None:
             return
         for spec in self.specs:
-            ready = spec.after == met.spec.id and spec.id not in self.by_spec
-            if ready and self.applies(spec, self.severity):
+            if spec.after != met.spec.id or not self.applies(spec, self.severity):
+                continue
+            if spec.id not in self.by_spec or self.owed_again(spec):
                 self.activate(spec, at, at_escalation=False)
 
     def start_trigger(self, trigger: str, at: datetime) -> None:
@@ -279,7 +295,9 @@ class _Walk:
         roles: list[str] = list(data.get("roles") or [])
         if data.get("role"):
             roles.append(str(data["role"]))
-        kind = data.get("kind")
+        kinds: list[str] = list(data.get("kinds") or [])
+        if data.get("kind"):
+            kinds.append(str(data["kind"]))
         pool = [
             i
             for i in (self.insts if only is None else only)
@@ -287,7 +305,7 @@ class _Walk:
             and event.trigger in i.met_by
             and i.source == "obligation"
             and i.anchor <= event.at
-            and (kind is None or i.kind == kind)
+            and (not kinds or i.kind in kinds)
         ]
 
         def earliest(cands: list[_Inst]) -> list[_Inst]:
@@ -295,16 +313,20 @@ class _Walk:
                 return []
             return [min(cands, key=lambda i: (self.due(i), self.insts.index(i)))]
 
-        if roles:
-            # One duty per named role: a report to the office is the first-time report or the
-            # special report, not both, unless the command names the kind it is.
-            chosen = [
-                i
-                for role in dict.fromkeys(roles)
-                for i in earliest([c for c in pool if c.role == role])
-            ]
-        else:
-            chosen = earliest(pool)
+        # One kind of duty per named role (and per kind named): a report to the office is the
+        # first-time report or the special report, not both, unless the command names both.
+        by_role: list[str | None] = list(dict.fromkeys(roles)) or [None]
+        by_kind: list[str | None] = list(dict.fromkeys(kinds)) or [None]
+        groups = [
+            [c for c in pool if role in (None, c.role) and kind in (None, c.kind)]
+            for role in by_role
+            for kind in by_kind
+        ]
+        chosen = [i for group in groups for i in earliest(group)]
+        # Duties of that kind to that role owed under several rules at once (a flag's rule and
+        # a level's rule, say) are all met by the one report.
+        picked = {(i.kind, i.role) for i in chosen}
+        chosen = [i for i in pool if (i.kind, i.role) in picked]
         for inst in chosen:
             inst.met_at = event.at
             inst.met_version = version

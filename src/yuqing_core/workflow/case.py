@@ -371,6 +371,10 @@ class Case:
             nxt = replace(nxt, reply_drafted=True, reply_approved=False)
         elif t == "approve_reply":
             nxt = replace(nxt, reply_approved=True)
+        elif t == "respond":
+            # A published reply uses up its draft and approval: the next one is drafted and,
+            # where the policy says so, approved again (after ``reopen``).
+            nxt = replace(nxt, reply_drafted=False, reply_approved=False)
         elif t == "review":
             nxt = replace(nxt, reviewed=True)
         elif t == "refer":

@@ -17,6 +17,7 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from ..errors import TransitionError
@@ -68,10 +69,23 @@ class TextData(_Data):
     text: Text = ""
 
 
+RespondKind = Literal["initial_response", "reply"]
+
+
 class RespondData(_Data):
     text: Text = ""
-    kind: Literal["initial_response", "reply"] | None = None
+    kind: RespondKind | None = None
+    """The duty this publication meets; without it, the earliest due."""
+    kinds: tuple[RespondKind, ...] = ()
+    """Several at once: a reply given at once (当即回复) that is both the initial response and
+    the result, ``kinds=["initial_response", "reply"]``."""
     channel: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> RespondData:
+        if self.kind is not None and self.kinds:
+            raise ValueError("give kind or kinds, not both")
+        return self
 
 
 class TrackData(_Data):
