@@ -6,6 +6,7 @@ import pytest
 
 import yuqing_core as yq
 from yuqing_core.cli import main
+from yuqing_core.cli.demo import DEMO_PRESETS
 
 
 def test_check_reports_unknown_key_and_bad_value_and_exits_1(
@@ -28,11 +29,43 @@ def test_check_passes_a_good_file(tmp_policy: Any, capsys: pytest.CaptureFixture
     assert capsys.readouterr().out.strip() == f"{a}: ok (a: 某校)"
 
 
-def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_runs_four_presets_and_shows_met_late_and_breached(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["demo"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    headers = [line.split(":")[0] for line in out if line.endswith(")") and ": " in line[:30]]
+    assert headers[:4] == list(DEMO_PRESETS)
+    # The summary counts the deadlines of each scenario (worked out in tests/scenarios/).
+    assert out[-4:] == [
+        "  school-tiered       按时 met 4, 逾期履行 late 1",
+        "  park-message-board  按时 met 4, 逾期履行 late 1, 超时未履行 breached 1",
+        "  school-thresholds   按时 met 6, 逾期履行 late 3, 超时未履行 breached 1",
+        "  township            按时 met 4, 逾期履行 late 1",
+    ]
+    # The sample incidents are graded under each preset; the lab accident with a superior's
+    # instruction is especially major under school-tiered (R3.3).
+    assert any(
+        line.startswith("    YQ-2026-0315-03 ") and ": 特别重大 — R3.3" in line for line in out
+    )
+    # The general opinion found before National Day: reported on the first working day after.
+    assert (
+        "  2025-10-10 00:00 Fri  ◆ general-report   报告 → 业务主管部门（10-09 09:10 履行 met）"
+        " [R3.1] ✓"
+    ) in out
+    assert any("✗ 超时 BREACHED" in line for line in out)
+
+
+def test_demo_runs_a_chosen_preset_and_refuses_an_unknown_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo", "--policy", "hr-bureau"]) == 0
     out = capsys.readouterr().out
-    assert "school-tiered" in out
-    assert "YQ-2025-0930-01" in out
+    assert "hr-bureau: " in out
+    assert "school-tiered" not in out
+    assert out.splitlines()[-1] == "  hr-bureau  无时限 no deadlines"  # S6 sets no time limit
+    assert main(["demo", "--policy", "nope"]) == 1
+    assert capsys.readouterr().out.startswith("not a preset: nope (presets: gov-response, ")
 
 
 def test_check_reports_the_merged_result(

@@ -1,22 +1,42 @@
-"""``yuqing demo``: run bundled presets on their sample incidents and print the timelines."""
+"""``yuqing demo``: run bundled presets on their sample incidents and print the timelines.
+
+For each preset chosen (by default :data:`DEMO_PRESETS`) the demo grades the bundled sample
+incidents under that preset, then runs the preset's worked scenario
+(``presets/scenarios/NAME.jsonl``: sample incidents and the commands officers fired on them) and
+prints each case's timeline with what is met, late, breached or still due, and what must be
+sent now. It ends with one line per preset counting the deadlines by status.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from importlib import resources
 from typing import Any
 
 from ..model import Incident
+from ..policy.policy import Policy
 from ..presets import load as load_preset
 from ..presets import names as preset_names
 from ..presets import run_scenario, scenario_path
+from ..simulate import Simulation
 from ..timeline import render
 
-__all__ = ["DEMO_PRESETS", "register", "run", "sample_incidents"]
+__all__ = ["DEMO_PRESETS", "register", "run", "sample_incidents", "status_counts"]
 
 DEMO_PRESETS = ("school-tiered", "park-message-board", "school-thresholds", "township")
-"""Presets the demo runs by default (those with a scenario)."""
+"""Presets the demo runs by default: a school, a park's message board, a school grading by
+numbers and a township, between them showing deadlines met, met late and breached."""
+
+STATUS_ORDER = ("met", "late", "breached", "due_soon", "pending")
+_STATUS_ZH = {
+    "met": "按时 met",
+    "late": "逾期履行 late",
+    "breached": "超时未履行 breached",
+    "due_soon": "临近 due soon",
+    "pending": "未到期 pending",
+}
 
 
 def register(sub: Any) -> None:
@@ -38,19 +58,45 @@ def sample_incidents() -> list[Incident]:
     return [Incident.model_validate(json.loads(line)) for line in text.splitlines() if line]
 
 
+def status_counts(sim: Simulation) -> Counter[str]:
+    """How many deadlines of a simulation are in each status at its ``now``."""
+    now = sim.now
+    if now is None:
+        return Counter()
+    return Counter(ob.status(now) for case in sim.cases.values() for ob in case.obligations)
+
+
+def _grading(policy: Policy, incidents: list[Incident]) -> None:
+    print("  样例舆情研判 the sample incidents graded by this policy:")
+    for incident in incidents:
+        a = policy.assess(incident)
+        severity = a.severity if a.severity is not None else policy.lowest
+        level = policy.level_label(severity)
+        grade = f"，敏感等级 {a.grade}" if a.grade is not None else ""
+        why = "；".join(a.reasons_zh) or "无规则触发，取最低级别 (no rule fired: the lowest level)"
+        pending = f"（待定 undecided: {'；'.join(a.undetermined)}）" if a.undetermined else ""
+        print(f"    {incident.id} {incident.title}: {level}{grade} — {why}{pending}")
+
+
 def run(args: argparse.Namespace) -> int:
     chosen = args.policy or [n for n in DEMO_PRESETS if scenario_path(n) is not None]
+    unknown = [n for n in chosen if n not in preset_names()]
+    if unknown:
+        print(f"not a preset: {', '.join(unknown)} (presets: {', '.join(preset_names())})")
+        return 1
     print("yuqing_core 演示 demo — 期限按国务院节假日与调休安排计算 (deadlines on the official")
-    print("calendar with 调休 make-up working days). ✓ met  ✗ breached  ! due soon  … pending")
+    print("calendar with 调休 make-up working days).")
+    print("✓ 按时 met  ⚠ 逾期 late  ✗ 超时 BREACHED  ! 临近 due soon  … 未到期 pending")
+    incidents = sample_incidents()
+    tallies: dict[str, Counter[str]] = {}
     for name in chosen:
-        if name not in preset_names():
-            print(f"\n{name}: not a preset")
-            return 1
         policy = load_preset(name)
         print()
         print("=" * 78)
         print(f"{policy.name}: {policy.title} ({policy.spec.source})")
         print("=" * 78)
+        _grading(policy, incidents)
+        print()
         sim = run_scenario(name)
         assert sim.now is not None
         for case in sim.cases.values():
@@ -61,6 +107,11 @@ def run(args: argparse.Namespace) -> int:
                 for n in due:
                     print(f"    - {n.message} [{n.status}]")
             print()
-        breaches = sim.breaches()
-        print(f"  {len(sim.cases)} cases, {len(breaches)} breached obligations")
+        tallies[name] = status_counts(sim)
+    print("=" * 78)
+    print("小结 summary (deadlines by status at the end of each scenario):")
+    width = max(len(n) for n in tallies)
+    for name, tally in tallies.items():
+        parts = [f"{_STATUS_ZH[s]} {tally[s]}" for s in STATUS_ORDER if tally[s]]
+        print(f"  {name:<{width}}  " + (", ".join(parts) or "无时限 no deadlines"))
     return 0

@@ -35,6 +35,7 @@ __all__ = [
     "rules_table",
     "run",
     "source_system",
+    "workflow_markdown",
 ]
 
 _RULE_NOTE: Final = re.compile(r"^(R\d+\.\d+): (.*)$", re.DOTALL)
@@ -313,6 +314,40 @@ def preset_markdown(policy: Policy) -> str:
     if notes:
         out.append(f"### 解读 Readings\n\n{notes}")
     return "\n".join(out)
+
+
+def workflow_markdown(policy: Policy) -> str:
+    """The preset's workflow as its documentation page shows it: the Mermaid diagram of the
+    main path and a line on the guards between the stages."""
+    wf = policy.spec.workflow
+    guards = []
+    if wf.reply_approval_required:
+        guards.append("回应前须审定 (`approve_reply` before `respond`)")
+    if wf.review_required_from is not None and "reviewed" in wf.stages:
+        sev = wf.review_required_from
+        guards.append(
+            f"{sev.label}（`{sev}`）及以上归档前须总结 (`review` before `archive`"
+            f"{', with a written report' if wf.review_report_required else ''})"
+        )
+    elif wf.review_report_required and "reviewed" in wf.stages:
+        guards.append("总结须附书面报告 (`review` needs a written report)")
+    if wf.max_extension is not None:
+        guards.append(f"延期累计不超过 {duration_zh(wf.max_extension)}")
+    else:
+        guards.append("不可延期 (no `extend`)")
+    lines = [
+        "```mermaid",
+        policy.workflow.mermaid().rstrip(),
+        "```",
+        "",
+        "图为主路径；案件可跳过后续阶段直接前进，在办阶段都可执行 `escalate`、`supervise`、"
+        "`follow_up` 等原地操作（`yuqing diagram --policy "
+        f"{policy.name} --full` 画出全部）。The main path; a case may skip ahead, and every live "
+        "stage takes the in-place actions.",
+        "",
+        "关卡 Guards: " + "；".join(guards) + "。",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def index_table() -> str:

@@ -109,9 +109,11 @@ def timeline_markdown(name: str) -> str:
     assert sim.now is not None
     parts = [TIMELINE_START, ""]
     for case in sim.cases.values():
-        parts += ["```mermaid", gantt(case, sim.now).rstrip(), "```", ""]
-        parts.append(render(case, sim.now, "markdown").rstrip())
-        parts.append("")
+        # The case heading one level below the page's "worked timeline" section, then the
+        # chart, then the table.
+        heading, _, table = render(case, sim.now, "markdown").partition("\n")
+        parts += ["#" + heading, "", "```mermaid", gantt(case, sim.now).rstrip(), "```", ""]
+        parts += [table.strip(), ""]
     parts.append(f"判定时刻 statuses as of {sim.now:%Y-%m-%d %H:%M %z}.")
     parts += ["", TIMELINE_END]
     return "\n".join(parts) + "\n"
