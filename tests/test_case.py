@@ -719,3 +719,21 @@ def test_a_published_reply_uses_up_its_approval() -> None:
     case.fire("approve_reply", at=cst(2025, 11, 3, 16), actor="office")
     case.fire("respond", at=cst(2025, 11, 3, 17), actor="unit")
     assert case.state == "responded"
+
+
+def test_assess_accepts_only_the_policys_grades(tiered: yq.Policy) -> None:
+    graded = yq.presets.load("vocational-grades")  # grades a, b, c (R4.1)
+    case = graded.open_case(
+        yq.Incident(id="G", title="t", discovered_at=cst(2025, 11, 3, 9)),
+        at=cst(2025, 11, 3, 9),
+        actor="m",
+    )
+    with pytest.raises(
+        yq.TransitionError, match=r"grade 'z' is not a grade of this policy \(a, b, c\)"
+    ):
+        case.fire("assess", at=cst(2025, 11, 3, 10), actor="m", grade="z")
+    assert case.version == 1
+    case.fire("assess", at=cst(2025, 11, 3, 10), actor="m", grade="b")
+    plain = tiered.open_case(incident(), at=cst(2025, 9, 30, 16, 30), actor="m")
+    with pytest.raises(yq.TransitionError, match="none: the policy has no grading"):
+        plain.fire("assess", at=cst(2025, 9, 30, 17), actor="m", grade="a")

@@ -342,8 +342,14 @@ class Case:
                     t, f"lowering {s.severity.key} to {sev.key} needs a reason (P6, P8)"
                 )
             nxt = replace(nxt, severity=sev)
-        elif t == "assess":
-            pass
+        if t == "assess" and data.get("grade") is not None:
+            grading = policy.spec.assessment.grading
+            grades = grading.order if grading is not None else ()
+            if data["grade"] not in grades:
+                known = ", ".join(grades) if grades else "none: the policy has no grading"
+                raise self._fail(
+                    t, f"grade {data['grade']!r} is not a grade of this policy ({known})"
+                )
         if t == "update_metrics":
             metrics = data.get("metrics")
             flags = tuple(data.get("flags") or ())
