@@ -30,7 +30,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yuqing_core as yq
-from yuqing_core.store import SQLiteStore, _event_row, _open_rows
+from yuqing_core.store import (
+    _INSERT_EVENT,
+    _INSERT_OPEN_OBLIGATION,
+    _UPSERT_CASE,
+    SQLiteStore,
+    _case_row,
+    _event_row,
+    _open_rows,
+)
 
 CST = ZoneInfo("Asia/Shanghai")
 YEAR_START = datetime(2025, 1, 1, tzinfo=CST)
@@ -53,15 +61,7 @@ def template_rows(
         if rng.random() < 0.5:
             case.fire("assess", at=found + timedelta(minutes=30), actor="office")
         events = [_event_row(case_id, seq, ev) for seq, ev in enumerate(case.events, 1)]
-        head = (
-            case.policy.name,
-            case.version,
-            case.state,
-            case.severity.key,
-            case.unit,
-            case.events[-1].at.isoformat(),
-        )
-        out.append((case_id, events, _open_rows(case), head))
+        out.append((case_id, events, _open_rows(case), _case_row(case)[1:]))
     return out
 
 
@@ -81,22 +81,9 @@ def fill(store: SQLiteStore, policy: yq.Policy, cases: int, templates: int) -> N
         heads.append((case_id, *head))
     db = store._db
     with store._write():
-        db.executemany(
-            "INSERT INTO yq_events (case_id, seq, trigger, at, at_key, actor, data) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            events,
-        )
-        db.executemany(
-            "INSERT INTO yq_open_obligations "
-            "(case_id, obligation_id, policy, kind, role, rule, due_key, due_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            obligations,
-        )
-        db.executemany(
-            "INSERT INTO yq_cases (case_id, policy, version, state, severity, unit, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            heads,
-        )
+        db.executemany(_INSERT_EVENT, events)
+        db.executemany(_INSERT_OPEN_OBLIGATION, obligations)
+        db.executemany(_UPSERT_CASE, heads)
 
 
 def build(policy: yq.Policy, path: Path, cases: int, templates: int) -> SQLiteStore:

@@ -358,42 +358,18 @@ class SQLiteStore:
 
     @staticmethod
     def _write_events(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
-        db.executemany(
-            "INSERT INTO yq_events (case_id, seq, trigger, at, at_key, actor, data) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        db.executemany(_INSERT_EVENT, rows)
 
     @staticmethod
     def _write_case(db: sqlite3.Connection, case: Case) -> None:
-        db.execute(
-            "INSERT INTO yq_cases (case_id, policy, version, state, severity, unit, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id) DO UPDATE SET "
-            "version = excluded.version, state = excluded.state, "
-            "severity = excluded.severity, unit = excluded.unit, "
-            "updated_at = excluded.updated_at",
-            (
-                case.id,
-                case.policy.name,
-                case.version,
-                case.state,
-                case.severity.key,
-                case.unit,
-                case.events[-1].at.isoformat(),
-            ),
-        )
+        db.execute(_UPSERT_CASE, _case_row(case))
 
     @staticmethod
     def _write_open_obligations(
         db: sqlite3.Connection, case_id: str, rows: Sequence[tuple[Any, ...]]
     ) -> None:
         db.execute("DELETE FROM yq_open_obligations WHERE case_id = ?", (case_id,))
-        db.executemany(
-            "INSERT INTO yq_open_obligations "
-            "(case_id, obligation_id, policy, kind, role, rule, due_key, due_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        db.executemany(_INSERT_OPEN_OBLIGATION, rows)
 
     def reindex(self, policy: Policy) -> int:
         """Recompute the open-obligation index of every case of ``policy``; return how many.
@@ -531,6 +507,38 @@ class SQLiteStore:
 
 
 # -- rows ------------------------------------------------------------------------------------
+
+
+# The rows ``save`` writes (the benchmark fills a store with the same statements and rows).
+
+_INSERT_EVENT = (
+    "INSERT INTO yq_events (case_id, seq, trigger, at, at_key, actor, data) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_UPSERT_CASE = (
+    "INSERT INTO yq_cases (case_id, policy, version, state, severity, unit, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id) DO UPDATE SET "
+    "version = excluded.version, state = excluded.state, "
+    "severity = excluded.severity, unit = excluded.unit, "
+    "updated_at = excluded.updated_at"
+)
+_INSERT_OPEN_OBLIGATION = (
+    "INSERT INTO yq_open_obligations "
+    "(case_id, obligation_id, policy, kind, role, rule, due_key, due_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _case_row(case: Case) -> tuple[Any, ...]:
+    return (
+        case.id,
+        case.policy.name,
+        case.version,
+        case.state,
+        case.severity.key,
+        case.unit,
+        case.events[-1].at.isoformat(),
+    )
 
 
 def _event_row(case_id: str, seq: int, event: Event) -> tuple[Any, ...]:
