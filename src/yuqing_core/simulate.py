@@ -17,6 +17,7 @@ stay as they were before it.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,6 +42,13 @@ class Simulation:
     now: datetime | None = None
     errors: list[tuple[int, str]] = field(default_factory=list)
     lines: int = 0
+
+    def status_counts(self) -> Counter[str]:
+        """How many deadlines are in each status at ``now``."""
+        if self.now is None:
+            return Counter()
+        now = self.now
+        return Counter(ob.status(now) for case in self.cases.values() for ob in case.obligations)
 
     def breaches(self) -> list[tuple[str, str]]:
         """``(case id, obligation id)`` of every obligation breached at ``now``."""

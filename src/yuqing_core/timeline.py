@@ -51,8 +51,11 @@ def rows(case: Case, now: datetime) -> list[TimelineRow]:
     for ob in case.obligations:
         role = case.policy.roles.get(ob.role, ob.role)
         kind = OBLIGATION_KINDS.get(ob.kind, ob.kind)
-        seen = ob.met_at is not None and ob.met_at <= now
-        met = f"（{cal.local(ob.met_at):%m-%d %H:%M} 履行 met）" if seen and ob.met_at else ""
+        met = (  # as of ``now``: a meeting after it is not shown
+            f"（{cal.local(ob.met_at):%m-%d %H:%M} 履行 met）"
+            if ob.met_at is not None and ob.met_at <= now
+            else ""
+        )
         out.append(
             TimelineRow(
                 cal.local(ob.due_at),

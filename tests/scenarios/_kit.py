@@ -11,16 +11,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import yuqing_core as yq
-from yuqing_core.simulate import Simulation
+from yuqing_core.presets import run_scenario as run  # raises on any line it rejects
 
 CST = ZoneInfo("Asia/Shanghai")
 
+__all__ = ["fmt", "rows", "run", "state_path"]
+
 Row = tuple[str, str, str | None, str]
-
-
-def run(name: str) -> Simulation:
-    """The preset's scenario, run; fails on any line the library rejects."""
-    return yq.presets.run_scenario(name)
 
 
 def fmt(at: datetime | None) -> str | None:

@@ -175,20 +175,22 @@ def test_yq_2026_0214_02_mid_life() -> None:
     assert rows(evening, t(2026, 2, 14, 22, 30))[1][3] == "due_soon"
 
 
+def inquiry(case_id: str, title: str) -> yq.Case:
+    """An inquiry (咨询类, R2.3) found Thu 9 Oct 2025 10:00 and registered at 10:10."""
+    policy = yq.presets.load("university-plan")
+    inc = yq.Incident(
+        id=case_id, title=title, discovered_at=t(2025, 10, 9, 10), category=yq.Category.INQUIRY
+    )
+    return policy.open_case(inc, at=t(2025, 10, 9, 10, 10), actor="网评员")
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="university-plan: inquiry-reply is anchored at the FIRST draft_reply, i.e. the "
     "day-1 handling opinion, not the day handling ends (办结之日); see the report",
 )
 def test_inquiry_result_reply_is_due_the_day_handling_ends() -> None:
-    policy = yq.presets.load("university-plan")
-    inc = yq.Incident(
-        id="YQ-X-1",
-        title="学生询问补考安排",
-        discovered_at=t(2025, 10, 9, 10),
-        category=yq.Category.INQUIRY,
-    )
-    case = policy.open_case(inc, at=t(2025, 10, 9, 10, 10), actor="网评员")
+    case = inquiry("YQ-X-1", "学生询问补考安排")
     # Day 1 (Thu 9 Oct): the handling opinion, drafted and approved (reply_approval_required).
     case.fire("draft_reply", at=t(2025, 10, 9, 15), actor="教务处")
     case.fire("approve_reply", at=t(2025, 10, 9, 16), actor="领导小组办公室")
@@ -210,14 +212,7 @@ def test_inquiry_result_reply_is_due_the_day_handling_ends() -> None:
 
 
 def test_immediate_reply_meets_both_inquiry_duties() -> None:
-    policy = yq.presets.load("university-plan")
-    inc = yq.Incident(
-        id="YQ-X-2",
-        title="学生询问校车时刻",
-        discovered_at=t(2025, 10, 9, 10),
-        category=yq.Category.INQUIRY,
-    )
-    case = policy.open_case(inc, at=t(2025, 10, 9, 10, 10), actor="网评员")
+    case = inquiry("YQ-X-2", "学生询问校车时刻")
     case.fire("draft_reply", at=t(2025, 10, 9, 10, 30), actor="后勤保障处")
     case.fire("approve_reply", at=t(2025, 10, 9, 10, 50), actor="领导小组办公室")
     # R2.3 "能当即回复的要当即回复": one approved reply at 11:00 both answers the same day
@@ -232,14 +227,7 @@ def test_immediate_reply_meets_both_inquiry_duties() -> None:
 
 
 def test_an_unnamed_reply_meets_only_the_earliest_duty() -> None:
-    policy = yq.presets.load("university-plan")
-    inc = yq.Incident(
-        id="YQ-X-3",
-        title="学生询问校车时刻",
-        discovered_at=t(2025, 10, 9, 10),
-        category=yq.Category.INQUIRY,
-    )
-    case = policy.open_case(inc, at=t(2025, 10, 9, 10, 10), actor="网评员")
+    case = inquiry("YQ-X-3", "学生询问校车时刻")
     case.fire("draft_reply", at=t(2025, 10, 9, 10, 30), actor="后勤保障处")
     case.fire("approve_reply", at=t(2025, 10, 9, 10, 50), actor="领导小组办公室")
     with pytest.raises(yq.TransitionError, match="kind or kinds"):

@@ -19,15 +19,15 @@ from ..model import Incident
 from ..policy.policy import Policy
 from ..presets import load as load_preset
 from ..presets import names as preset_names
-from ..presets import run_scenario, scenario_path
-from ..simulate import Simulation
+from ..presets import run_scenario
 from ..timeline import render
 
-__all__ = ["DEMO_PRESETS", "register", "run", "sample_incidents", "status_counts"]
+__all__ = ["DEMO_PRESETS", "register", "run", "sample_incidents"]
 
 DEMO_PRESETS = ("school-tiered", "park-message-board", "school-thresholds", "township")
 """Presets the demo runs by default: a school, a park's message board, a school grading by
-numbers and a township, between them showing deadlines met, met late and breached."""
+numbers and a township, between them showing deadlines met, met late and breached. (Every
+preset has a scenario, so any may be chosen with ``--policy``.)"""
 
 STATUS_ORDER = ("met", "late", "breached", "due_soon", "pending")
 _STATUS_ZH = {
@@ -58,14 +58,6 @@ def sample_incidents() -> list[Incident]:
     return [Incident.model_validate(json.loads(line)) for line in text.splitlines() if line]
 
 
-def status_counts(sim: Simulation) -> Counter[str]:
-    """How many deadlines of a simulation are in each status at its ``now``."""
-    now = sim.now
-    if now is None:
-        return Counter()
-    return Counter(ob.status(now) for case in sim.cases.values() for ob in case.obligations)
-
-
 def _grading(policy: Policy, incidents: list[Incident]) -> None:
     print("  样例舆情研判 the sample incidents graded by this policy:")
     for incident in incidents:
@@ -79,7 +71,7 @@ def _grading(policy: Policy, incidents: list[Incident]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    chosen = args.policy or [n for n in DEMO_PRESETS if scenario_path(n) is not None]
+    chosen = args.policy or list(DEMO_PRESETS)
     unknown = [n for n in chosen if n not in preset_names()]
     if unknown:
         print(f"not a preset: {', '.join(unknown)} (presets: {', '.join(preset_names())})")
@@ -107,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
                 for n in due:
                     print(f"    - {n.message} [{n.status}]")
             print()
-        tallies[name] = status_counts(sim)
+        tallies[name] = sim.status_counts()
     print("=" * 78)
     print("小结 summary (deadlines by status at the end of each scenario):")
     width = max(len(n) for n in tallies)

@@ -233,9 +233,11 @@ class _Walk:
         self.insts.append(inst)
         self.by_spec[spec.id] = inst
 
-    def owed_again(self, spec: ObligationSpec) -> bool:
-        """A level-specific report met at a lower level is owed again at a higher one: the
-        escalation is news to the role (a duty for every level is not, nor a response)."""
+    def release_if_owed_again(self, spec: ObligationSpec) -> bool:
+        """Whether ``spec``'s met duty is owed again now; if so, forget it so that ``activate``
+        starts a new one. A level-specific report met at a lower level is owed again at a
+        higher one: the escalation is news to the role (a duty for every level is not, nor a
+        response)."""
         inst = self.by_spec.get(spec.id)
         if inst is None or inst.met_at is None or inst.spec is not spec:
             return False
@@ -251,7 +253,7 @@ class _Walk:
         for spec in self.specs:
             if spec.after is not None or not self.applies(spec, self.severity):
                 continue
-            if spec.id in self.by_spec and not (escalation and self.owed_again(spec)):
+            if spec.id in self.by_spec and not (escalation and self.release_if_owed_again(spec)):
                 continue
             if not self.applies(spec, self.severity):
                 continue
@@ -279,7 +281,7 @@ class _Walk:
         for spec in self.specs:
             if spec.after != met.spec.id or not self.applies(spec, self.severity):
                 continue
-            if spec.id not in self.by_spec or self.owed_again(spec):
+            if spec.id not in self.by_spec or self.release_if_owed_again(spec):
                 self.activate(spec, at, at_escalation=False)
 
     def start_trigger(self, trigger: str, at: datetime) -> None:
