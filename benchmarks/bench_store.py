@@ -30,7 +30,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yuqing_core as yq
-from yuqing_core.store import (
+from yuqing_core.store.sqlite import (
     _INSERT_EVENT,
     _INSERT_OPEN_OBLIGATION,
     _UPSERT_CASE,

@@ -13,6 +13,7 @@ import pytest
 
 import yuqing_core as yq
 from tests.conftest import cst
+from yuqing_core.render.diagram import mermaid
 from yuqing_core.workflow import Case
 
 
@@ -578,7 +579,7 @@ def test_replay_refuses_a_tampered_log(tiered: yq.Policy) -> None:
 
 
 def test_mermaid_diagram(tiered: yq.Policy) -> None:
-    text = tiered.workflow.mermaid()
+    text = mermaid(tiered.workflow)
     assert text.startswith("---")
     assert "stateDiagram-v2" in text
     assert "registered --> assessed: assess" in text

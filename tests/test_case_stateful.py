@@ -23,7 +23,7 @@ from hypothesis.stateful import (
 
 import yuqing_core as yq
 from tests.conftest import cst
-from yuqing_core.policy.vocab import TRIGGERS
+from yuqing_core.model.vocab import TRIGGERS
 from yuqing_core.workflow import Case
 
 START = cst(2025, 9, 26, 9)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import yuqing_core as yq
 from tests.conftest import cst
 from tests.test_assessment import S4, S8, band
-from yuqing_core.lint import Finding, lint
+from yuqing_core.policy.lint import Finding, lint
 
 OUTLETS_OVERLAP = Finding(
     "warning",

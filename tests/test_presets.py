@@ -21,8 +21,9 @@ import yuqing_core as yq
 from tests.conftest import cst
 from yuqing_core.cli import main
 from yuqing_core.cli.presetcmds import index_table, preset_markdown, rules_table, workflow_markdown
-from yuqing_core.lint import lint
-from yuqing_core.presets import TIMELINE_END, TIMELINE_START, preset_path
+from yuqing_core.policy.catalogue import preset_path
+from yuqing_core.policy.lint import lint
+from yuqing_core.render.presetpage import TIMELINE_END, TIMELINE_START, timeline_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "presets"
@@ -626,7 +627,7 @@ def _block(text: str, markers: Markers) -> str:
 
 def _timeline(name: str) -> str:
     begin, end = TIMELINE
-    text = yq.presets.timeline_markdown(name)
+    text = timeline_markdown(name)
     assert text.startswith(begin)
     assert text.endswith(end)
     return text[len(begin) : -len(end)]

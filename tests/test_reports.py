@@ -11,7 +11,7 @@ import pytest
 import yuqing_core as yq
 from tests.conftest import cst
 from tests.test_assessment import S4, S8
-from yuqing_core.reports import (
+from yuqing_core.render.reports import (
     ReportError,
     render_daily_log,
     render_quick_report,

@@ -8,8 +8,8 @@ import pytest
 
 import yuqing_core as yq
 from tests.conftest import cst
-from yuqing_core import timeline
 from yuqing_core.cli import main
+from yuqing_core.render import timeline
 from yuqing_core.simulate import simulate
 
 SAMPLE = Path(str(resources.files("yuqing_core") / "data" / "sample_simulation.jsonl"))
@@ -112,7 +112,7 @@ def test_gantt_marks_met_and_breached() -> None:
 
 
 def test_policy_file_reference_page_is_generated_from_the_schema() -> None:
-    from yuqing_core.policy.reference import markdown_reference
+    from yuqing_core.render.reference import markdown_reference
 
     page = Path(__file__).parent.parent / "docs" / "reference" / "policy-file.md"
     assert page.read_text(encoding="utf-8") == markdown_reference(), (

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 import yuqing_core as yq
 from tests.conftest import cst
-from yuqing_core.lint import Finding
 from yuqing_core.model import METRIC_NAMES
+from yuqing_core.policy.lint import Finding
 from yuqing_core.policy.schema import PolicySpec
 from yuqing_core.testing import (
     Clock,

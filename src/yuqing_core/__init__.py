@@ -13,6 +13,7 @@ from .accountability import (
     accountability,
     render_accountability_markdown,
 )
+from .api import Policy, load_policy
 from .errors import (
     AccountabilityError,
     CalendarCoverageError,
@@ -25,14 +26,13 @@ from .errors import (
     TransitionError,
     YuqingError,
 )
-from .lint import Finding, lint
-from .model import KNOWN_FLAGS, Category, Incident, Metrics, Reporter, Severity, Source
-from .policy import Policy, load_policy
+from .model import KNOWN_FLAGS, Category, Event, Incident, Metrics, Reporter, Severity, Source
+from .policy.lint import Finding, lint
 from .rules.assessment import Assessment
 from .rules.obligations import Obligation
 from .store import DueItem, SQLiteStore
 from .time import Deadline, Duration, WorkCalendar
-from .workflow import Case, Event, Notification
+from .workflow import Case, Notification
 
 __version__ = "0.1.0.dev0"
 

@@ -25,12 +25,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import YuqingError
+from .api import Policy
+from .errors import PolicyError, YuqingError
 from .model import Incident, Metrics
-from .policy.policy import Policy
+from .presets import load as load_preset
+from .presets import scenario_path
 from .workflow.case import Case
 
-__all__ = ["Simulation", "simulate"]
+__all__ = ["Simulation", "run_scenario", "simulate"]
 
 
 @dataclass
@@ -152,3 +154,15 @@ def _event(sim: Simulation, item: dict[str, Any]) -> datetime:
         data["metrics"] = Metrics.model_validate(data["metrics"])
     case.fire(str(item["trigger"]), at=at, actor=str(item.get("actor", "simulation")), **data)
     return at
+
+
+def run_scenario(name: str) -> Simulation:
+    """Run preset ``name`` over its worked scenario; raise if any line of it fails."""
+    path = scenario_path(name)
+    if path is None:
+        raise PolicyError(f"preset {name!r} has no scenario")
+    sim = simulate(load_preset(name), path.read_text(encoding="utf-8").splitlines())
+    if sim.errors:
+        lines = "; ".join(f"line {n}: {m}" for n, m in sim.errors)
+        raise PolicyError(f"{path}: {lines}")
+    return sim

@@ -11,7 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import yuqing_core as yq
-from yuqing_core.presets import run_scenario as run  # raises on any line it rejects
+from yuqing_core.simulate import run_scenario as run  # raises on any line it rejects
 
 CST = ZoneInfo("Asia/Shanghai")
 

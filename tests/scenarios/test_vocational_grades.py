@@ -9,6 +9,7 @@ from datetime import datetime
 
 import yuqing_core as yq
 from tests.scenarios._kit import CST, rows, run, state_path
+from yuqing_core.rules import assess
 
 
 def t(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
@@ -21,7 +22,7 @@ def as_of(case: yq.Case, until: datetime) -> yq.Case:
 
 
 def grade_at(case: yq.Case, at: datetime) -> str | None:
-    return case.policy.assess(case.incident, at).grade
+    return yq.presets.load("vocational-grades").assess(case.incident, at).grade
 
 
 def test_one_breach_and_no_bad_line() -> None:
@@ -82,7 +83,7 @@ def test_yq_2025_1002_01_grade_within_three_hours() -> None:
     assert as_of(case, t(2025, 10, 2, 22)).assessment(t(2025, 10, 2, 22)).grade == "b"
     # 22:05: the observation made at 22:00 = posting + exactly 3 h counts (P1: 以内 includes
     # the end): views 50 >= 50 (P1: 以上 includes 50) -> c.
-    a = case.policy.assess(case.incident, t(2025, 10, 2, 22, 5))
+    a = yq.presets.load("vocational-grades").assess(case.incident, t(2025, 10, 2, 22, 5))
     assert a.grade == "c"
     assert a.severity is None  # no automatic level in this preset
     assert "R4.1 s4-grade-c: views 50 >= 50 within 3h of posting -> grade c" in a.reasons
@@ -102,7 +103,7 @@ def test_grade_boundaries_at_the_window_end() -> None:
             posted_at=posted,
             metrics=[early, yq.Metrics(observed_at=observed, views=views, comments=9)],
         )
-        return case.policy.assess(inc, at).grade
+        return assess(case.policy, inc, at).grade
 
     three_h = t(2025, 10, 2, 22)
     assert grade(50, three_h) == "c"

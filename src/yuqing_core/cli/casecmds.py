@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import resolve_policy
+from ..presets import resolve as resolve_policy
+from ..render.diagram import mermaid
 
 __all__ = ["register"]
 
@@ -25,5 +26,5 @@ def register(sub: Any) -> None:
 
 def run_diagram(args: argparse.Namespace) -> int:
     policy = resolve_policy(args.policy)
-    print(policy.workflow.mermaid(full=args.full), end="")
+    print(mermaid(policy.workflow, full=args.full), end="")
     return 0

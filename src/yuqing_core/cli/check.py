@@ -7,9 +7,9 @@ import json
 import sys
 from typing import Any
 
+from ..api import load_policy
 from ..errors import PolicyError, format_problem
-from ..lint import lint
-from ..policy.loader import load_policy
+from ..policy.lint import lint
 
 __all__ = ["register", "run"]
 

@@ -15,12 +15,12 @@ from collections import Counter
 from importlib import resources
 from typing import Any
 
+from ..api import Policy
 from ..model import Incident
-from ..policy.policy import Policy
 from ..presets import load as load_preset
 from ..presets import names as preset_names
-from ..presets import run_scenario
-from ..timeline import render
+from ..render.timeline import render
+from ..simulate import run_scenario
 
 __all__ = ["DEMO_PRESETS", "register", "run", "sample_incidents"]
 

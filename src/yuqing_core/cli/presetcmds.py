@@ -17,12 +17,13 @@ import re
 from collections.abc import Iterable
 from typing import Any, Final
 
+from ..api import Policy
 from ..model import Category, Severity
-from ..policy.policy import Policy
+from ..model.vocab import OBLIGATION_KINDS
 from ..policy.schema import Band, DutySpec, GradeRule, LadderSpec, ObligationSpec, SeverityRule
-from ..policy.vocab import OBLIGATION_KINDS
 from ..presets import load as load_preset
 from ..presets import names as preset_names
+from ..render.diagram import mermaid
 from ..time.duration import Duration, DurationKind
 
 __all__ = [
@@ -337,7 +338,7 @@ def workflow_markdown(policy: Policy) -> str:
         guards.append("不可延期 (no `extend`)")
     lines = [
         "```mermaid",
-        policy.workflow.mermaid().rstrip(),
+        mermaid(policy.workflow).rstrip(),
         "```",
         "",
         "图为主路径；案件可跳过后续阶段直接前进，在办阶段都可执行 `escalate`、`supervise`、"

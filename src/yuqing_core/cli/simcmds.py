@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from ..policy.schema import PolicySpec
+from ..presets import resolve as resolve_policy
+from ..render.timeline import render
 from ..simulate import simulate
-from ..timeline import render
-from ._common import resolve_policy
 
 __all__ = ["register"]
 
@@ -75,7 +75,7 @@ def run_simulate(args: argparse.Namespace) -> int:
         print("no case was opened", file=sys.stderr)
         return 1
     if args.fmt == "json":
-        from ..timeline import to_data
+        from ..render.timeline import to_data
 
         doc = {
             "policy": policy.name,
@@ -96,7 +96,7 @@ def run_simulate(args: argparse.Namespace) -> int:
 
 def run_schema(args: argparse.Namespace) -> int:
     if args.markdown:
-        from ..policy.reference import markdown_reference
+        from ..render.reference import markdown_reference
 
         print(markdown_reference(), end="")
         return 0

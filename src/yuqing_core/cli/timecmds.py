@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
+from ..api import Policy
 from ..errors import CalendarCoverageError
-from ..policy.policy import Policy
+from ..presets import resolve as resolve_policy
 from ..time.calendar import Deadline, WorkCalendar
 from ..time.duration import Duration, DurationKind
-from ._common import resolve_policy
 
 __all__ = ["register", "run_calendar", "run_due"]
 

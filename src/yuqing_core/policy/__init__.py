@@ -1,7 +1,7 @@
-"""Policy files: schema, loading with exact errors, structural checks."""
+"""The policy layer: a policy file's schema, loading, checks, lint and the preset catalogue."""
 
-from .loader import load_policy, load_spec
-from .policy import Policy
+from .data import PolicyData
+from .loader import load_spec
 from .schema import PolicySpec
 
-__all__ = ["Policy", "PolicySpec", "load_policy", "load_spec"]
+__all__ = ["PolicyData", "PolicySpec", "load_spec"]

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..model.vocab import CANONICAL_ROLES, DEFAULT_MET_BY, STAGE_TRIGGERS
 from ..time.duration import DurationKind
 from .schema import PolicySpec
-from .vocab import CANONICAL_ROLES, DEFAULT_MET_BY, STAGE_TRIGGERS
 
 __all__ = ["role_ids", "structural_problems"]
 

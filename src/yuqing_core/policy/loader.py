@@ -15,11 +15,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import PolicyError
+from .catalogue import preset_path
 from .check import structural_problems
-from .policy import Policy
 from .schema import PolicySpec
 
-__all__ = ["format_loc", "load_policy", "load_spec", "merge_policy_data", "read_policy_data"]
+__all__ = ["format_loc", "load_spec", "merge_policy_data", "read_policy_data"]
 
 _MAX_EXTENDS_DEPTH = 8
 
@@ -162,8 +162,6 @@ def _resolve_extends(
         raise PolicyError.from_problems(
             [(file, "extends", f"extends chain deeper than {_MAX_EXTENDS_DEPTH} (a cycle?)")]
         )
-    from ..presets import preset_path
-
     if parent_ref.endswith((".toml", ".json")):
         parent_path = Path(parent_ref)
         if not parent_path.is_absolute() and base_dir is not None:
@@ -207,18 +205,3 @@ def load_spec(
     if problems:
         raise PolicyError.from_problems(problems)
     return spec, file
-
-
-def load_policy(source: str | Path | Mapping[str, Any]) -> Policy:
-    """Load a policy from a ``.toml`` or ``.json`` path, or a ``dict``.
-
-    >>> p = load_policy({"name": "demo", "title": "示例"})
-    >>> p.name, [str(s) for s in p.severities]
-    ('demo', ['general', 'major', 'critical'])
-    >>> load_policy({"name": "demo", "title": "示例", "colour": "red"})
-    Traceback (most recent call last):
-    ...
-    yuqing_core.errors.PolicyError: colour: unknown key
-    """
-    spec, file = load_spec(source)
-    return Policy(spec, source_file=file)

@@ -22,8 +22,8 @@ from pydantic import (
 )
 
 from ..model import METRIC_NAMES, Category, Severity, SeverityField
+from ..model.vocab import CANONICAL_STATES, ObligationKind, StateName, TriggerName
 from ..time.duration import Duration, DurationKind
-from .vocab import CANONICAL_STATES, ObligationKind, StateName, TriggerName
 
 __all__ = [
     "AssessmentSpec",

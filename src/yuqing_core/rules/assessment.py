@@ -49,7 +49,7 @@ from ..policy.schema import Band, GradeRule, SeverityRule
 from ..time.duration import Duration
 
 if TYPE_CHECKING:
-    from ..policy.policy import Policy
+    from ..policy.data import PolicyData as Policy
 
 __all__ = ["Assessment", "RuleHit", "assess"]
 

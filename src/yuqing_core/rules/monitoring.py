@@ -29,7 +29,7 @@ from dateutil.rrule import rrulestr
 from .._dt import ensure_aware
 
 if TYPE_CHECKING:
-    from ..policy.policy import Policy
+    from ..policy.data import PolicyData as Policy
 
 __all__ = ["DutyInstant", "monitoring_duties"]
 

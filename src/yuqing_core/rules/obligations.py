@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Literal
 
 from .._dt import ensure_aware
 from ..model import Category, Severity
+from ..model.vocab import DEFAULT_MET_BY, FINAL_STATES, OBLIGATION_KINDS, STAGE_TRIGGERS
 from ..policy.schema import LadderSpec, ObligationSpec
-from ..policy.vocab import DEFAULT_MET_BY, FINAL_STATES, OBLIGATION_KINDS, STAGE_TRIGGERS
 from ..time.duration import Duration
 
 if TYPE_CHECKING:
-    from ..policy.policy import Policy
-    from ..workflow.event import Event
+    from ..model.event import Event
+    from ..policy.data import PolicyData as Policy
 
 __all__ = ["Obligation", "Status", "derive"]
 

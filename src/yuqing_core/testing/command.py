@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..model import Metrics
 
 if TYPE_CHECKING:
+    from ..model.event import Event
     from ..workflow.case import Case
-    from ..workflow.event import Event
 
 __all__ = ["Command", "apply_commands"]
 

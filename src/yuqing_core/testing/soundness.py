@@ -33,14 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import presets
+from ..api import Policy, load_policy
 from ..errors import CalendarCoverageError, PolicyError, format_problem
-from ..lint import Finding, lint
 from ..model import Category, Incident, Metrics, Severity
+from ..model.vocab import DEFAULT_MET_BY, FINAL_STATES
 from ..policy.check import role_ids
-from ..policy.loader import load_policy
-from ..policy.policy import Policy
+from ..policy.lint import Finding, lint
 from ..policy.schema import ObligationSpec, PolicySpec
-from ..policy.vocab import DEFAULT_MET_BY, FINAL_STATES
 from ..time.duration import Duration
 
 __all__ = [

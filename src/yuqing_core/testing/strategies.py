@@ -34,10 +34,10 @@ except ImportError as e:  # pragma: no cover - exercised in a subprocess by the 
     ) from e
 
 from .._dt import ensure_aware
+from ..api import Policy
 from ..errors import TransitionError
 from ..model import KNOWN_FLAGS, METRIC_NAMES, Category, Incident, Metrics
-from ..policy.policy import Policy
-from ..policy.vocab import FINAL_STATES, TRIGGERS
+from ..model.vocab import FINAL_STATES, TRIGGERS
 from ..time.duration import Duration
 from ..workflow.case import Case
 from .command import Command

@@ -1,7 +1,7 @@
-"""The handling workflow: events, the shared state machine, and the case aggregate."""
+"""The workflow layer: the case aggregate, its commands and the shared state machine."""
 
-from .case import Case, CaseState, Notification
-from .event import Event
-from .machine import Workflow
+from ..model import CaseState, Event
+from .case import Case, Notification
+from .machine import Workflow, workflow_for
 
-__all__ = ["Case", "CaseState", "Event", "Notification", "Workflow"]
+__all__ = ["Case", "CaseState", "Event", "Notification", "Workflow", "workflow_for"]

@@ -11,20 +11,18 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._dt import ensure_aware
 from ..errors import NaiveDatetimeError, TransitionError
-from ..model import Incident, Metrics, Severity
-from ..policy.vocab import FINAL_STATES, TRIGGERS
+from ..model import CaseState, Event, Incident, Metrics, Severity
+from ..model.vocab import FINAL_STATES, TRIGGERS
+from ..policy.data import PolicyData as Policy
+from ..rules.assessment import Assessment, assess
 from ..rules.obligations import Obligation, derive
 from ..time.duration import Duration
 from .commands import validate_data
-from .event import Event
-
-if TYPE_CHECKING:
-    from ..policy.policy import Policy
-    from ..rules.assessment import Assessment
+from .machine import workflow_for
 
 __all__ = ["SYSTEM_ACTOR", "Case", "CaseState", "Notification"]
 
@@ -36,23 +34,6 @@ JSON_FORMAT = "yuqing_core.case/1"
 
 class NaiveTimeTransitionError(TransitionError, NaiveDatetimeError):
     """A command was given a naive ``at``."""
-
-
-@dataclass(frozen=True, slots=True)
-class CaseState:
-    """The fold of a case's events: where it stands after the last one."""
-
-    state: str
-    severity: Severity
-    incident: Incident
-    opened_at: datetime
-    last_at: datetime
-    unit: str | None = None
-    reply_drafted: bool = False
-    reply_approved: bool = False
-    reviewed: bool = False
-    referred_to: tuple[str, ...] = ()
-    paused_since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +80,7 @@ class Case:
         _check_actor(actor, "open")
         if not isinstance(incident, Incident):
             raise TransitionError("open needs an Incident", trigger="open")
-        floor = policy.assess(incident, at).severity
+        floor = assess(policy, incident, at).severity
         data: dict[str, Any] = {"incident": incident}
         if floor is not None:
             data["assessed"] = policy.normalize_severity(floor).key
@@ -194,7 +175,7 @@ class Case:
 
     def assessment(self, at: datetime | None = None) -> Assessment:
         """The automatic assessment of the incident as it stands (at ``at``)."""
-        return self.policy.assess(self._fold.incident, at)
+        return assess(self.policy, self._fold.incident, at)
 
     def notifications(self, now: datetime) -> list[Notification]:
         """Who must be told what by when, as of ``now``: the open obligations whose clock has
@@ -227,7 +208,7 @@ class Case:
 
     def allowed_triggers(self) -> list[str]:
         """Triggers that can be fired now without data (guards that need none checked)."""
-        wf = self.policy.workflow
+        wf = workflow_for(self.policy)
         out = []
         for trigger in wf.triggers_from(self._fold.state):
             move = wf.move(trigger, self._fold.state)
@@ -282,7 +263,7 @@ class Case:
         return Case(self.policy, events, fold)
 
     def _auto_escalation(self, fold: CaseState, at: datetime) -> Event | None:
-        result = self.policy.assess(fold.incident, at)
+        result = assess(self.policy, fold.incident, at)
         if result.severity is None:
             return None
         floor = self.policy.normalize_severity(result.severity)
@@ -308,7 +289,7 @@ class Case:
                 f"{t} at {event.at.isoformat()} is before the last event "
                 f"({s.last_at.isoformat()}); events are recorded in time order",
             )
-        move = self.policy.workflow.move(t, s.state)
+        move = workflow_for(self.policy).move(t, s.state)
         if move is None:
             raise self._fail(t, f"{t} is not allowed in state {s.state!r}")
         data = event.data

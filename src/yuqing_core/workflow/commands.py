@@ -22,8 +22,8 @@ from pydantic import (
 
 from ..errors import TransitionError
 from ..model import Metrics, SeverityField
+from ..model.vocab import ObligationKind
 from ..policy.loader import format_loc
-from ..policy.vocab import ObligationKind
 from ..time.duration import Duration
 
 __all__ = ["COMMAND_MODELS", "validate_data"]

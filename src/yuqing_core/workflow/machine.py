@@ -7,19 +7,18 @@ trigger from its state, checks the guards, and moves.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from transitions import Machine
 
-from ..policy.vocab import ACTION_TRIGGERS, FINAL_STATES, STAGE_TRIGGERS
+from ..model import CaseState
+from ..model.vocab import ACTION_TRIGGERS, FINAL_STATES, STAGE_TRIGGERS
+from ..policy.data import PolicyData as Policy
 
-if TYPE_CHECKING:
-    from ..policy.policy import Policy
-    from .case import CaseState
-
-__all__ = ["Guard", "Workflow"]
+__all__ = ["Guard", "Workflow", "workflow_for"]
 
 Guard = Callable[["CaseState", Mapping[str, Any]], "str | None"]
 """A guard returns ``None`` when the command may go ahead, or the reason it may not."""
@@ -116,11 +115,16 @@ class Workflow:
     def rank(self, state: str) -> int:
         return self._rank.get(state, len(self._rank))
 
-    def mermaid(self, *, full: bool = False) -> str:
-        """The workflow as a Mermaid state diagram (rendered by ``transitions``)."""
-        from .diagram import mermaid
 
-        return mermaid(self, full=full)
+_WORKFLOWS: weakref.WeakKeyDictionary[Policy, Workflow] = weakref.WeakKeyDictionary()
+
+
+def workflow_for(policy: Policy) -> Workflow:
+    """The workflow of ``policy``, built once and shared by all of its cases."""
+    found = _WORKFLOWS.get(policy)
+    if found is None:
+        found = _WORKFLOWS[policy] = Workflow(policy)
+    return found
 
 
 def _guards_for(policy: Policy) -> dict[str, tuple[Guard, ...]]:

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from ._dt import ensure_aware
-from .policy.vocab import ACTION_TRIGGERS, CANONICAL_STATES, OBLIGATION_KINDS
-from .workflow.case import Case
+from .._dt import ensure_aware
+from ..model.vocab import ACTION_TRIGGERS, CANONICAL_STATES, OBLIGATION_KINDS
+from ..workflow.case import Case
 
 __all__ = ["TimelineRow", "gantt", "render", "rows", "to_data"]
 
@@ -113,7 +113,7 @@ _SHOWN = (
 
 
 def _stage_of(trigger: str) -> str:
-    from .policy.vocab import STAGE_TRIGGERS
+    from ..model.vocab import STAGE_TRIGGERS
 
     return STAGE_TRIGGERS.get(trigger, "")
 

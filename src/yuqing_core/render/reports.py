@@ -38,11 +38,11 @@ from typing import Literal
 
 from pydantic import SecretStr
 
-from ._dt import ensure_aware
-from .errors import ReportError
-from .model import Category, Incident, Severity
-from .policy.policy import Policy
-from .rules.assessment import METRIC_LABELS, Assessment, assess
+from .._dt import ensure_aware
+from ..api import Policy
+from ..errors import ReportError
+from ..model import Category, Incident, Severity
+from ..rules.assessment import METRIC_LABELS, Assessment, assess
 
 __all__ = [
     "HIDDEN",

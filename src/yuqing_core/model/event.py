@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .._dt import ensure_aware
-from ..model import Incident, Metrics
+from .incident import Incident, Metrics
 
 __all__ = ["Event"]
 

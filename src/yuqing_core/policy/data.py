@@ -1,31 +1,29 @@
-"""The runtime policy: a validated :class:`PolicySpec` with its calendar and workflow."""
+"""What a policy says: a validated :class:`PolicySpec` with its calendar and lookups.
+
+:class:`PolicyData` is what the engine (rules, workflow) works from. The user-facing
+:class:`yuqing_core.Policy` builds on it, the way :class:`pathlib.Path` builds on
+:class:`pathlib.PurePath`, adding the operations that call down into the engine.
+"""
 
 from __future__ import annotations
 
 import functools
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..model import Incident, Severity
+from ..model import Severity
+from ..model.vocab import CANONICAL_ROLES
 from ..time.calendar import WorkCalendar
 from .check import role_ids
 from .schema import LevelSpec, ObligationSpec, PolicySpec
-from .vocab import CANONICAL_ROLES
 
-if TYPE_CHECKING:
-    from ..rules.assessment import Assessment
-    from ..rules.monitoring import DutyInstant
-    from ..workflow.case import Case
-    from ..workflow.machine import Workflow
-
-__all__ = ["Policy"]
+__all__ = ["PolicyData"]
 
 
-class Policy:
-    """An institution's policy (舆情管理制度), ready to grade incidents and open cases.
+class PolicyData:
+    """An institution's policy (舆情管理制度) as data: its spec, calendar and lookups.
 
-    Build one with :func:`yuqing_core.load_policy` or :func:`yuqing_core.presets.load`.
-    A policy is immutable and shared by all of its cases.
+    Immutable and shared by all of its cases. Hosts use :class:`yuqing_core.Policy`, which
+    adds grading, opening cases and the workflow on top.
     """
 
     def __init__(self, spec: PolicySpec, *, source_file: str | None = None) -> None:
@@ -44,11 +42,16 @@ class Policy:
         return f"<Policy {self.name!r} {self.title}>"
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Policy):
+        if not isinstance(other, PolicyData):
             return NotImplemented
         return self.spec == other.spec
 
     def __hash__(self) -> int:
+        return self._hash
+
+    @functools.cached_property
+    def _hash(self) -> int:
+        # Engine caches key on the policy; hashing a whole spec on every lookup would cost.
         return hash(self.spec)
 
     @functools.cached_property
@@ -106,47 +109,6 @@ class Policy:
             if ob.id == ident:
                 return ob
         raise KeyError(ident)
-
-    def assess(self, incident: Incident, at: datetime | None = None) -> Assessment:
-        """Automatic grading (研判) from metrics and flags as known at ``at`` (default: all).
-
-        The highest level of the rules that fired (RULES P2), the sensitivity grade (R4.1),
-        and one reason per rule that fired; see :mod:`yuqing_core.rules.assessment`.
-        """
-        from ..rules.assessment import assess
-
-        return assess(self, incident, at)
-
-    def monitoring_duties(self, start: datetime, end: datetime) -> list[DutyInstant]:
-        """The monitoring duties (监测值守) due with ``start <= due_at < end``, earliest first."""
-        from ..rules.monitoring import monitoring_duties
-
-        return monitoring_duties(self, start, end)
-
-    @functools.cached_property
-    def workflow(self) -> Workflow:
-        """The policy's state machine, built once and shared by all of its cases."""
-        from ..workflow.machine import Workflow
-
-        return Workflow(self)
-
-    def open_case(
-        self,
-        incident: Incident,
-        *,
-        at: datetime,
-        actor: str,
-        severity: Severity | str | None = None,
-        reason: str | None = None,
-    ) -> Case:
-        """Register ``incident`` as a case (登记受理) at ``at``.
-
-        ``severity`` is the explicit human judgement (P8); without it the assessed severity,
-        or the policy's lowest level, is used. Going below the automatic floor needs ``reason``.
-        """
-        from ..workflow.case import Case
-
-        return Case.open(self, incident, at=at, actor=actor, severity=severity, reason=reason)
 
     def to_dict(self) -> dict[str, Any]:
         """The policy as plain data (the merged result of any ``extends``)."""

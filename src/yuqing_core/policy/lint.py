@@ -25,10 +25,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .policy.check import structural_problems
-from .policy.policy import Policy
-from .policy.schema import Band, GradeRule, SeverityRule
-from .time.duration import Duration
+from ..time.duration import Duration
+from .check import structural_problems
+from .data import PolicyData as Policy
+from .schema import Band, GradeRule, SeverityRule
 
 __all__ = ["Finding", "lint"]
 

@@ -49,14 +49,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ._dt import ensure_aware
-from .errors import ConflictError, StoreError, TransitionError
-from .workflow.case import Case
-from .workflow.event import Event
+from .._dt import ensure_aware
+from ..errors import ConflictError, StoreError, TransitionError
+from ..model.event import Event
+from ..workflow.case import Case
 
 if TYPE_CHECKING:
-    from .policy.policy import Policy
-    from .rules.obligations import Obligation
+    from ..api import Policy
+    from ..rules.obligations import Obligation
 
 __all__ = ["SCHEMA_VERSION", "DueItem", "SQLiteStore"]
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from .schema import PolicySpec
+from ..policy.schema import PolicySpec
 
 __all__ = ["markdown_reference"]
 

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 from transitions.extensions import GraphMachine
 
-from ..policy.vocab import CANONICAL_STATES
+from ..model.vocab import CANONICAL_STATES
 
 if TYPE_CHECKING:
-    from .machine import Workflow
+    from ..workflow.machine import Workflow
 
 __all__ = ["mermaid"]
 

@@ -1,0 +1,85 @@
+"""Severity (舆情级别): the ordered levels every policy grades on."""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated, Final
+
+from pydantic import BeforeValidator, Field, PlainSerializer
+
+__all__ = ["Severity", "SeverityField"]
+
+
+class Severity(enum.IntEnum):
+    """Severity of an opinion (舆情级别), ordered lowest to highest.
+
+    >>> Severity.MAJOR > Severity.GENERAL
+    True
+    >>> Severity.parse("critical"), Severity.parse("重大")
+    (<Severity.CRITICAL: 5>, <Severity.MAJOR: 4>)
+    >>> Severity.CRITICAL.label
+    '特别重大'
+    """
+
+    LOW = 1
+    GENERAL = 2
+    SIGNIFICANT = 3
+    MAJOR = 4
+    CRITICAL = 5
+
+    @property
+    def label(self) -> str:
+        """The Chinese name used in the source policies."""
+        return _SEVERITY_LABELS[self]
+
+    @property
+    def key(self) -> str:
+        """The lower-case name used in policy files and JSON (``"major"``)."""
+        return self.name.lower()
+
+    def __str__(self) -> str:
+        return self.key
+
+    @classmethod
+    def parse(cls, value: object) -> Severity:
+        """Accept a :class:`Severity`, its key (``"major"``), its label (``"重大"``) or its rank."""
+        if isinstance(value, Severity):
+            return value
+        if isinstance(value, str):
+            text = value.strip()
+            by_key = {s.key: s for s in cls}
+            by_label = {s.label: s for s in cls}
+            if text.lower() in by_key:
+                return by_key[text.lower()]
+            if text in by_label:
+                return by_label[text]
+            names = ", ".join(s.key for s in cls)
+            raise ValueError(f"{value!r} is not a severity (one of {names})")
+        if isinstance(value, int) and not isinstance(value, bool):
+            try:
+                return cls(value)
+            except ValueError:
+                pass
+        raise ValueError(f"{value!r} is not a severity")
+
+
+_SEVERITY_LABELS: Final = {
+    Severity.LOW: "影响较小",
+    Severity.GENERAL: "一般",
+    Severity.SIGNIFICANT: "较大",
+    Severity.MAJOR: "重大",
+    Severity.CRITICAL: "特别重大",
+}
+
+
+def _parse_severity(value: object) -> Severity:
+    return Severity.parse(value)
+
+
+SeverityField = Annotated[
+    Severity,
+    BeforeValidator(_parse_severity),
+    PlainSerializer(lambda s: s.key, return_type=str),
+    Field(json_schema_extra={"enum": [s.key for s in Severity]}),
+]
+"""Pydantic field type that reads a severity by key, label or rank and writes its key."""
