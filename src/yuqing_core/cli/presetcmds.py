@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from ..api import Policy
 from ..model import Category, Severity
-from ..model.vocab import OBLIGATION_KINDS
+from ..model.vocab import ObligationKind
 from ..policy.schema import Band, DutySpec, GradeRule, LadderSpec, ObligationSpec, SeverityRule
 from ..presets import load as load_preset
 from ..presets import names as preset_names
@@ -189,7 +189,7 @@ def _grade_row(r: GradeRule) -> tuple[str, str, str, str]:
 def _obligation_row(policy: Policy, ob: ObligationSpec) -> tuple[str, str, str, str]:
     spec = policy.spec
     parts = [
-        f"`{ob.id}`：`{ob.kind}` {OBLIGATION_KINDS[ob.kind]} → {_role_zh(policy, ob.role)}",
+        f"`{ob.id}`：`{ob.kind}` {ObligationKind(ob.kind).label} → {_role_zh(policy, ob.role)}",
         _levels_zh(policy, ob.levels),
     ]
     parts += _conditions(ob.any_flags, ob.any_categories, ())

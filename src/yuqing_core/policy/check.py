@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..model.vocab import CANONICAL_ROLES, DEFAULT_MET_BY, STAGE_TRIGGERS
+from ..model.vocab import DEFAULT_MET_BY, STAGE_TRIGGERS, Role
 from ..time.duration import DurationKind
 from .schema import PolicySpec
 
 __all__ = ["role_ids", "structural_problems"]
 
+_CANONICAL_ROLES = frozenset(r.value for r in Role)
+
 
 def role_ids(spec: PolicySpec) -> set[str]:
     """The canonical roles plus the ones the policy adds."""
-    return set(CANONICAL_ROLES) | {r.id for r in spec.roles}
+    return set(_CANONICAL_ROLES) | {r.id for r in spec.roles}
 
 
 def _duplicates(items: Iterable[tuple[int, str]], path: str) -> list[tuple[str, str]]:
@@ -40,7 +42,7 @@ def structural_problems(spec: PolicySpec) -> list[tuple[str, str]]:
     level_names = ", ".join(str(s) for s in spec.severities)
 
     for i, r in enumerate(spec.roles):
-        if r.id in CANONICAL_ROLES:
+        if r.id in _CANONICAL_ROLES:
             out.append((f"roles[{i}].id", f"{r.id!r} is already a canonical role"))
     out += _duplicates(enumerate(r.id for r in spec.roles), "roles")
     out += _duplicates(enumerate(r.id for r in spec.assessment.rules), "assessment.rules")

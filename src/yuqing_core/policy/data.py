@@ -11,7 +11,7 @@ import functools
 from typing import Any
 
 from ..model import Severity
-from ..model.vocab import CANONICAL_ROLES
+from ..model.vocab import Role
 from ..time.calendar import WorkCalendar
 from .check import role_ids
 from .schema import LevelSpec, ObligationSpec, PolicySpec
@@ -97,7 +97,7 @@ class PolicyData:
     @functools.cached_property
     def roles(self) -> dict[str, str]:
         """Role id -> Chinese label, canonical roles first."""
-        out = dict(CANONICAL_ROLES)
+        out = {r.value: r.label for r in Role}
         out.update({r.id: r.label for r in self.spec.roles})
         return out
 

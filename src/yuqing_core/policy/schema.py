@@ -9,7 +9,7 @@ capabilities add sections without breaking existing files.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal, cast
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from ..model import METRIC_NAMES, Category, Severity, SeverityField
-from ..model.vocab import CANONICAL_STATES, ObligationKind, StateName, TriggerName
+from ..model.vocab import ObligationKind, State, Trigger
 from ..time.duration import Duration, DurationKind
 
 __all__ = [
@@ -75,7 +75,7 @@ AnchorName = Literal[
 fires on the case."""
 
 
-DEFAULT_STAGES = cast(tuple[StateName, ...], tuple(s for s in CANONICAL_STATES if s != "dismissed"))
+DEFAULT_STAGES = tuple(s for s in State if s is not State.DISMISSED)
 """Every canonical stage in order; ``dismissed`` is reached by ``dismiss``, not a stage."""
 
 
@@ -243,11 +243,11 @@ class ObligationSpec(_Spec):
     a trigger fires (e.g. ``"assign"``). Escalation re-anchors at the escalation (P7)."""
     after: Slug | None = None
     """Level-by-level (逐级): the clock starts when this other obligation is met."""
-    met_by: tuple[TriggerName, ...] = ()
+    met_by: tuple[Trigger, ...] = ()
     """Triggers that meet it; empty means the default for its kind."""
     every: Duration | None = None
     """Recurring (续报): after each meeting a new one is due this long after it."""
-    until: StateName = "stabilized"
+    until: State = State.STABILIZED
     """A recurring or still-open obligation stops being owed once the case reaches this stage."""
     extendable: bool = False
     """May be extended with ``extend`` within ``workflow.max_extension`` (R5.2)."""
@@ -286,7 +286,7 @@ class LadderSpec(_Spec):
 class WorkflowSpec(_Spec):
     """``[workflow]``: the handling stages a case goes through and the guards between them."""
 
-    stages: tuple[StateName, ...] = DEFAULT_STAGES
+    stages: tuple[State, ...] = DEFAULT_STAGES
     """The stages in order; ``registered`` first. Stages left out are skipped."""
     reply_approval_required: bool = False
     """No public reply (``respond``) before ``approve_reply`` (审定)."""
@@ -302,7 +302,7 @@ class WorkflowSpec(_Spec):
 
     @model_validator(mode="after")
     def _stages(self) -> WorkflowSpec:
-        order = list(CANONICAL_STATES)
+        order = list(State)
         if not self.stages or self.stages[0] != "registered":
             raise ValueError("stages must start with 'registered'")
         if "dismissed" in self.stages:

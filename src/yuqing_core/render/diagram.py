@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from transitions.extensions import GraphMachine
 
-from ..model.vocab import CANONICAL_STATES
+from ..model.vocab import State, label_of
 
 if TYPE_CHECKING:
     from ..workflow.machine import Workflow
@@ -53,7 +53,7 @@ def _label_states(text: str) -> str:
         stripped = line.strip()
         if stripped.startswith('state "') and " as " in stripped:
             name = stripped.rsplit(" as ", 1)[1]
-            label = CANONICAL_STATES.get(name)
+            label = label_of(State, name) or None
             if label:
                 line = line.replace(f'state "{name}"', f'state "{name} {label}"', 1)
         out.append(line)

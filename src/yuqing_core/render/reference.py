@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from ..model.vocab import ObligationKind, Role, State, Trigger
 from ..policy.schema import PolicySpec
 
 __all__ = ["markdown_reference"]
@@ -33,6 +34,10 @@ Durations are written `90min`, `3h`, `1h30min` (elapsed), `3d` (a Civil Code day
 """
 
 
+_CHOICES = (ObligationKind, Role, State, Trigger)
+"""Vocabularies listed value by value, as a policy file spells them."""
+
+
 def _type_name(annotation: Any) -> str:
     origin = get_origin(annotation)
     if origin is typing.Annotated:
@@ -49,6 +54,8 @@ def _type_name(annotation: Any) -> str:
     if isinstance(annotation, type):
         if issubclass(annotation, BaseModel):
             return "table"
+        if annotation in _CHOICES:
+            return " \\| ".join(f'`"{m.value}"`' for m in annotation)
         names = {
             "str": "string",
             "int": "integer",

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from .._dt import ensure_aware
-from ..model.vocab import ACTION_TRIGGERS, CANONICAL_STATES, OBLIGATION_KINDS
+from ..model.vocab import ACTION_TRIGGERS, STAGE_TRIGGERS, ObligationKind, State, Trigger, label_of
 from ..workflow.case import Case
 
 __all__ = ["TimelineRow", "gantt", "render", "rows", "to_data"]
@@ -50,7 +50,7 @@ def rows(case: Case, now: datetime) -> list[TimelineRow]:
         out.append(TimelineRow(cal.local(event.at), "event", event.trigger, detail, rule=""))
     for ob in case.obligations:
         role = case.policy.roles.get(ob.role, ob.role)
-        kind = OBLIGATION_KINDS.get(ob.kind, ob.kind)
+        kind = label_of(ObligationKind, ob.kind) or ob.kind
         met = (  # as of ``now``: a meeting after it is not shown
             f"（{cal.local(ob.met_at):%m-%d %H:%M} 履行 met）"
             if ob.met_at is not None and ob.met_at <= now
@@ -90,7 +90,9 @@ def _event_detail(case: Case, trigger: str, data: dict[str, Any]) -> str:
         )
     if data.get("auto"):
         parts.append("(自动 automatic)")
-    target = CANONICAL_STATES.get(_stage_of(trigger), "") or ACTION_TRIGGERS.get(trigger, "")
+    target = label_of(State, _stage_of(trigger)) or (
+        label_of(Trigger, trigger) if trigger in ACTION_TRIGGERS else ""
+    )
     return (target + " " + " ".join(parts)).strip()
 
 
@@ -113,7 +115,6 @@ _SHOWN = (
 
 
 def _stage_of(trigger: str) -> str:
-    from ..model.vocab import STAGE_TRIGGERS
 
     return STAGE_TRIGGERS.get(trigger, "")
 
@@ -149,7 +150,7 @@ def render(case: Case, now: datetime, fmt: Format = "table") -> str:
     lines = []
     head = (
         f"{case.id} {case.incident.title} — {case.policy.name}: "
-        f"{case.state} ({CANONICAL_STATES.get(case.state, '')}), "
+        f"{case.state} ({label_of(State, case.state)}), "
         f"{case.severity.key} ({case.policy.level_label(case.severity)})"
     )
     if fmt == "markdown":
@@ -195,7 +196,7 @@ def gantt(case: Case, now: datetime, *, title: str | None = None) -> str:
         status = ob.status(now)
         # Met: grey; met late: grey and red; breached: red; still running: plain.
         tag = {"met": "done, ", "late": "crit, done, ", "breached": "crit, "}.get(status, "")
-        name = f"{OBLIGATION_KINDS.get(ob.kind, ob.kind)} {ob.role} ({ob.rule})"
+        name = f"{label_of(ObligationKind, ob.kind) or ob.kind} {ob.role} ({ob.rule})"
         lines.append(
             f"    {_safe(name)} :{tag}{_safe_id(ob.id)}, "
             f"{cal.local(ob.anchor_at):%Y-%m-%d %H:%M}, {cal.local(ob.due_at):%Y-%m-%d %H:%M}"

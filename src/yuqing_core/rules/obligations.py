@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Literal
 
 from .._dt import ensure_aware
 from ..model import Category, Severity
-from ..model.vocab import DEFAULT_MET_BY, FINAL_STATES, OBLIGATION_KINDS, STAGE_TRIGGERS
+from ..model.vocab import DEFAULT_MET_BY, FINAL_STATES, STAGE_TRIGGERS, ObligationKind, label_of
 from ..policy.schema import LadderSpec, ObligationSpec
+from ..policy.stages import StageTable
 from ..time.duration import Duration
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class Obligation:
     @property
     def label(self) -> str:
         """The Chinese name of the kind (报告, 答复 ...)."""
-        return OBLIGATION_KINDS.get(self.kind, self.kind)
+        return label_of(ObligationKind, self.kind) or self.kind
 
 
 @dataclass(slots=True)
@@ -153,8 +154,7 @@ class _Walk:
         self.discovered: datetime | None = None
         self.posted: datetime | None = None
         self.opened: datetime | None = None
-        self.stages = policy.spec.workflow.stages
-        self.stage_rank: dict[str, int] = {s: i for i, s in enumerate(self.stages)}
+        self.stages = StageTable.of(policy.spec.workflow)
         self.closed = False
 
     # -- applicability -------------------------------------------------------------------
@@ -358,9 +358,9 @@ class _Walk:
     def past(self, stage: str) -> bool:
         if self.state in FINAL_STATES:
             return True
-        if stage not in self.stage_rank:
+        if not self.stages.has(stage):
             return False
-        return self.stage_rank.get(self.state, -1) >= self.stage_rank[stage]
+        return self.stages.rank(self.state) >= self.stages.rank(stage)
 
     # -- the walk ------------------------------------------------------------------------
 
@@ -395,7 +395,7 @@ class _Walk:
                 self.recur(inst, at)
         if t in STAGE_TRIGGERS:
             self.start_trigger(t, at)
-        self.advance_state(event)
+        self.state = self.stages.next_state(self.state, t)
         if t == "update_metrics" and data.get("flags"):
             self.flags = self.flags | frozenset(data["flags"])
             self.start_level(at, escalation=True)
@@ -429,24 +429,6 @@ class _Walk:
             for inst in self.insts:
                 if inst.open:
                     inst.closed_at = at
-
-    def advance_state(self, event: Event) -> None:
-        t = event.trigger
-        if t == "reopen":
-            self.state = next(
-                (s for s in ("handling", "assigned", "assessed") if s in self.stage_rank),
-                "registered",
-            )
-            return
-        target = STAGE_TRIGGERS.get(t)
-        if target is None:
-            return
-        if target == "dismissed":
-            self.state = target
-            return
-        rank = self.stage_rank.get(target)
-        if rank is not None and rank > self.stage_rank.get(self.state, -1):
-            self.state = target
 
     def waive(self, at: datetime) -> None:
         for inst in self.insts:

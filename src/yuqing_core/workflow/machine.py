@@ -15,8 +15,9 @@ from typing import Any
 from transitions import Machine
 
 from ..model import CaseState
-from ..model.vocab import ACTION_TRIGGERS, FINAL_STATES, STAGE_TRIGGERS
+from ..model.vocab import ACTION_TRIGGERS, STAGE_TRIGGERS
 from ..policy.data import PolicyData as Policy
+from ..policy.stages import StageTable
 
 __all__ = ["Guard", "Workflow", "workflow_for"]
 
@@ -42,9 +43,9 @@ class Workflow:
     def __init__(self, policy: Policy) -> None:
         spec = policy.spec.workflow
         self.policy = policy
-        self.stages: tuple[str, ...] = tuple(spec.stages)
+        self.table = StageTable.of(spec)
+        self.stages: tuple[str, ...] = self.table.stages
         self.states: tuple[str, ...] = self.stages + (("dismissed",) if spec.dismissable else ())
-        self._rank = {s: i for i, s in enumerate(self.stages)}
         self.machine = Machine(
             model=None,
             states=list(self.states),
@@ -73,29 +74,20 @@ class Workflow:
             self.transitions.append((trigger, source, dest))
 
     def _build(self) -> None:
-        live = [s for s in self.stages if s not in FINAL_STATES]
+        table = self.table
+        live = table.live
         for trigger, target in STAGE_TRIGGERS.items():
-            if target == "dismissed" or target not in self._rank:
+            if target == "dismissed" or not table.has(target):
                 continue
-            before = [s for s in live if self._rank[s] < self._rank[target]]
-            self._add(trigger, before, target)
+            self._add(trigger, [s for s in live if table.rank(s) < table.rank(target)], target)
             if trigger in REPEATABLE:
-                at_or_after = [s for s in live if self._rank[s] >= self._rank[target]]
-                self._add(trigger, at_or_after, None)
+                self._add(trigger, [s for s in live if table.rank(s) >= table.rank(target)], None)
         # A policy without a stage for a repeatable trigger still lets it act in place.
         for trigger in REPEATABLE:
-            if STAGE_TRIGGERS[trigger] not in self._rank:
+            if not table.has(STAGE_TRIGGERS[trigger]):
                 self._add(trigger, live, None)
-        if "dismissed" in self.states:
-            early = [s for s in ("registered", "assessed", "reported") if s in self._rank]
-            self._add("dismiss", early, "dismissed")
-        back_to = next(
-            (s for s in ("handling", "assigned", "assessed") if s in self._rank), "registered"
-        )
-        # Reopening (重新办理) is for a matter that flared up again after the public response.
-        first = self._rank.get("responded", self._rank[back_to] + 1)
-        later = [s for s in live if self._rank[s] >= first and s != back_to]
-        self._add("reopen", later, back_to)
+        self._add("dismiss", table.dismiss_sources, "dismissed")
+        self._add("reopen", table.reopen_sources, table.reopen_target)
         for trigger in ACTION_TRIGGERS:
             if trigger != "reopen":
                 self._add(trigger, live, None)
@@ -113,7 +105,9 @@ class Workflow:
         return list(found)
 
     def rank(self, state: str) -> int:
-        return self._rank.get(state, len(self._rank))
+        """The position of ``state``; past the last stage for one the policy does not have."""
+        found = self.table.rank(state)
+        return found if found >= 0 else len(self.stages)
 
 
 _WORKFLOWS: weakref.WeakKeyDictionary[Policy, Workflow] = weakref.WeakKeyDictionary()
