@@ -14,10 +14,10 @@ instant within the policy's cap.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._dt import ensure_aware
 from ..model import Category, Severity
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ..model.event import Event
     from ..policy.data import PolicyData as Policy
 
-__all__ = ["Obligation", "Status", "derive"]
+__all__ = ["Obligation", "Status", "derive", "extension_applies"]
 
 Status = Literal["pending", "due_soon", "met", "late", "breached"]
 
@@ -445,17 +445,11 @@ class _Walk:
             if inst.open and spec is not None and spec.every is not None and self.past(spec.until):
                 inst.closed_at = at
 
-    def extend(self, data: object, at: datetime) -> None:
-        from collections.abc import Mapping
-
-        assert isinstance(data, Mapping)
+    def extend(self, data: Mapping[str, Any], at: datetime) -> None:
         target = data.get("obligation")
         for inst in self.insts:
-            if not inst.open or inst.spec is None or not inst.spec.extendable:
-                continue
-            if target is not None and target not in (inst.id, inst.spec.id):
-                continue
-            inst.extensions.append(str(data["by"]))
+            if inst.open and extension_applies(inst.spec, inst.id, target):
+                inst.extensions.append(str(data["by"]))
 
     # -- results -------------------------------------------------------------------------
 
@@ -487,6 +481,14 @@ class _Walk:
                     break
                 start = due
         return out
+
+
+def extension_applies(spec: ObligationSpec | None, ident: str, target: str | None) -> bool:
+    """Whether an ``extend`` naming ``target`` (or none) extends the open obligation ``ident``
+    of ``spec``: only obligations the policy marks extendable, and only the one named."""
+    if spec is None or not spec.extendable:
+        return False
+    return target is None or target in (ident, spec.id)
 
 
 def derive(policy: Policy, events: Sequence[Event]) -> tuple[Obligation, ...]:

@@ -18,8 +18,9 @@ from ..errors import NaiveDatetimeError, TransitionError
 from ..model import CaseState, Event, Incident, Metrics, Severity
 from ..model.vocab import FINAL_STATES, TRIGGERS
 from ..policy.data import PolicyData as Policy
+from ..policy.schema import ObligationSpec
 from ..rules.assessment import Assessment, assess
-from ..rules.obligations import Obligation, derive
+from ..rules.obligations import Obligation, derive, extension_applies
 from ..time.duration import Duration
 from .commands import validate_data
 from .machine import workflow_for
@@ -395,7 +396,7 @@ class Case:
         candidates = [
             o
             for o in self.open_obligations()
-            if _extendable(self.policy, o) and (target is None or target in (o.id, o.spec_id))
+            if extension_applies(_spec_of(self.policy, o), o.id, target)
         ]
         if not candidates:
             what = f"obligation {target!r}" if target else "open extendable obligation"
@@ -501,11 +502,11 @@ def _check_level(policy: Policy, sev: Severity, trigger: str, allowed: Sequence[
         )
 
 
-def _extendable(policy: Policy, ob: Obligation) -> bool:
+def _spec_of(policy: Policy, ob: Obligation) -> ObligationSpec | None:
     try:
-        return policy.obligation_spec(ob.spec_id).extendable
+        return policy.obligation_spec(ob.spec_id)
     except KeyError:
-        return False
+        return None
 
 
 def _state_guard(guard: Any) -> bool:
