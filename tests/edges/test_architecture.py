@@ -1,0 +1,94 @@
+"""The structure the next engineer relies on: layers, small functions, small modules.
+
+The import direction itself is checked by ``import-linter`` in ``make lint``; these tests
+check what it cannot: function size and complexity (radon), module size, and that no
+in-function import of the package is left without a stated reason.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from radon.complexity import cc_visit
+
+import yuqing_core
+
+SRC = Path(yuqing_core.__file__).resolve().parent
+MODULES = sorted(SRC.rglob("*.py"))
+
+MAX_COMPLEXITY = 20
+"""Radon grade C or better: a function above this is graded D or worse."""
+MAX_FUNCTION_LINES = 60
+MAX_MODULE_LINES = 500
+LAZY_MARK = "# Lazy:"
+"""An in-function import of the package says why on the line above: ``# Lazy: <reason>``
+(start-up time, an optional dependency). Dodging an import cycle is not a reason."""
+
+
+def _name(path: Path) -> str:
+    return str(path.relative_to(SRC.parent))
+
+
+def test_the_package_has_modules() -> None:
+    assert len(MODULES) > 40
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_name)
+def test_no_function_is_graded_d_or_worse(path: Path) -> None:
+    blocks = cc_visit(path.read_text(encoding="utf-8"))
+    too_complex = [
+        f"{b.fullname} ({b.complexity})" for b in blocks if b.complexity > MAX_COMPLEXITY
+    ]
+    assert too_complex == []
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_name)
+def test_no_function_is_longer_than_a_screen(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    long = [
+        f"{node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno is not None
+        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+    ]
+    assert long == []
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_name)
+def test_no_module_is_over_500_lines(path: Path) -> None:
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= MAX_MODULE_LINES
+
+
+def _lazy_imports(path: Path) -> list[tuple[int, str]]:
+    """In-function imports of the package, with the line above each."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    tree = ast.parse("\n".join(lines))
+    found = []
+    for func in ast.walk(tree):
+        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(func):
+            internal = (isinstance(node, ast.ImportFrom) and node.level > 0) or (
+                isinstance(node, ast.ImportFrom | ast.Import)
+                and any(
+                    (getattr(node, "module", None) or a.name).startswith("yuqing_core")
+                    for a in node.names
+                )
+            )
+            if internal:
+                found.append((node.lineno, lines[node.lineno - 2].strip()))
+    return found
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_name)
+def test_in_function_imports_say_why(path: Path) -> None:
+    unexplained = [n for n, above in _lazy_imports(path) if not above.startswith(LAZY_MARK)]
+    assert unexplained == []
+
+
+def test_every_public_name_still_imports_from_the_package() -> None:
+    for name in yuqing_core.__all__:
+        assert getattr(yuqing_core, name) is not None, name
