@@ -71,14 +71,12 @@ def _lazy_imports(path: Path) -> list[tuple[int, str]]:
         if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         for node in ast.walk(func):
-            internal = (isinstance(node, ast.ImportFrom) and node.level > 0) or (
-                isinstance(node, ast.ImportFrom | ast.Import)
-                and any(
-                    (getattr(node, "module", None) or a.name).startswith("yuqing_core")
-                    for a in node.names
-                )
-            )
-            if internal:
+            if not isinstance(node, ast.ImportFrom | ast.Import):
+                continue
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            relative = isinstance(node, ast.ImportFrom) and node.level > 0
+            names = [module or "", *(a.name for a in node.names)]
+            if relative or any(n.startswith("yuqing_core") for n in names):
                 found.append((node.lineno, lines[node.lineno - 2].strip()))
     return found
 
