@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import yuqing_core as yq
-from tests.conftest import cst
+from tests.helpers import cst
 from yuqing_core.accountability import (
     AccountabilityError,
     AccountabilityItem,

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 import yuqing_core as yq
-from tests.conftest import cst
+from tests.helpers import cst
 
 
 def test_time_names() -> None:

@@ -36,7 +36,7 @@ def test_demo_runs_four_presets_and_shows_met_late_and_breached(
     out = capsys.readouterr().out.splitlines()
     headers = [line.split(":")[0] for line in out if line.endswith(")") and ": " in line[:30]]
     assert headers[:4] == list(DEMO_PRESETS)
-    # The summary counts the deadlines of each scenario (worked out in tests/scenarios/).
+    # The summary counts the deadlines of each scenario (worked out in tests/presets/).
     assert out[-4:] == [
         "  school-tiered       按时 met 4, 逾期履行 late 1",
         "  park-message-board  按时 met 4, 逾期履行 late 1, 超时未履行 breached 1",

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+from tests.helpers import REPO
+
+EXAMPLES = REPO / "examples"
 SCRIPTS = sorted(p.name for p in EXAMPLES.glob("*.py") if not p.name.endswith("_test.py"))
 
 EXPECTED: dict[str, list[str]] = {

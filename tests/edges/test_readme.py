@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-from pathlib import Path
 
-README = Path(__file__).parent.parent / "README.md"
+from tests.helpers import REPO
+
+README = REPO / "README.md"
 
 
 def test_readme_starts_with_the_two_setup_commands() -> None:

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 import yuqing_core as yq
-from tests.conftest import cst
-from tests.test_assessment import S4, S8
+from tests.helpers import S4, S8, cst
 from yuqing_core.render.reports import (
     ReportError,
     render_daily_log,

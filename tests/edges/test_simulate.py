@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 import yuqing_core as yq
-from tests.conftest import cst
+from tests.helpers import REPO, cst
 from yuqing_core.cli import main
 from yuqing_core.render import timeline
+from yuqing_core.render.diagram import mermaid
 from yuqing_core.simulate import simulate
 
 SAMPLE = Path(str(resources.files("yuqing_core") / "data" / "sample_simulation.jsonl"))
@@ -92,6 +93,14 @@ def test_diagram_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert "  registered --> archived: archive" in capsys.readouterr().out
 
 
+def test_mermaid_diagram(tiered: yq.Policy) -> None:
+    text = mermaid(tiered.workflow)
+    assert text.startswith("---")
+    assert "stateDiagram-v2" in text
+    assert "registered --> assessed: assess" in text
+    assert "stabilized --> reviewed: review" in text
+
+
 def test_gantt_marks_met_and_breached() -> None:
     sim = simulate(yq.presets.load("school-tiered"), SAMPLE.read_text("utf-8").splitlines())
     case = sim.cases["YQ-2026-0213-02"]
@@ -114,7 +123,7 @@ def test_gantt_marks_met_and_breached() -> None:
 def test_policy_file_reference_page_is_generated_from_the_schema() -> None:
     from yuqing_core.render.reference import markdown_reference
 
-    page = Path(__file__).parent.parent / "docs" / "reference" / "policy-file.md"
+    page = REPO / "docs" / "reference" / "policy-file.md"
     assert page.read_text(encoding="utf-8") == markdown_reference(), (
         "docs/reference/policy-file.md is stale: run "
         "`yuqing schema --markdown > docs/reference/policy-file.md`"

@@ -22,14 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import yuqing_core as yq
-from tests.conftest import cst
+from tests.helpers import cst
 from yuqing_core.store import DueItem, SQLiteStore, time_key
 from yuqing_core.workflow import Case
-
-
-@pytest.fixture
-def tiered() -> yq.Policy:
-    return yq.presets.load("school-tiered")
 
 
 def incident(case_id: str, found: datetime, **kw: Any) -> yq.Incident:

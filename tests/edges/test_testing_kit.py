@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 import yuqing_core as yq
-from tests.conftest import cst
+from tests.helpers import cst
 from yuqing_core.model import METRIC_NAMES
 from yuqing_core.policy.lint import Finding
 from yuqing_core.policy.schema import PolicySpec

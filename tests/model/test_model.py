@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 import yuqing_core as yq
-from tests.conftest import cst
+from tests.helpers import cst
 
 
 def test_severity_is_ordered_and_labelled() -> None:

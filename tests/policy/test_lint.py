@@ -10,8 +10,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import yuqing_core as yq
-from tests.conftest import cst
-from tests.test_assessment import S4, S8, band
+from tests.helpers import S4, S8, band, cst
 from yuqing_core.policy.lint import Finding, lint
 
 OUTLETS_OVERLAP = Finding(

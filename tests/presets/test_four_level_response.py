@@ -1,18 +1,43 @@
-"""Worked scenario of the four-level-response preset (RULES S9): a mass incident judged "重大或较大"
-on the eve of Spring Festival 2026, watched every 24 hours through the holiday, downgraded with a
-reason and archived after the review every level needs; and a false report that reached the
-leading group late."""
+"""The four-level-response preset (RULES S9): the key values it encodes, and its worked scenario.
+The scenario: a mass incident judged "重大或较大" on the eve of Spring Festival 2026, watched every
+24 hours through the holiday, downgraded with a reason and archived after the review every level
+needs; and a false report that reached the leading group late."""
 
 from __future__ import annotations
 
 import pytest
 
 import yuqing_core as yq
-from tests.conftest import cst
-from tests.scenarios._kit import rows, run, state_path
+from tests.helpers import D, cst, ob, rows, run, state_path
 
 CASE_A = "YQ-2026-0213-17"
 CASE_B = "YQ-2026-0214-18"
+
+
+# -- what it encodes: the key values of its source, by hand from RULES.md and the seeds ------
+
+
+def test_four_level_response_s9() -> None:
+    p = yq.presets.load("four-level-response")
+    assert [(str(lv.severity), lv.label) for lv in p.spec.levels] == [
+        ("low", "影响较小"),
+        ("general", "一般"),
+        ("major", "重大或较大"),
+        ("critical", "特别重大"),
+    ]
+    # 较大 is answered like 重大: a host's "significant" lands on the combined level.
+    assert p.normalize_severity(yq.Severity.SIGNIFICANT) is yq.Severity.MAJOR
+    assert p.normalize_severity(yq.Severity.MAJOR) is yq.Severity.MAJOR
+    watch = ob(p, "mass-incident-watch")
+    assert (watch.any_flags, watch.every, watch.until) == (
+        ("mass_incident",),
+        D("24h"),
+        "stabilized",
+    )
+    assert p.spec.workflow.review_required_from is yq.Severity.LOW
+
+
+# -- its worked scenario ------------------------------------------------------------------
 
 
 def test_four_levels() -> None:

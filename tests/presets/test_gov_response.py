@@ -1,22 +1,45 @@
-"""Worked scenario of the gov-response preset (RULES S1): the 48-hour and 24-hour response
-periods are elapsed hours that National Day and Spring Festival do not postpone, and a flag
-``major_emergency`` raises a case to major with the earlier deadline kept (P6, P7)."""
+"""The gov-response preset (RULES S1): the key values it encodes, and its worked scenario. The
+scenario: the 48-hour and 24-hour response periods are elapsed hours that National Day and Spring
+Festival do not postpone, and a flag ``major_emergency`` raises a case to major with the earlier
+deadline kept (P6, P7)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import yuqing_core as yq
-from tests.scenarios._kit import CST, fmt, rows, run, state_path
+from tests.helpers import D, as_of, fmt, keys, ob, rows, rule, run, state_path
+from tests.helpers import cst as t  # the instants of the worked timeline, written short
+
+# -- what it encodes: the key values of its source, by hand from RULES.md and the seeds ------
 
 
-def t(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=CST)
+def test_gov_response_s1() -> None:
+    p = yq.presets.load("gov-response")
+    assert [str(s) for s in p.severities] == ["general", "major"]
+    assert rule(p, "s1-major-emergency").any_flags == ("major_emergency",)
+    assert rule(p, "s1-major-emergency").level is yq.Severity.MAJOR
+    major, general = ob(p, "major-response"), ob(p, "general-response")
+    assert (major.kind, major.within, keys(major.levels)) == (
+        "initial_response",
+        D("24h"),
+        ("major",),
+    )
+    assert (general.kind, general.within, keys(general.levels)) == (
+        "initial_response",
+        D("48h"),
+        ("general",),
+    )
+    report = ob(p, "major-report-publicity")
+    assert (report.kind, report.role, report.within) == (
+        "report",
+        "district_publicity_dept",
+        D("now"),
+    )
+    assert p.spec.timing.immediate_grace == D("1h")
+    assert p.has_role("district_publicity_dept")
+    assert p.spec.workflow.stages.index("reported") < p.spec.workflow.stages.index("handling")
 
 
-def as_of(case: yq.Case, until: datetime) -> yq.Case:
-    """The case as it stood at ``until`` (its events up to then, replayed)."""
-    return yq.Case.replay(case.policy, [e for e in case.events if e.at <= until])
+# -- its worked scenario ------------------------------------------------------------------
 
 
 def test_no_breach_and_no_bad_line() -> None:

@@ -1,19 +1,38 @@
-"""Worked scenario of the hr-bureau preset (RULES S6): a problem opinion found during National
-Day 2025 goes up the approval chain (working group, director, city bureau) to its archive; an
-opinion first judged higher is downgraded with a recorded reason; an ordinary (positive) one is
-archived. The source sets no time limit, so no case owes a deadline."""
+"""The hr-bureau preset (RULES S6): the key values it encodes, and its worked scenario. The
+scenario: a problem opinion found during National Day 2025 goes up the approval chain (working
+group, director, city bureau) to its archive; an opinion first judged higher is downgraded with a
+recorded reason; an ordinary (positive) one is archived. The source sets no time limit, so no case
+owes a deadline."""
 
 from __future__ import annotations
 
 import pytest
 
 import yuqing_core as yq
-from tests.conftest import cst
-from tests.scenarios._kit import run, state_path
+from tests.helpers import cst, run, state_path
 
 PROBLEM = "RS-2025-1003-01"
 RUMOUR = "RS-2026-0216-02"
 POSITIVE = "RS-2026-0225-03"
+
+
+# -- what it encodes: the key values of its source, by hand from RULES.md and the seeds ------
+
+
+def test_hr_bureau_s6_four_classes_two_institution_defined() -> None:
+    p = yq.presets.load("hr-bureau")
+    levels = [(str(lv.severity), lv.label, lv.institution_defined) for lv in p.spec.levels]
+    assert levels == [
+        ("low", "普通舆情信息", False),
+        ("general", "问题舆情信息", False),
+        ("significant", None, True),
+        ("major", None, True),
+    ]
+    assert p.spec.obligations == ()  # R6.3's chain sets no deadline
+    assert {"working_group", "bureau_director", "city_bureau"} <= set(p.roles)
+
+
+# -- its worked scenario ------------------------------------------------------------------
 
 
 def test_problem_opinion_up_the_approval_chain_whole_life() -> None:

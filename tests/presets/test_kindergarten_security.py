@@ -1,17 +1,43 @@
-"""Worked scenario of the kindergarten-security preset (RULES S11): three network-security incidents
-over Spring Festival 2026, whose 24-hour notice to the principal's office runs through the rest
-days: a defaced website judged serious and reported to the police, then archived; a server failure
-told to the principal's office only after the holiday; and an attack never told at all."""
+"""The kindergarten-security preset (RULES S11): the key values it encodes, and its worked scenario.
+The scenario: three network-security incidents over Spring Festival 2026, whose 24-hour notice to
+the principal's office runs through the rest days: a defaced website judged serious and reported to
+the police, then archived; a server failure told to the principal's office only after the holiday;
+and an attack never told at all."""
 
 from __future__ import annotations
 
 import yuqing_core as yq
-from tests.conftest import cst
-from tests.scenarios._kit import fmt, rows, run, state_path
+from tests.helpers import D, cst, fmt, keys, ob, rows, run, state_path
 
 CASE_A = "WA-2026-0214-01"
 CASE_B = "WA-2026-0218-02"
 CASE_C = "WA-2026-0222-03"
+
+
+# -- what it encodes: the key values of its source, by hand from RULES.md and the seeds ------
+
+
+def test_kindergarten_security_s11() -> None:
+    p = yq.presets.load("kindergarten-security")
+    notify = ob(p, "notify-principal")
+    assert (notify.kind, notify.role, notify.within, notify.any_flags) == (
+        "notify",
+        "principal_leader",
+        D("24h"),
+        ("network_security",),
+    )
+    police = ob(p, "serious-police-report")
+    assert (police.role, keys(police.levels), police.within) == (
+        "law_enforcement",
+        ("major",),
+        D("24h"),
+    )
+    assert set(police.met_by) == {"refer", "report"}
+    assert all(o.any_flags == ("network_security",) for o in p.spec.obligations)
+    assert p.spec.timing.immediate_grace is None
+
+
+# -- its worked scenario ------------------------------------------------------------------
 
 
 def test_defaced_website_reported_to_police_whole_life() -> None:

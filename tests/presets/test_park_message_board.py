@@ -1,17 +1,56 @@
-"""Worked scenario of the park-message-board preset (RULES S5): a citizen's message posted on the
-eve of National Day 2025 is answered within an extension inside the 5-day cap (R5.2), and a
-message posted before Spring Festival 2026 is reported on late and left unanswered."""
+"""The park-message-board preset (RULES S5): the key values it encodes, and its worked scenario. The
+scenario: a citizen's message posted on the eve of National Day 2025 is answered within an extension
+inside the 5-day cap (R5.2), and a message posted before Spring Festival 2026 is reported on late
+and left unanswered."""
 
 from __future__ import annotations
 
 import pytest
 
 import yuqing_core as yq
-from tests.conftest import cst
-from tests.scenarios._kit import rows, run, state_path
+from tests.helpers import D, cst, ob, rows, run, state_path
 
 NOISE = "LY-2025-0929-01"
 WAGES = "LY-2026-0211-02"
+
+
+# -- what it encodes: the key values of its source, by hand from RULES.md and the seeds ------
+
+
+def test_park_message_board_s5() -> None:
+    p = yq.presets.load("park-message-board")
+    wf = p.spec.workflow
+    assert wf.max_extension == D("5d")
+    assert wf.reply_approval_required
+    assert wf.stages == (
+        "registered",
+        "reported",
+        "assigned",
+        "handling",
+        "reply_drafted",
+        "reply_approved",
+        "responded",
+        "archived",
+    )
+    reply, written = ob(p, "reply"), ob(p, "handling-report")
+    assert (reply.kind, reply.anchor, reply.within, reply.extendable) == (
+        "reply",
+        "posted",
+        D("3d"),
+        True,
+    )
+    assert (written.kind, written.role, written.anchor, written.within, written.extendable) == (
+        "handling_report",
+        "office",
+        "assign",
+        D("3d"),
+        True,
+    )
+    assert [str(s) for s in p.severities] == ["general"]
+    assert p.spec.timing.immediate_grace == D("2h")
+
+
+# -- its worked scenario ------------------------------------------------------------------
 
 
 def test_noise_message_across_national_day_extended_and_answered_whole_life() -> None:

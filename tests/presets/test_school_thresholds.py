@@ -1,18 +1,106 @@
-"""Worked scenario of the school-thresholds preset (RULES S8): a general inquiry found on the eve
-of National Day 2025 that new metrics (exactly 1000 clicks, P1) raise to major on their own,
-reported level by level with a daily bulletin and archived after review; and a suggestion whose
-"1天内" answer is due on the make-up working day Sat 11 Oct 2025."""
+"""The school-thresholds preset (RULES S8): the key values it encodes, and its worked scenario. The
+scenario: a general inquiry found on the eve of National Day 2025 that new metrics (exactly 1000
+clicks, P1) raise to major on their own, reported level by level with a daily bulletin and archived
+after review; and a suggestion whose "1天内" answer is due on the make-up working day Sat 11 Oct
+2025."""
 
 from __future__ import annotations
 
 import pytest
 
 import yuqing_core as yq
-from tests.conftest import cst
-from tests.scenarios._kit import fmt, rows, run, state_path
+from tests.helpers import (
+    D,
+    assessed_severity,
+    bands,
+    cst,
+    fmt,
+    keys,
+    ob,
+    rows,
+    rule,
+    run,
+    state_path,
+)
+from yuqing_core.policy.lint import lint
 
 CASE_A = "YQ-2025-0930-08"
 CASE_B = "YQ-2025-1010-09"
+
+
+# -- what it encodes: the key values of its source, by hand from RULES.md and the seeds ------
+
+
+def test_school_thresholds_s8_bands() -> None:
+    p = yq.presets.load("school-thresholds")
+    assert bands(rule(p, "s8-major")) == {
+        "views": (1000, 2999),
+        "comments": (100, 499),
+        "outlets": (1, 5),
+    }
+    assert bands(rule(p, "s8-critical")) == {
+        "views": (3000, None),
+        "comments": (500, None),
+        "outlets": (5, None),
+    }
+    assert set(rule(p, "s8-critical").any_flags) == {
+        "emergency",
+        "major_emergency",
+        "public_safety",
+        "food_safety",
+        "public_health",
+        "natural_disaster",
+        "production_quality",
+        "security_secrecy",
+    }
+    warnings = [str(f) for f in lint(p)]
+    assert warnings == [
+        "assessment.rules[2].any_metrics[2]: warning: outlets >= 5 (s8-critical, critical) "
+        "overlaps 1 <= outlets <= 5 (s8-major, major) at outlets = 5; critical wins (P2)"
+    ]
+
+
+def test_school_thresholds_s8_deadlines() -> None:
+    p = yq.presets.load("school-thresholds")
+    assert (ob(p, "general-forward").kind, ob(p, "general-forward").within) == ("forward", D("2h"))
+    assert ob(p, "general-response").within == D("1d")  # a day period, not 24 hours
+    assert (ob(p, "general-feedback").role, ob(p, "general-feedback").within) == (
+        "party_branch",
+        D("1d"),
+    )
+    town, county = ob(p, "major-report-town"), ob(p, "major-report-county")
+    assert (town.role, town.within, town.after) == ("town_party_committee", D("now"), None)
+    assert (county.role, county.within, county.after) == ("county_group", D("now"), town.id)
+    assert keys(town.levels) == keys(county.levels) == ("major", "critical")
+    bulletin = ob(p, "major-bulletin")
+    assert (bulletin.after, bulletin.every, bulletin.until) == (county.id, D("24h"), "stabilized")
+    assert p.spec.timing.immediate_grace == D("30min")
+
+
+@pytest.mark.parametrize(
+    ("counts", "severity"),
+    [
+        ({"views": 999}, None),
+        ({"views": 1000}, yq.Severity.MAJOR),
+        ({"views": 2999}, yq.Severity.MAJOR),
+        ({"views": 3000}, yq.Severity.CRITICAL),
+        ({"comments": 99}, None),
+        ({"comments": 100}, yq.Severity.MAJOR),
+        ({"comments": 499}, yq.Severity.MAJOR),
+        ({"comments": 500}, yq.Severity.CRITICAL),
+        ({"outlets": 0}, None),
+        ({"outlets": 1}, yq.Severity.MAJOR),
+        ({"outlets": 4}, yq.Severity.MAJOR),
+        ({"outlets": 5}, yq.Severity.CRITICAL),  # both match at 5: the higher wins (P2)
+    ],
+)
+def test_school_thresholds_s8_boundaries(
+    counts: dict[str, int], severity: yq.Severity | None
+) -> None:
+    assert assessed_severity(yq.presets.load("school-thresholds"), **counts) == severity
+
+
+# -- its worked scenario ------------------------------------------------------------------
 
 
 def test_general_inquiry_raised_to_major_by_metrics_whole_life() -> None:

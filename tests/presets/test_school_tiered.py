@@ -1,11 +1,41 @@
-"""Worked scenario of the school-tiered preset (RULES S3): a general opinion found on the eve of
-National Day 2025 followed to its archive, and a major one found before Spring Festival 2026,
-escalated to especially major by a superior's instruction and answered late."""
+"""The school-tiered preset (RULES S3): the key values it encodes, and its worked scenario. The
+scenario: a general opinion found on the eve of National Day 2025 followed to its archive, and a
+major one found before Spring Festival 2026, escalated to especially major by a superior's
+instruction and answered late."""
 
 from __future__ import annotations
 
-from tests.conftest import cst
-from tests.scenarios._kit import rows, run, state_path
+import yuqing_core as yq
+from tests.helpers import cst, rows, rule, run, state_path
+
+# -- what it encodes: the key values of its source, by hand from RULES.md and the seeds ------
+
+
+def test_school_tiered_s3() -> None:
+    p = yq.presets.load("school-tiered")
+    expected = {
+        "general-report": ("report", "business_supervisor", "1wd", ("general",)),
+        "general-response": ("initial_response", "handling_unit", "3wd", ("general",)),
+        "major-report": ("report", "principal_leader", "24h", ("major",)),
+        "major-response": ("initial_response", "handling_unit", "2wd", ("major",)),
+        "critical-report": ("report", "principal_leader", "3h", ("critical",)),
+        "critical-response": ("initial_response", "handling_unit", "24h", ("critical",)),
+    }
+    got = {
+        o.id: (o.kind, o.role, str(o.within), tuple(str(s) for s in o.levels))
+        for o in p.spec.obligations
+    }
+    assert got == expected
+    assert rule(p, "s3-critical-instruction").level is yq.Severity.CRITICAL
+    assert rule(p, "s3-critical-instruction").any_flags == ("superior_instruction",)
+    assert rule(p, "s3-major-emergency").level is yq.Severity.MAJOR
+    assert [(d.id, d.rrule) for d in p.spec.monitoring] == [
+        ("daily-patrol", "FREQ=DAILY;BYHOUR=23;BYMINUTE=59"),
+        ("weekly-bulletin", "FREQ=WEEKLY;BYDAY=FR;BYHOUR=17;BYMINUTE=0"),
+    ]
+
+
+# -- its worked scenario ------------------------------------------------------------------
 
 
 def test_general_opinion_across_national_day_whole_life() -> None:

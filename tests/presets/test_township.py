@@ -1,19 +1,44 @@
-"""Worked scenario of the township preset (RULES S7): a rock fall found by the holiday watch on
-National Day 2025 is reported within the hour and specially reported within 4 hours, on
-elapsed-hour periods the holiday does not move, and followed to its review and archive; an
-opinion flagged as an emergency during Spring Festival 2026 is escalated to major and its
-special report, held to the earlier due (P7), comes late."""
+"""The township preset (RULES S7): the key values it encodes, and its worked scenario. The scenario:
+a rock fall found by the holiday watch on National Day 2025 is reported within the hour and
+specially reported within 4 hours, on elapsed-hour periods the holiday does not move, and followed
+to its review and archive; an opinion flagged as an emergency during Spring Festival 2026 is
+escalated to major and its special report, held to the earlier due (P7), comes late."""
 
 from __future__ import annotations
 
 import pytest
 
 import yuqing_core as yq
-from tests.conftest import cst
-from tests.scenarios._kit import rows, run, state_path
+from tests.helpers import D, cst, keys, ob, rows, run, state_path
 
 ROCKFALL = "QL-2025-1002-01"
 NURSING_HOME = "QL-2026-0218-02"
+
+
+# -- what it encodes: the key values of its source, by hand from RULES.md and the seeds ------
+
+
+def test_township_s7_special_report_and_watch() -> None:
+    p = yq.presets.load("township")
+    special = ob(p, "special-report-emergency")
+    assert (special.kind, special.role, special.within, special.any_flags) == (
+        "special_report",
+        "office",
+        D("4h"),
+        ("emergency", "major_emergency"),
+    )
+    by_level = ob(p, "special-report-major")
+    assert (by_level.within, keys(by_level.levels), by_level.any_flags) == (D("4h"), ("major",), ())
+    first = ob(p, "first-report-emergency")
+    assert (first.kind, first.within, first.any_flags) == ("report", D("now"), special.any_flags)
+    duties = {d.id: d for d in p.spec.monitoring}
+    assert duties["holiday-watch"].rest_days_only
+    assert duties["unit-workday-monitoring"].working_days_only
+    assert duties["weekly-report"].rrule.startswith("FREQ=WEEKLY;BYDAY=FR")
+    assert p.spec.workflow.review_required_from is yq.Severity.GENERAL
+
+
+# -- its worked scenario ------------------------------------------------------------------
 
 
 def test_rockfall_on_national_day_whole_life() -> None:

@@ -1,15 +1,37 @@
-"""Worked scenario of the university-informants preset (RULES S10): an informant's dual report of a
-dormitory-network complaint on the eve of National Day 2025, whose 12-hour feedback falls on the
-holiday and comes late; and a general opinion escalated to "较大" that the unit cannot handle."""
+"""The university-informants preset (RULES S10): the key values it encodes, and its worked scenario.
+The scenario: an informant's dual report of a dormitory-network complaint on the eve of National Day
+2025, whose 12-hour feedback falls on the holiday and comes late; and a general opinion escalated to
+"较大" that the unit cannot handle."""
 
 from __future__ import annotations
 
 import yuqing_core as yq
-from tests.conftest import cst
-from tests.scenarios._kit import rows, run, state_path
+from tests.helpers import D, cst, keys, ob, rows, run, state_path
 
 CASE_A = "YQ-2025-0930-10"
 CASE_B = "YQ-2025-1011-11"
+
+
+# -- what it encodes: the key values of its source, by hand from RULES.md and the seeds ------
+
+
+def test_university_informants_s10() -> None:
+    p = yq.presets.load("university-informants")
+    assert [str(s) for s in p.severities] == ["general", "significant"]
+    feedback = ob(p, "general-feedback")
+    assert (feedback.kind, feedback.role, feedback.within, keys(feedback.levels)) == (
+        "feedback",
+        "publicity_dept",
+        D("12h"),
+        ("general",),
+    )
+    dual = {o.role for o in p.spec.obligations if o.kind == "report" and not o.levels}
+    assert dual == {"publicity_dept", "unit_head"}
+    up = ob(p, "significant-report")
+    assert (up.role, up.within, keys(up.levels)) == ("party_committee", D("now"), ("significant",))
+
+
+# -- its worked scenario ------------------------------------------------------------------
 
 
 def test_dormitory_network_complaint_whole_life() -> None:

@@ -1,24 +1,50 @@
-"""Worked scenario of the university-plan preset (RULES S2): a major opinion reported level by
-level and by dual reporting, with 24-hourly follow-up reports (续报) over National Day until it
-calmed, a written review before archiving, and an inquiry answered the day it was found."""
+"""The university-plan preset (RULES S2): the key values it encodes, and its worked scenario. The
+scenario: a major opinion reported level by level and by dual reporting, with 24-hourly follow-up
+reports (续报) over National Day until it calmed, a written review before archiving, and an inquiry
+answered the day it was found."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 import pytest
 
 import yuqing_core as yq
-from tests.scenarios._kit import CST, rows, run, state_path
+from tests.helpers import D, as_of, keys, ob, rows, run, state_path
+from tests.helpers import cst as t  # the instants of the worked timeline, written short
+
+# -- what it encodes: the key values of its source, by hand from RULES.md and the seeds ------
 
 
-def t(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=CST)
+def test_university_plan_s2_dual_and_level_by_level_reporting() -> None:
+    p = yq.presets.load("university-plan")
+    dual = [o for o in p.spec.obligations if o.kind == "report" and o.after is None]
+    assert {o.role for o in dual} == {"office", "leader_in_charge"}
+    assert {(o.anchor, o.within, keys(o.levels)) for o in dual} == {
+        ("discovered", D("now"), ("major",))
+    }
+    up = ob(p, "major-report-principal")
+    assert (up.role, up.after, up.within) == ("principal_leader", "major-report-office", D("now"))
+    follow = ob(p, "major-follow-up")
+    assert (follow.kind, follow.within, follow.every, follow.until) == (
+        "follow_up",
+        D("24h"),
+        D("24h"),
+        "stabilized",
+    )
+    first, result = ob(p, "inquiry-opinion"), ob(p, "inquiry-reply")
+    assert (first.kind, first.within, first.anchor) == (
+        "initial_response",
+        D("same_day"),
+        "discovered",
+    )
+    assert (result.kind, result.within, result.anchor) == ("reply", D("same_day"), "draft_reply")
+    assert first.any_categories == result.any_categories == (yq.Category.INQUIRY,)
+    wf = p.spec.workflow
+    assert wf.reply_approval_required
+    assert wf.review_report_required
+    assert wf.review_required_from is yq.Severity.GENERAL
 
 
-def as_of(case: yq.Case, until: datetime) -> yq.Case:
-    """The case as it stood at ``until`` (its events up to then, replayed)."""
-    return yq.Case.replay(case.policy, [e for e in case.events if e.at <= until])
+# -- its worked scenario ------------------------------------------------------------------
 
 
 def test_no_breach_and_no_bad_line() -> None:

@@ -1,24 +1,66 @@
-"""Worked scenario of the vocational-grades preset (RULES S4): sensitivity grades a/b/c read on
-the counts within 3 hours of posting (both bounds inclusive), a human judgement of a major
-opinion that starts the report to the superior department (P7), and a monitor who never told
-the group leader."""
+"""The vocational-grades preset (RULES S4): the key values it encodes, and its worked scenario. The
+scenario: sensitivity grades a/b/c read on the counts within 3 hours of posting (both bounds
+inclusive), a human judgement of a major opinion that starts the report to the superior department
+(P7), and a monitor who never told the group leader."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+
+import pytest
 
 import yuqing_core as yq
-from tests.scenarios._kit import CST, rows, run, state_path
+from tests.helpers import POSTED, D, as_of, assessed_grade, bands, keys, ob, rows, run, state_path
+from tests.helpers import cst as t  # the instants of the worked timeline, written short
 from yuqing_core.rules import assess
 
-
-def t(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=CST)
+# -- what it encodes: the key values of its source, by hand from RULES.md and the seeds ------
 
 
-def as_of(case: yq.Case, until: datetime) -> yq.Case:
-    """The case as it stood at ``until`` (its events up to then, replayed)."""
-    return yq.Case.replay(case.policy, [e for e in case.events if e.at <= until])
+def test_vocational_grades_s4_bands_and_reports() -> None:
+    p = yq.presets.load("vocational-grades")
+    grading = p.spec.assessment.grading
+    assert grading is not None
+    assert (grading.order, grading.window) == (("a", "b", "c"), D("3h"))
+    g = {r.grade: r for r in p.spec.assessment.grades}
+    assert bands(g["a"]) == {"views": (None, 10), "comments": (None, 10)}
+    assert bands(g["b"]) == {"views": (11, 49), "comments": (11, 49)}
+    assert bands(g["c"]) == {"views": (50, None), "comments": (50, None)}
+    assert g["c"].any_flags == ("high_attention",)
+    assert {r.window for r in g.values()} == {D("3h")}
+    sup = ob(p, "major-report-superior")
+    assert (sup.role, keys(sup.levels), sup.within) == ("superior", ("major",), D("now"))
+    assert [(d.kind, d.rrule) for d in p.spec.monitoring] == [
+        ("daily_log", "FREQ=DAILY;BYHOUR=16;BYMINUTE=0")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("counts", "grade"),
+    [
+        ({"views": 10, "comments": 10}, "a"),  # 10次以下 includes 10 (P1)
+        ({"views": 11}, "b"),
+        ({"views": 49, "comments": 3}, "b"),  # the larger of the two counts decides
+        ({"comments": 50}, "c"),  # 50次以上 includes 50
+        ({"views": 0}, "a"),
+    ],
+)
+def test_vocational_grades_s4_boundaries_after_the_window(
+    counts: dict[str, int], grade: str
+) -> None:
+    p = yq.presets.load("vocational-grades")
+    assert assessed_grade(p, POSTED + timedelta(hours=3), **counts) == grade
+
+
+def test_vocational_grades_s4_no_low_grade_before_three_hours_but_c_at_once() -> None:
+    p = yq.presets.load("vocational-grades")
+    before = POSTED + timedelta(hours=2, minutes=59)
+    assert assessed_grade(p, before, views=5) is None
+    assert assessed_grade(p, before, views=20) is None
+    assert assessed_grade(p, before, views=50) == "c"
+
+
+# -- its worked scenario ------------------------------------------------------------------
 
 
 def grade_at(case: yq.Case, at: datetime) -> str | None:

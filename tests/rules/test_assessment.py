@@ -10,119 +10,14 @@ are over. Bounds are inclusive (P1) and the higher level wins (P2).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import yuqing_core as yq
-from tests.conftest import cst
+from tests.helpers import S4, S8, S8_FLAGS, cst
 from yuqing_core.rules import Assessment, assess
-
-
-def band(metric: str, lo: int | None = None, hi: int | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"metric": metric}
-    if lo is not None:
-        out["min"] = lo
-    if hi is not None:
-        out["max"] = hi
-    return out
-
-
-S8_FLAGS = [
-    "emergency",
-    "public_safety",
-    "food_safety",
-    "public_health",
-    "natural_disaster",
-    "production_quality",
-    "security_secrecy",
-]
-
-S8: dict[str, Any] = {
-    "name": "s8",
-    "title": "金盆山学校网络舆情处置办法",
-    "assessment": {
-        "rules": [
-            {
-                "id": "s8-general",
-                "rule": "R8.1",
-                "level": "general",
-                "any_categories": ["suggestion", "inquiry"],
-            },
-            {
-                "id": "s8-major-views",
-                "rule": "R8.2",
-                "level": "major",
-                "any_metrics": [band("views", 1000, 2999)],
-            },
-            {
-                "id": "s8-major-comments",
-                "rule": "R8.2",
-                "level": "major",
-                "any_metrics": [band("comments", 100, 499)],
-            },
-            {
-                "id": "s8-major-outlets",
-                "rule": "R8.2",
-                "level": "major",
-                "any_metrics": [band("outlets", 1, 5)],
-            },
-            {
-                "id": "s8-critical-views",
-                "rule": "R8.3",
-                "level": "critical",
-                "any_metrics": [band("views", 3000)],
-            },
-            {
-                "id": "s8-critical-comments",
-                "rule": "R8.3",
-                "level": "critical",
-                "any_metrics": [band("comments", 500)],
-            },
-            {
-                "id": "s8-critical-outlets",
-                "rule": "R8.3",
-                "level": "critical",
-                "any_metrics": [band("outlets", 5)],
-            },
-            {"id": "s8-critical-flags", "rule": "R8.3", "level": "critical", "any_flags": S8_FLAGS},
-        ]
-    },
-}
-
-S4: dict[str, Any] = {
-    "name": "s4",
-    "title": "xx职业技术学校网络舆情监评制度",
-    "assessment": {
-        "grading": {"order": ["a", "b", "c"], "window": "3h"},
-        "grades": [
-            {
-                "id": "s4-a",
-                "rule": "R4.1",
-                "grade": "a",
-                "window": "3h",
-                "any_metrics": [band("comments", None, 10)],
-            },
-            {
-                "id": "s4-b",
-                "rule": "R4.1",
-                "grade": "b",
-                "window": "3h",
-                "any_metrics": [band("comments", 11, 49)],
-            },
-            {
-                "id": "s4-c",
-                "rule": "R4.1",
-                "grade": "c",
-                "window": "3h",
-                "any_flags": ["high_attention"],
-                "any_metrics": [band("comments", 50)],
-            },
-        ],
-    },
-}
 
 S8_POLICY = yq.load_policy(S8)
 S4_POLICY = yq.load_policy(S4)

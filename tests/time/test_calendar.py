@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import yuqing_core as yq
-from tests.conftest import CST, cst
+from tests.helpers import CST, cst
 from yuqing_core.time.calendar import Deadline, PauseError, official_last_year
 
 CAL = yq.WorkCalendar.china()

@@ -18,7 +18,7 @@ from chinese_calendar import constants as cc_constants
 from holidays.countries.china import China
 
 import yuqing_core as yq
-from tests.conftest import cst
+from tests.helpers import cst
 from yuqing_core.time.calendar import official_first_year, official_last_year
 
 CAL = yq.WorkCalendar.china()

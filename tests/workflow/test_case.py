@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 import yuqing_core as yq
-from tests.conftest import cst
-from yuqing_core.render.diagram import mermaid
+from tests.helpers import cst
 from yuqing_core.workflow import Case
 
 
@@ -29,11 +28,6 @@ def incident(**kw: Any) -> yq.Incident:
 
 def dues(case: Case) -> dict[str, datetime]:
     return {o.id: o.due_at for o in case.obligations}
-
-
-@pytest.fixture
-def tiered() -> yq.Policy:
-    return yq.presets.load("school-tiered")
 
 
 # -- opening and severity (P6, P8) --------------------------------------------------------
@@ -576,14 +570,6 @@ def test_replay_refuses_a_tampered_log(tiered: yq.Policy) -> None:
     events.insert(1, yq.workflow.Event("archive", cst(2025, 9, 30, 17), "x", {}))
     with pytest.raises(yq.TransitionError, match=r"needs its review|not allowed"):
         Case.replay(tiered, events)
-
-
-def test_mermaid_diagram(tiered: yq.Policy) -> None:
-    text = mermaid(tiered.workflow)
-    assert text.startswith("---")
-    assert "stateDiagram-v2" in text
-    assert "registered --> assessed: assess" in text
-    assert "stabilized --> reviewed: review" in text
 
 
 def test_a_duty_waived_and_owed_again_gets_its_own_id(tiered: yq.Policy) -> None:

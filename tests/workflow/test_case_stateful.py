@@ -22,7 +22,7 @@ from hypothesis.stateful import (
 )
 
 import yuqing_core as yq
-from tests.conftest import cst
+from tests.helpers import cst
 from yuqing_core.model.vocab import TRIGGERS
 from yuqing_core.workflow import Case
 
