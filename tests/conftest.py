@@ -1,16 +1,10 @@
-from __future__ import annotations
+"""Fixtures shared by the test modules. Shared plain helpers live in ``tests/helpers.py``."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from __future__ import annotations
 
 import pytest
 
-CST = ZoneInfo("Asia/Shanghai")
-
-
-def cst(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    """A datetime in China Standard Time."""
-    return datetime(year, month, day, hour, minute, tzinfo=CST)
+import yuqing_core as yq
 
 
 @pytest.fixture
@@ -21,3 +15,8 @@ def tmp_policy(tmp_path):  # type: ignore[no-untyped-def]
         return p
 
     return write
+
+
+@pytest.fixture
+def tiered() -> yq.Policy:
+    return yq.presets.load("school-tiered")

@@ -1,0 +1,244 @@
+"""Helpers shared by the test modules: plain functions and constants, never fixtures (those
+live in ``conftest.py``). Test modules import from here and never from one another.
+
+- Time and place: ``CST``, ``cst``, ``fmt`` and ``REPO`` (the repository root, for tests that
+  read ``docs/``, ``examples/`` or the README).
+- Policies written out in the tests: ``band``, ``S4`` and ``S8`` (the assessment rules of
+  RULES S4 and S8 as plain data), ``S8_FLAGS``.
+- Looking into a preset: ``D``, ``ob``, ``rule``, ``keys``, ``bands``; what it makes of some
+  counts: ``assessed_grade`` (of a post made at ``POSTED``) and ``assessed_severity``.
+- Worked scenarios: each preset test module runs its preset over its bundled scenario
+  (``data/presets/scenarios/<name>.jsonl``, the same file its documentation page's worked timeline
+  is computed from) and compares what the library derives with values worked out by hand from
+  RULES.md and the official calendar: ``run``, ``rows``, ``state_path``, ``as_of``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yuqing_core as yq
+from yuqing_core.simulate import run_scenario as run  # raises on any line it rejects
+
+__all__ = [
+    "CST",
+    "POSTED",
+    "REPO",
+    "S4",
+    "S8",
+    "S8_FLAGS",
+    "D",
+    "as_of",
+    "assessed_grade",
+    "assessed_severity",
+    "band",
+    "bands",
+    "cst",
+    "fmt",
+    "keys",
+    "ob",
+    "rows",
+    "rule",
+    "run",
+    "state_path",
+]
+
+REPO = Path(__file__).resolve().parent.parent
+"""The repository root (this file is ``tests/helpers.py``)."""
+
+# -- time ---------------------------------------------------------------------------------
+
+CST = ZoneInfo("Asia/Shanghai")
+
+
+def cst(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """A datetime in China Standard Time."""
+    return datetime(year, month, day, hour, minute, tzinfo=CST)
+
+
+def fmt(at: datetime | None) -> str | None:
+    """``YYYY-MM-DD HH:MM`` in China Standard Time (the form the expected values are written in)."""
+    if at is None:
+        return None
+    return at.astimezone(CST).strftime("%Y-%m-%d %H:%M")
+
+
+# -- policies written out in the tests: RULES S4 and S8 -----------------------------------
+
+
+def band(metric: str, lo: int | None = None, hi: int | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"metric": metric}
+    if lo is not None:
+        out["min"] = lo
+    if hi is not None:
+        out["max"] = hi
+    return out
+
+
+S8_FLAGS = [
+    "emergency",
+    "public_safety",
+    "food_safety",
+    "public_health",
+    "natural_disaster",
+    "production_quality",
+    "security_secrecy",
+]
+
+S8: dict[str, Any] = {
+    "name": "s8",
+    "title": "金盆山学校网络舆情处置办法",
+    "assessment": {
+        "rules": [
+            {
+                "id": "s8-general",
+                "rule": "R8.1",
+                "level": "general",
+                "any_categories": ["suggestion", "inquiry"],
+            },
+            {
+                "id": "s8-major-views",
+                "rule": "R8.2",
+                "level": "major",
+                "any_metrics": [band("views", 1000, 2999)],
+            },
+            {
+                "id": "s8-major-comments",
+                "rule": "R8.2",
+                "level": "major",
+                "any_metrics": [band("comments", 100, 499)],
+            },
+            {
+                "id": "s8-major-outlets",
+                "rule": "R8.2",
+                "level": "major",
+                "any_metrics": [band("outlets", 1, 5)],
+            },
+            {
+                "id": "s8-critical-views",
+                "rule": "R8.3",
+                "level": "critical",
+                "any_metrics": [band("views", 3000)],
+            },
+            {
+                "id": "s8-critical-comments",
+                "rule": "R8.3",
+                "level": "critical",
+                "any_metrics": [band("comments", 500)],
+            },
+            {
+                "id": "s8-critical-outlets",
+                "rule": "R8.3",
+                "level": "critical",
+                "any_metrics": [band("outlets", 5)],
+            },
+            {"id": "s8-critical-flags", "rule": "R8.3", "level": "critical", "any_flags": S8_FLAGS},
+        ]
+    },
+}
+
+S4: dict[str, Any] = {
+    "name": "s4",
+    "title": "xx职业技术学校网络舆情监评制度",
+    "assessment": {
+        "grading": {"order": ["a", "b", "c"], "window": "3h"},
+        "grades": [
+            {
+                "id": "s4-a",
+                "rule": "R4.1",
+                "grade": "a",
+                "window": "3h",
+                "any_metrics": [band("comments", None, 10)],
+            },
+            {
+                "id": "s4-b",
+                "rule": "R4.1",
+                "grade": "b",
+                "window": "3h",
+                "any_metrics": [band("comments", 11, 49)],
+            },
+            {
+                "id": "s4-c",
+                "rule": "R4.1",
+                "grade": "c",
+                "window": "3h",
+                "any_flags": ["high_attention"],
+                "any_metrics": [band("comments", 50)],
+            },
+        ],
+    },
+}
+
+# -- looking into a preset ----------------------------------------------------------------
+
+
+def D(text: str) -> yq.Duration:
+    return yq.Duration.parse(text)
+
+
+def ob(policy: yq.Policy, ident: str) -> Any:
+    return policy.obligation_spec(ident)
+
+
+def rule(policy: yq.Policy, ident: str) -> Any:
+    return next(r for r in policy.spec.assessment.rules if r.id == ident)
+
+
+def keys(levels: tuple[yq.Severity, ...]) -> tuple[str, ...]:
+    return tuple(str(s) for s in levels)
+
+
+def bands(item: Any) -> dict[str, tuple[int | None, int | None]]:
+    return {b.metric: (b.min, b.max) for b in item.any_metrics}
+
+
+POSTED = cst(2025, 10, 9, 9)
+"""When the post ``assessed_grade`` grades was posted and found."""
+
+
+def assessed_grade(policy: yq.Policy, at: datetime, **counts: int) -> str | None:
+    """The grade ``policy`` gives at ``at`` to a post counted ``counts`` two hours in."""
+    inc = yq.Incident(
+        id="YQ-G",
+        title="帖子",
+        posted_at=POSTED,
+        discovered_at=POSTED,
+        metrics=[yq.Metrics(observed_at=POSTED + timedelta(hours=2), **counts)],
+    )
+    return policy.assess(inc, at=at).grade
+
+
+def assessed_severity(policy: yq.Policy, **counts: int) -> yq.Severity | None:
+    """The level ``policy`` gives to an incident counted ``counts`` when it is found."""
+    t = cst(2025, 10, 9, 9)
+    inc = yq.Incident(
+        id="YQ-T", title="帖子", discovered_at=t, metrics=[yq.Metrics(observed_at=t, **counts)]
+    )
+    return policy.assess(inc).severity
+
+
+# -- worked scenarios ---------------------------------------------------------------------
+
+Row = tuple[str, str, str | None, str]
+
+
+def rows(case: yq.Case, now: datetime) -> list[Row]:
+    """Every obligation of ``case`` as ``(id, due, met, status at now)``, in derivation order."""
+    return [(o.id, fmt(o.due_at) or "", fmt(o.met_at), o.status(now)) for o in case.obligations]
+
+
+def state_path(case: yq.Case) -> list[tuple[str, str]]:
+    """``(trigger, state after it)`` for every event of ``case``, by replaying its prefixes."""
+    out = []
+    for k in range(1, len(case.events) + 1):
+        prefix = yq.Case.replay(case.policy, case.events[:k])
+        out.append((case.events[k - 1].trigger, prefix.state))
+    return out
+
+
+def as_of(case: yq.Case, until: datetime) -> yq.Case:
+    """The case as it stood at ``until`` (its events up to then, replayed)."""
+    return yq.Case.replay(case.policy, [e for e in case.events if e.at <= until])
