@@ -41,7 +41,7 @@ from ..model.vocab import FINAL_STATES, TRIGGERS
 from ..time.duration import Duration
 from ..workflow.case import Case
 from .command import Command
-from .soundness import band_points
+from .soundness.severity import band_points
 
 __all__ = [
     "DEFAULT_END",
