@@ -83,8 +83,9 @@ def assert_policy_sound(
     """Raise :class:`AssertionError` listing every problem of ``policy``, one per line.
 
     Problems are the lint's errors (and its warnings too when ``strict``), then the findings
-    of every check in :data:`CHECKS`. ``policy`` may also be a preset name, a file path or a
-    dict; a policy that does not load is reported with the loader's exact messages.
+    of every check in :data:`CHECKS`. ``policy`` may also be a preset name or a policy file
+    (read as :func:`yuqing_core.presets.resolve` reads them), a path object or a dict; a
+    policy that does not load is reported with the loader's exact messages.
     """
     if not isinstance(policy, Policy):
         try:
@@ -105,9 +106,9 @@ def assert_policy_sound(
 def _load(policy: str | os.PathLike[str] | Mapping[str, Any]) -> Policy:
     if isinstance(policy, Mapping):
         return load_policy(policy)
-    if isinstance(policy, str) and policy in presets.names():
-        return presets.load(policy)
-    return load_policy(Path(policy))
+    if isinstance(policy, str):
+        return presets.resolve(policy)
+    return load_policy(Path(policy))  # a path object always names a file, never a preset
 
 
 def _header(what: str, n: int) -> str:
