@@ -8,6 +8,13 @@ Each is a :class:`~enum.StrEnum` whose members carry their Chinese ``label``, th
 ('上报', '续报', '领导小组办公室')
 >>> ObligationKind("initial_response").label
 '初步处置并回应'
+
+An obligation's clock starts at a moment of the incident or when an anchor trigger first fires:
+
+>>> INCIDENT_MOMENTS
+('discovered', 'posted', 'opened')
+>>> set(ANCHOR_TRIGGERS) <= set(TRIGGERS)
+True
 """
 
 from __future__ import annotations
@@ -233,11 +240,7 @@ INCIDENT_MOMENTS: Final[tuple[str, ...]] = get_args(IncidentMoment)
 """The values of :data:`IncidentMoment` (also what a ladder's ``anchor`` may be)."""
 
 ANCHOR_TRIGGERS: Final[tuple[str, ...]] = get_args(AnchorTrigger)
-"""The values of :data:`AnchorTrigger`, each one of :data:`TRIGGERS`.
-
->>> set(ANCHOR_TRIGGERS) <= set(TRIGGERS)
-True
-"""
+"""The values of :data:`AnchorTrigger`, each one of :data:`TRIGGERS`."""
 
 OBLIGATION_ANCHORS: Final[tuple[str, ...]] = (*INCIDENT_MOMENTS, *ANCHOR_TRIGGERS)
 """The values of :data:`ObligationAnchor`, incident moments first."""
