@@ -273,9 +273,12 @@ def _duty(at: _Lookups, i: int, duty: DutySpec) -> list[Problem]:
     return out
 
 
-def _ladders_and_duties(at: _Lookups) -> list[Problem]:
-    out = [p for i, ladder in enumerate(at.spec.ladders) for p in _ladder(at, i, ladder)]
-    return out + [p for i, duty in enumerate(at.spec.monitoring) for p in _duty(at, i, duty)]
+def _ladders(at: _Lookups) -> list[Problem]:
+    return [p for i, ladder in enumerate(at.spec.ladders) for p in _ladder(at, i, ladder)]
+
+
+def _duties(at: _Lookups) -> list[Problem]:
+    return [p for i, duty in enumerate(at.spec.monitoring) for p in _duty(at, i, duty)]
 
 
 def _immediate_grace(spec: PolicySpec) -> list[Problem]:
@@ -305,6 +308,7 @@ def structural_problems(spec: PolicySpec) -> list[Problem]:
         *_grading(spec),
         *_obligations(at),
         *_after_cycles(spec),
-        *_ladders_and_duties(at),
+        *_ladders(at),
+        *_duties(at),
         *_immediate_grace(spec),
     ]
