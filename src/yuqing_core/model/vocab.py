@@ -8,6 +8,13 @@ Each is a :class:`~enum.StrEnum` whose members carry their Chinese ``label``, th
 ('上报', '续报', '领导小组办公室')
 >>> ObligationKind("initial_response").label
 '初步处置并回应'
+
+An obligation's clock starts at a moment of the incident or when an anchor trigger first fires:
+
+>>> INCIDENT_MOMENTS
+('discovered', 'posted', 'opened')
+>>> set(ANCHOR_TRIGGERS) <= set(TRIGGERS)
+True
 """
 
 from __future__ import annotations
@@ -15,14 +22,20 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final
+from typing import Final, Literal, get_args
 
 __all__ = [
     "ACTION_TRIGGERS",
+    "ANCHOR_TRIGGERS",
     "DEFAULT_MET_BY",
     "FINAL_STATES",
+    "INCIDENT_MOMENTS",
+    "OBLIGATION_ANCHORS",
     "STAGE_TRIGGERS",
     "TRIGGERS",
+    "AnchorTrigger",
+    "IncidentMoment",
+    "ObligationAnchor",
     "ObligationKind",
     "Role",
     "State",
@@ -194,3 +207,40 @@ def label_of(vocabulary: type[_Labelled], value: str) -> str:
         return vocabulary(value).label
     except ValueError:
         return ""
+
+
+# Anchors: when a deadline's clock starts. They are Literal types rather than enums so that a
+# policy's ``anchor`` stays a plain string in the schema, its messages and its JSON schema.
+
+IncidentMoment = Literal["discovered", "posted", "opened"]
+"""A moment of the incident a clock may start from: its discovery, its posting (the discovery
+when the posting time is unknown), or the opening of the case."""
+
+AnchorTrigger = Literal[
+    "assess",
+    "report",
+    "assign",
+    "start",
+    "draft_reply",
+    "approve_reply",
+    "respond",
+    "track",
+    "stabilize",
+    "review",
+    "escalate",
+    "refer",
+    "reopen",
+]
+"""A trigger whose first firing on a case may start an obligation's clock."""
+
+ObligationAnchor = Literal[IncidentMoment, AnchorTrigger]
+"""What an obligation's ``anchor`` may be: an incident moment or an anchor trigger."""
+
+INCIDENT_MOMENTS: Final[tuple[str, ...]] = get_args(IncidentMoment)
+"""The values of :data:`IncidentMoment` (also what a ladder's ``anchor`` may be)."""
+
+ANCHOR_TRIGGERS: Final[tuple[str, ...]] = get_args(AnchorTrigger)
+"""The values of :data:`AnchorTrigger`, each one of :data:`TRIGGERS`."""
+
+OBLIGATION_ANCHORS: Final[tuple[str, ...]] = (*INCIDENT_MOMENTS, *ANCHOR_TRIGGERS)
+"""The values of :data:`ObligationAnchor`, incident moments first."""

@@ -1,19 +1,31 @@
 """Structural checks a policy must pass to load: references between its parts hold.
 
 These are errors (the policy cannot run). Softer findings belong to :func:`yuqing_core.lint`.
+
+:func:`structural_problems` runs one small check per concern, in a fixed order, and lists
+what they find in that order: a policy's author reads the problems top to bottom, so the
+order is part of the message.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
-from ..model.vocab import DEFAULT_MET_BY, STAGE_TRIGGERS, Role
-from ..time.duration import DurationKind
-from .schema import PolicySpec
+from ..model import Severity
+from ..model.vocab import DEFAULT_MET_BY, STAGE_TRIGGERS, Role, Trigger
+from ..time.duration import Duration, DurationKind
+from .schema import DutySpec, LadderSpec, ObligationSpec, PolicySpec
 
-__all__ = ["role_ids", "structural_problems"]
+__all__ = ["Problem", "role_ids", "role_problems", "role_references", "structural_problems"]
+
+Problem = tuple[str, str]
+"""``(key_path, message)``."""
 
 _CANONICAL_ROLES = frozenset(r.value for r in Role)
+
+
+# -- roles -----------------------------------------------------------------------------------
 
 
 def role_ids(spec: PolicySpec) -> set[str]:
@@ -21,7 +33,40 @@ def role_ids(spec: PolicySpec) -> set[str]:
     return set(_CANONICAL_ROLES) | {r.id for r in spec.roles}
 
 
-def _duplicates(items: Iterable[tuple[int, str]], path: str) -> list[tuple[str, str]]:
+def role_references(spec: PolicySpec) -> list[tuple[str, str]]:
+    """``(key_path, role)`` for every role an obligation, a ladder step or a monitoring duty
+    names, in file order."""
+    named = [(f"obligations[{i}].role", o.role) for i, o in enumerate(spec.obligations)]
+    for i, ladder in enumerate(spec.ladders):
+        named += [(f"ladders[{i}].steps[{j}].role", s.role) for j, s in enumerate(ladder.steps)]
+    named += [(f"monitoring[{i}].role", d.role) for i, d in enumerate(spec.monitoring)]
+    return named
+
+
+def role_problems(spec: PolicySpec) -> list[Problem]:
+    """Every role an obligation, a ladder step or a monitoring duty names that the policy
+    does not have (neither canonical nor under ``[[roles]]``)."""
+    roles = role_ids(spec)
+    return [p for path, role in role_references(spec) for p in _unknown_role(roles, path, role)]
+
+
+def _unknown_role(roles: set[str], path: str, role: str) -> list[Problem]:
+    return [] if role in roles else [(path, f"{role!r} is not a role of this policy")]
+
+
+def _added_roles(spec: PolicySpec) -> list[Problem]:
+    """A role under ``[[roles]]`` must be new."""
+    return [
+        (f"roles[{i}].id", f"{r.id!r} is already a canonical role")
+        for i, r in enumerate(spec.roles)
+        if r.id in _CANONICAL_ROLES
+    ]
+
+
+# -- ids ---------------------------------------------------------------------------------------
+
+
+def _duplicates(items: Iterable[tuple[int, str]], path: str) -> list[Problem]:
     seen: dict[str, int] = {}
     out = []
     for i, ident in items:
@@ -32,109 +77,164 @@ def _duplicates(items: Iterable[tuple[int, str]], path: str) -> list[tuple[str, 
     return out
 
 
-def structural_problems(spec: PolicySpec) -> list[tuple[str, str]]:
-    """``(key_path, message)`` for every broken reference in ``spec``."""
-    out: list[tuple[str, str]] = []
-    roles = role_ids(spec)
+def _repeated_ids(spec: PolicySpec) -> list[Problem]:
+    """Ids are unique within each list."""
+    lists: tuple[tuple[str, Sequence[str]], ...] = (
+        ("roles", [r.id for r in spec.roles]),
+        ("assessment.rules", [r.id for r in spec.assessment.rules]),
+        ("assessment.grades", [r.id for r in spec.assessment.grades]),
+        ("obligations", [o.id for o in spec.obligations]),
+        ("ladders", [o.id for o in spec.ladders]),
+        ("monitoring", [o.id for o in spec.monitoring]),
+    )
+    return [p for path, ids in lists for p in _duplicates(enumerate(ids), path)]
+
+
+# -- assessment --------------------------------------------------------------------------------
+
+
+def _rule_levels(spec: PolicySpec) -> list[Problem]:
+    """Assessment rules give one of the policy's levels."""
     levels = set(spec.severities)
-    stage_triggers = {t for t, s in STAGE_TRIGGERS.items() if s in spec.workflow.stages}
-    stage_triggers.add("dismiss")
-    level_names = ", ".join(str(s) for s in spec.severities)
-
-    for i, r in enumerate(spec.roles):
-        if r.id in _CANONICAL_ROLES:
-            out.append((f"roles[{i}].id", f"{r.id!r} is already a canonical role"))
-    out += _duplicates(enumerate(r.id for r in spec.roles), "roles")
-    out += _duplicates(enumerate(r.id for r in spec.assessment.rules), "assessment.rules")
-    out += _duplicates(enumerate(r.id for r in spec.assessment.grades), "assessment.grades")
-    out += _duplicates(enumerate(o.id for o in spec.obligations), "obligations")
-    out += _duplicates(enumerate(o.id for o in spec.ladders), "ladders")
-    out += _duplicates(enumerate(o.id for o in spec.monitoring), "monitoring")
-
-    for i, rule in enumerate(spec.assessment.rules):
-        if rule.level not in levels:
-            out.append(
-                (
-                    f"assessment.rules[{i}].level",
-                    f"'{rule.level}' is not one of the policy's levels ({level_names})",
-                )
-            )
-    grading = spec.assessment.grading
-    if spec.assessment.grades and grading is None:
-        out.append(("assessment.grading", "grades are given but grading.order is missing"))
-    if grading is not None:
-        if len(set(grading.order)) != len(grading.order):
-            out.append(("assessment.grading.order", "grades repeat"))
-        for i, g in enumerate(spec.assessment.grades):
-            if g.grade not in grading.order:
-                out.append(
-                    (
-                        f"assessment.grades[{i}].grade",
-                        f"{g.grade!r} is not in grading.order {list(grading.order)}",
-                    )
-                )
-        if grading.window is not None and not grading.window.is_elapsed:
-            out.append(("assessment.grading.window", f"'{grading.window}' must be elapsed time"))
-
-    ob_ids = {o.id for o in spec.obligations}
-    uses_now = False
-    for i, ob in enumerate(spec.obligations):
-        path = f"obligations[{i}]"
-        if ob.role not in roles:
-            out.append((f"{path}.role", f"{ob.role!r} is not a role of this policy"))
-        for j, lv in enumerate(ob.levels):
-            if lv not in levels:
-                out.append((f"{path}.levels[{j}]", f"'{lv}' is not one of the policy's levels"))
-        if ob.after is not None:
-            if ob.after not in ob_ids:
-                out.append((f"{path}.after", f"{ob.after!r} is not an obligation id"))
-            elif ob.after == ob.id:
-                out.append((f"{path}.after", "an obligation cannot follow itself"))
-        for j, trig in enumerate(ob.met_by or DEFAULT_MET_BY[ob.kind]):
-            if trig in STAGE_TRIGGERS and trig not in stage_triggers:
-                where = f"{path}.met_by[{j}]" if ob.met_by else f"{path}.kind"
-                out.append((where, f"met by '{trig}', but the workflow has no stage it leads to"))
-        if ob.anchor in STAGE_TRIGGERS and ob.anchor not in stage_triggers:
-            out.append((f"{path}.anchor", f"'{ob.anchor}' never fires in this workflow"))
-        if ob.within.kind is DurationKind.NOW:
-            uses_now = True
-        if ob.extendable and spec.workflow.max_extension is None:
-            out.append((f"{path}.extendable", "extendable, but workflow.max_extension is not set"))
-    out += _after_cycles(spec)
-
-    for i, ladder in enumerate(spec.ladders):
-        for j, step in enumerate(ladder.steps):
-            if step.role not in roles:
-                out.append(
-                    (f"ladders[{i}].steps[{j}].role", f"{step.role!r} is not a role of this policy")
-                )
-            if step.timeout.kind is DurationKind.NOW:
-                uses_now = True
-        for j, lv in enumerate(ladder.levels):
-            if lv not in levels:
-                out.append(
-                    (f"ladders[{i}].levels[{j}]", f"'{lv}' is not one of the policy's levels")
-                )
-
-    for i, duty in enumerate(spec.monitoring):
-        if duty.role not in roles:
-            out.append((f"monitoring[{i}].role", f"{duty.role!r} is not a role of this policy"))
-        if duty.working_days_only and duty.rest_days_only:
-            out.append(
-                (f"monitoring[{i}]", "working_days_only and rest_days_only cannot both be set")
-            )
-
-    if uses_now and spec.timing.immediate_grace is None:
-        out.append(
-            (
-                "timing.immediate_grace",
-                "a deadline is 'now' (立即), so the immediate grace must be set explicitly",
-            )
+    names = ", ".join(str(s) for s in spec.severities)
+    return [
+        (
+            f"assessment.rules[{i}].level",
+            f"'{rule.level}' is not one of the policy's levels ({names})",
         )
+        for i, rule in enumerate(spec.assessment.rules)
+        if rule.level not in levels
+    ]
+
+
+def _grading(spec: PolicySpec) -> list[Problem]:
+    """Grades need an order that names each grade once, and an elapsed window."""
+    grading = spec.assessment.grading
+    if grading is None:
+        if spec.assessment.grades:
+            return [("assessment.grading", "grades are given but grading.order is missing")]
+        return []
+    out: list[Problem] = []
+    if len(set(grading.order)) != len(grading.order):
+        out.append(("assessment.grading.order", "grades repeat"))
+    out += [
+        (
+            f"assessment.grades[{i}].grade",
+            f"{g.grade!r} is not in grading.order {list(grading.order)}",
+        )
+        for i, g in enumerate(spec.assessment.grades)
+        if g.grade not in grading.order
+    ]
+    if grading.window is not None and not grading.window.is_elapsed:
+        out.append(("assessment.grading.window", f"'{grading.window}' must be elapsed time"))
     return out
 
 
-def _after_cycles(spec: PolicySpec) -> list[tuple[str, str]]:
+# -- obligations -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Lookups:
+    """What the per-item checks look names up in."""
+
+    spec: PolicySpec
+    roles: set[str]
+    levels: set[Severity]
+    obligation_ids: set[str]
+    live_triggers: set[str]
+    """Stage triggers whose stage the workflow has, and ``dismiss``."""
+
+    @classmethod
+    def of(cls, spec: PolicySpec) -> _Lookups:
+        live = {t for t, s in STAGE_TRIGGERS.items() if s in spec.workflow.stages}
+        live.add(Trigger.DISMISS.value)
+        return cls(
+            spec=spec,
+            roles=role_ids(spec),
+            levels=set(spec.severities),
+            obligation_ids={o.id for o in spec.obligations},
+            live_triggers=live,
+        )
+
+    def never_fires(self, trigger: str) -> bool:
+        """A stage trigger whose stage the workflow leaves out."""
+        return trigger in STAGE_TRIGGERS and trigger not in self.live_triggers
+
+
+def _unknown_levels(at: _Lookups, path: str, levels: Sequence[Severity]) -> list[Problem]:
+    return [
+        (f"{path}.levels[{j}]", f"'{lv}' is not one of the policy's levels")
+        for j, lv in enumerate(levels)
+        if lv not in at.levels
+    ]
+
+
+def _ob_role(at: _Lookups, path: str, ob: ObligationSpec) -> list[Problem]:
+    return _unknown_role(at.roles, f"{path}.role", ob.role)
+
+
+def _ob_levels(at: _Lookups, path: str, ob: ObligationSpec) -> list[Problem]:
+    return _unknown_levels(at, path, ob.levels)
+
+
+def _ob_after(at: _Lookups, path: str, ob: ObligationSpec) -> list[Problem]:
+    if ob.after is None:
+        return []
+    if ob.after not in at.obligation_ids:
+        return [(f"{path}.after", f"{ob.after!r} is not an obligation id")]
+    if ob.after == ob.id:
+        return [(f"{path}.after", "an obligation cannot follow itself")]
+    return []
+
+
+def _ob_met_by(at: _Lookups, path: str, ob: ObligationSpec) -> list[Problem]:
+    """Its triggers (given, or its kind's default) lead to stages the workflow has."""
+    return [
+        (
+            f"{path}.met_by[{j}]" if ob.met_by else f"{path}.kind",
+            f"met by '{trig}', but the workflow has no stage it leads to",
+        )
+        for j, trig in enumerate(ob.met_by or DEFAULT_MET_BY[ob.kind])
+        if at.never_fires(trig)
+    ]
+
+
+def _ob_anchor(at: _Lookups, path: str, ob: ObligationSpec) -> list[Problem]:
+    if at.never_fires(ob.anchor):
+        return [(f"{path}.anchor", f"'{ob.anchor}' never fires in this workflow")]
+    return []
+
+
+def _ob_extendable(at: _Lookups, path: str, ob: ObligationSpec) -> list[Problem]:
+    if ob.extendable and at.spec.workflow.max_extension is None:
+        return [(f"{path}.extendable", "extendable, but workflow.max_extension is not set")]
+    return []
+
+
+_ObligationCheck = Callable[[_Lookups, str, ObligationSpec], list[Problem]]
+
+_OBLIGATION_CHECKS: tuple[_ObligationCheck, ...] = (
+    _ob_role,
+    _ob_levels,
+    _ob_after,
+    _ob_met_by,
+    _ob_anchor,
+    _ob_extendable,
+)
+"""What each obligation is checked for, in the order its problems are listed."""
+
+
+def _obligations(at: _Lookups) -> list[Problem]:
+    return [
+        p
+        for i, ob in enumerate(at.spec.obligations)
+        for check in _OBLIGATION_CHECKS
+        for p in check(at, f"obligations[{i}]", ob)
+    ]
+
+
+def _after_cycles(spec: PolicySpec) -> list[Problem]:
+    """No obligation waits, through its ``after`` chain, on itself."""
     after = {o.id: o.after for o in spec.obligations if o.after}
     index = {o.id: i for i, o in enumerate(spec.obligations)}
     out = []
@@ -150,3 +250,65 @@ def _after_cycles(spec: PolicySpec) -> list[tuple[str, str]]:
             seen.add(cur)
             cur = after.get(cur)
     return out
+
+
+# -- ladders, monitoring, timing ---------------------------------------------------------------
+
+
+def _ladder(at: _Lookups, i: int, ladder: LadderSpec) -> list[Problem]:
+    path = f"ladders[{i}]"
+    out = [
+        p
+        for j, step in enumerate(ladder.steps)
+        for p in _unknown_role(at.roles, f"{path}.steps[{j}].role", step.role)
+    ]
+    return out + _unknown_levels(at, path, ladder.levels)
+
+
+def _duty(at: _Lookups, i: int, duty: DutySpec) -> list[Problem]:
+    path = f"monitoring[{i}]"
+    out = _unknown_role(at.roles, f"{path}.role", duty.role)
+    if duty.working_days_only and duty.rest_days_only:
+        out.append((path, "working_days_only and rest_days_only cannot both be set"))
+    return out
+
+
+def _ladders(at: _Lookups) -> list[Problem]:
+    return [p for i, ladder in enumerate(at.spec.ladders) for p in _ladder(at, i, ladder)]
+
+
+def _duties(at: _Lookups) -> list[Problem]:
+    return [p for i, duty in enumerate(at.spec.monitoring) for p in _duty(at, i, duty)]
+
+
+def _immediate_grace(spec: PolicySpec) -> list[Problem]:
+    """A deadline of 'now' needs the policy to say what 'immediately' allows (P5)."""
+    spans: list[Duration] = [o.within for o in spec.obligations]
+    spans += [step.timeout for ladder in spec.ladders for step in ladder.steps]
+    if spec.timing.immediate_grace is None and any(d.kind is DurationKind.NOW for d in spans):
+        return [
+            (
+                "timing.immediate_grace",
+                "a deadline is 'now' (立即), so the immediate grace must be set explicitly",
+            )
+        ]
+    return []
+
+
+# -- all of them -------------------------------------------------------------------------------
+
+
+def structural_problems(spec: PolicySpec) -> list[Problem]:
+    """``(key_path, message)`` for every broken reference in ``spec``."""
+    at = _Lookups.of(spec)
+    return [
+        *_added_roles(spec),
+        *_repeated_ids(spec),
+        *_rule_levels(spec),
+        *_grading(spec),
+        *_obligations(at),
+        *_after_cycles(spec),
+        *_ladders(at),
+        *_duties(at),
+        *_immediate_grace(spec),
+    ]

@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from ..model import METRIC_NAMES, Category, Severity, SeverityField
-from ..model.vocab import ObligationKind, State, Trigger
+from ..model.vocab import IncidentMoment, ObligationAnchor, ObligationKind, State, Trigger
 from ..time.duration import Duration, DurationKind
 
 __all__ = [
@@ -51,28 +51,6 @@ RuleRef = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 MetricName = Literal["views", "comments", "reposts", "outlets"]
 HHMM = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
-
-
-AnchorName = Literal[
-    "discovered",
-    "posted",
-    "opened",
-    "assess",
-    "report",
-    "assign",
-    "start",
-    "draft_reply",
-    "approve_reply",
-    "respond",
-    "track",
-    "stabilize",
-    "review",
-    "escalate",
-    "refer",
-    "reopen",
-]
-"""When an obligation's clock starts: a moment of the incident, or the first time a trigger
-fires on the case."""
 
 
 DEFAULT_STAGES = tuple(s for s in State if s is not State.DISMISSED)
@@ -238,7 +216,7 @@ class ObligationSpec(_Spec):
     """Only for these content classes; empty means all."""
     any_flags: tuple[Name, ...] = ()
     """Only when one of these flags is present; empty means always."""
-    anchor: AnchorName = "discovered"
+    anchor: ObligationAnchor = "discovered"
     """When the clock starts: the discovery, the posting, the case opening, or the first time
     a trigger fires (e.g. ``"assign"``). Escalation re-anchors at the escalation (P7)."""
     after: Slug | None = None
@@ -279,7 +257,7 @@ class LadderSpec(_Spec):
     steps: tuple[LadderStep, ...] = Field(min_length=1)
     levels: tuple[SeverityField, ...] = ()
     any_flags: tuple[Name, ...] = ()
-    anchor: Literal["discovered", "posted", "opened"] = "discovered"
+    anchor: IncidentMoment = "discovered"
     text: str = ""
 
 

@@ -25,6 +25,7 @@ import pytest
 from ..api import Policy
 from ..errors import PolicyError
 from ..model import Incident, Severity
+from ..presets import resolve as resolve_policy
 from ..workflow.case import Case
 from .clock import Clock
 
@@ -75,8 +76,6 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 def yuqing_policy(request: pytest.FixtureRequest) -> Policy:
     """The policy named by ``--yuqing-policy`` or the ini option ``yuqing_policy``
     (default: the ``school-tiered`` preset). Policies are immutable, so it is loaded once."""
-    from ..presets import resolve as resolve_policy
-
     chosen = _chosen(request.config)
     value, where = chosen if chosen is not None else (DEFAULT_POLICY, "default")
     try:

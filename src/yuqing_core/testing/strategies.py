@@ -41,7 +41,7 @@ from ..model.vocab import FINAL_STATES, TRIGGERS
 from ..time.duration import Duration
 from ..workflow.case import Case
 from .command import Command
-from .soundness import band_points
+from .soundness.severity import band_points
 
 __all__ = [
     "DEFAULT_END",
@@ -235,53 +235,114 @@ def _levels(policy: Policy, above: int | None = None, below: int | None = None) 
     ]
 
 
+_DataFor = Callable[[st.DrawFn, Policy, str, Case | None], dict[str, Any] | None]
+"""Draws the data of one trigger (``None`` when it has none that could fire)."""
+
+
+def _role_data(draw: st.DrawFn, policy: Policy, trigger: str, case: Case | None) -> dict[str, Any]:
+    roles = sorted(policy.roles)
+    picked: dict[str, Any] = draw(st.sampled_from([{}, *({"role": r} for r in roles)]))
+    return picked
+
+
+def _unit_data(draw: st.DrawFn, policy: Policy, trigger: str, case: Case | None) -> dict[str, Any]:
+    units = policy.spec.workflow.units
+    picked: dict[str, Any] = draw(st.sampled_from([{}, *({"unit": u} for u in units)]))
+    return picked
+
+
+def _text_data(draw: st.DrawFn, policy: Policy, trigger: str, case: Case | None) -> dict[str, Any]:
+    picked: dict[str, Any] = draw(st.sampled_from([{}, {"text": _TEXTS[trigger]}]))
+    return picked
+
+
+def _review_data(
+    draw: st.DrawFn, policy: Policy, trigger: str, case: Case | None
+) -> dict[str, Any]:
+    options: list[dict[str, Any]] = [{"report": _TEXTS["review"]}]
+    required = policy.spec.workflow.review_report_required
+    picked: dict[str, Any] = draw(st.sampled_from(options if required else [{}, *options]))
+    return picked
+
+
+def _dismiss_data(
+    draw: st.DrawFn, policy: Policy, trigger: str, case: Case | None
+) -> dict[str, Any]:
+    return {"reason": "重复登记"}
+
+
+def _assess_data(
+    draw: st.DrawFn, policy: Policy, trigger: str, case: Case | None
+) -> dict[str, Any]:
+    """No level, a higher one, or a lower one with a reason (below the case's, when given)."""
+    now = case.severity if case is not None else None
+    choices: list[dict[str, Any]] = [{}, *({"severity": s} for s in _levels(policy, above=now))]
+    choices += [{"severity": s, "reason": "研判后调整"} for s in _levels(policy, below=now)]
+    picked: dict[str, Any] = draw(st.sampled_from(choices))
+    return picked
+
+
+def _level_change_data(
+    draw: st.DrawFn, policy: Policy, trigger: str, case: Case | None
+) -> dict[str, Any] | None:
+    """``escalate`` above the case's level, ``downgrade`` below it; ``None`` if there is none."""
+    now = case.severity if case is not None else None
+    pool = _levels(policy, above=now) if trigger == "escalate" else _levels(policy, below=now)
+    if not pool:
+        return None
+    return {"severity": draw(st.sampled_from(pool)), "reason": "舆情变化"}
+
+
+def _metrics_data(
+    draw: st.DrawFn, policy: Policy, trigger: str, case: Case | None
+) -> dict[str, Any]:
+    """New counts (never below the case's latest, often at a band bound), or new flags."""
+    latest = case.incident.latest_metrics() if case is not None else None
+    floor = {m: latest.value(m) for m in METRIC_NAMES} if latest is not None else {}
+    points = band_points(policy)
+    if draw(st.booleans()):
+        return {
+            "metrics": {
+                m: max(draw(_counts(points.get(m, ()))), floor.get(m, 0)) for m in METRIC_NAMES
+            }
+        }
+    pool = policy_flags(policy)
+    return {"flags": sorted(draw(st.frozensets(st.sampled_from(pool), min_size=1, max_size=2)))}
+
+
+def _extend_data(
+    draw: st.DrawFn, policy: Policy, trigger: str, case: Case | None
+) -> dict[str, Any] | None:
+    if policy.spec.workflow.max_extension is None:
+        return None
+    return {"by": draw(st.sampled_from(["2h", "1d", "1wd", "3d"]))}
+
+
+_DATA: dict[str, _DataFor] = {
+    "report": _role_data,
+    "supervise": _role_data,
+    "acknowledge": _role_data,
+    "assign": _unit_data,
+    "draft_reply": _text_data,
+    "respond": _text_data,
+    "follow_up": _text_data,
+    "review": _review_data,
+    "dismiss": _dismiss_data,
+    "assess": _assess_data,
+    "escalate": _level_change_data,
+    "downgrade": _level_change_data,
+    "update_metrics": _metrics_data,
+    "extend": _extend_data,
+}
+"""The triggers that take data; every other one fires with none."""
+
+
 def _data(
     draw: st.DrawFn, policy: Policy, trigger: str, case: Case | None
 ) -> dict[str, Any] | None:
     """Data for ``trigger``: guard-aware when ``case`` is given; ``None`` if there is none."""
-    roles = sorted(policy.roles)
-    spec = policy.spec.workflow
-    if trigger in ("report", "supervise", "acknowledge"):
-        return draw(st.sampled_from([{}, *({"role": r} for r in roles)]))
-    if trigger == "assign":
-        return draw(st.sampled_from([{}, *({"unit": u} for u in spec.units)]))
-    if trigger in ("draft_reply", "respond", "follow_up"):
-        return draw(st.sampled_from([{}, {"text": _TEXTS[trigger]}]))
-    if trigger == "review":
-        options = [{"report": _TEXTS["review"]}]
-        return draw(st.sampled_from(options if spec.review_report_required else [{}, *options]))
-    if trigger == "dismiss":
-        return {"reason": "重复登记"}
-    if trigger in ("escalate", "downgrade", "assess"):
-        now = case.severity if case is not None else None
-        up = _levels(policy, above=now)
-        down = _levels(policy, below=now)
-        if trigger == "assess":
-            choices: list[dict[str, Any]] = [{}, *({"severity": s} for s in up)]
-            choices += [{"severity": s, "reason": "研判后调整"} for s in down]
-            picked: dict[str, Any] = draw(st.sampled_from(choices))
-            return picked
-        pool = up if trigger == "escalate" else down
-        if not pool:
-            return None
-        return {"severity": draw(st.sampled_from(pool)), "reason": "舆情变化"}
-    if trigger == "update_metrics":
-        latest = case.incident.latest_metrics() if case is not None else None
-        floor = {m: latest.value(m) for m in METRIC_NAMES} if latest is not None else {}
-        points = band_points(policy)
-        if draw(st.booleans()):
-            return {
-                "metrics": {
-                    m: max(draw(_counts(points.get(m, ()))), floor.get(m, 0)) for m in METRIC_NAMES
-                }
-            }
-        pool = policy_flags(policy)
-        return {"flags": sorted(draw(st.frozensets(st.sampled_from(pool), min_size=1, max_size=2)))}
-    if trigger == "extend":
-        if policy.spec.workflow.max_extension is None:
-            return None
-        return {"by": draw(st.sampled_from(["2h", "1d", "1wd", "3d"]))}
-    return {}
+    make = _DATA.get(trigger)
+    return {} if make is None else make(draw, policy, trigger, case)
 
 
 def commands(
