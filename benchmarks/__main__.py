@@ -9,17 +9,25 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
-import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
-__all__ = ["discover", "run_all"]
+from benchmarks import timing
+
+__all__ = ["discover", "run_all", "run_one"]
 
 
 def discover() -> list[str]:
     """The benchmark modules, by name, in alphabetical order."""
     here = str(Path(__file__).resolve().parent)
     return sorted(m.name for m in pkgutil.iter_modules([here]) if m.name.startswith("bench_"))
+
+
+def run_one(name: str) -> int:
+    """Import the benchmark module ``name`` (``bench_calendar``) and run it with its defaults."""
+    module = importlib.import_module(f"{__package__ or 'benchmarks'}.{name}")
+    return int(module.main([]))
 
 
 def run_all(names: Sequence[str] = ()) -> int:
@@ -33,10 +41,8 @@ def run_all(names: Sequence[str] = ()) -> int:
     worst = 0
     for name in wanted:
         print(f"== {name} ==", flush=True)
-        t0 = time.perf_counter()
-        module = importlib.import_module(f"{__package__ or 'benchmarks'}.{name}")
-        code = int(module.main([]))
-        print(f"== {name}: exit {code}, {time.perf_counter() - t0:.1f} s ==\n", flush=True)
+        code, seconds = timing.timed(partial(run_one, name))
+        print(f"== {name}: exit {code}, {seconds:.1f} s ==\n", flush=True)
         worst = max(worst, code)
     return worst
 

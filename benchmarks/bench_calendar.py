@@ -11,8 +11,7 @@ Run: ``python -m benchmarks.bench_calendar`` (or ``make bench`` for every benchm
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +22,7 @@ import numpy as np
 from holidays.countries.china import China
 
 import yuqing_core as yq
+from benchmarks import timing
 
 CST = ZoneInfo("Asia/Shanghai")
 N_WD = 3
@@ -43,16 +43,6 @@ def sample_starts(count: int) -> list[datetime]:
     first = datetime(2025, 1, 1, 8, 0, tzinfo=CST)
     span = (datetime(2026, 11, 30, tzinfo=CST) - first) // timedelta(minutes=37)
     return [first + timedelta(minutes=37 * (i % span)) for i in range(count)]
-
-
-def best_per_call(fn: Callable[[], object], calls: int, repeat: int) -> float:
-    """Microseconds per call: best of ``repeat`` rounds, each ``fn()`` doing ``calls`` calls."""
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best / calls * 1e6
 
 
 def _holidays(years: range) -> Any:
@@ -110,24 +100,21 @@ def measure(number: int, batch: int, repeat: int) -> tuple[list[Row], dict[str, 
             for d in np_days:
                 offset(d, N_WD, roll="backward", busdaycal=bdc)
 
+    seconds = timing.per_op(
+        {"ours": ours, "ours_parsed": ours_parsed, "holidays": peer_holidays, "numpy": peer_numpy},
+        repeat=repeat,
+        ops=calls,
+    )
+    seconds |= timing.per_op(
+        {"chinese_calendar": peer_chinese_calendar}, repeat=repeat, ops=len(cc_days)
+    )
+    us = {name: each * 1e6 for name, each in seconds.items()}
     rows = [
-        Row("yuqing due(start, '3wd')", best_per_call(ours, calls, repeat), "exact instant"),
-        Row("yuqing due(start, Duration)", best_per_call(ours_parsed, calls, repeat), "parsed"),
-        Row(
-            "holidays get_nth_working_day",
-            best_per_call(peer_holidays, calls, repeat),
-            "date only",
-        ),
-        Row(
-            "chinese_calendar find_workday",
-            best_per_call(peer_chinese_calendar, len(cc_days), repeat),
-            "date only",
-        ),
-        Row(
-            "numpy busday_offset (scalar)",
-            best_per_call(peer_numpy, calls, repeat),
-            "date only; no make-up days",
-        ),
+        Row("yuqing due(start, '3wd')", us["ours"], "exact instant"),
+        Row("yuqing due(start, Duration)", us["ours_parsed"], "parsed"),
+        Row("holidays get_nth_working_day", us["holidays"], "date only"),
+        Row("chinese_calendar find_workday", us["chinese_calendar"], "date only"),
+        Row("numpy busday_offset (scalar)", us["numpy"], "date only; no make-up days"),
     ]
 
     # Batches of `batch` deadlines.
@@ -137,14 +124,14 @@ def measure(number: int, batch: int, repeat: int) -> tuple[list[Row], dict[str, 
     cal.due_many(many[:1000], wd)
     cal.due_many_epoch(epochs[:1000], wd)
     np_many = np.array([s.date() for s in many], dtype="datetime64[D]")
-    timings = {
-        "due_many": best_per_call(lambda: cal.due_many(many, wd), 1, repeat) / 1e6,
-        "due_many_epoch": best_per_call(lambda: cal.due_many_epoch(epochs, wd), 1, repeat) / 1e6,
-        "numpy_vector": best_per_call(
-            lambda: np.busday_offset(np_many, N_WD, roll="backward", busdaycal=bdc), 1, repeat
-        )
-        / 1e6,
-    }
+    timings = timing.per_op(
+        {
+            "due_many": lambda: cal.due_many(many, wd),
+            "due_many_epoch": lambda: cal.due_many_epoch(epochs, wd),
+            "numpy_vector": lambda: np.busday_offset(np_many, N_WD, roll="backward", busdaycal=bdc),
+        },
+        repeat=repeat,
+    )
 
     # How often numpy's answer is wrong on the sample: every start whose 3 working days touch
     # a make-up Saturday or Sunday.
@@ -168,33 +155,39 @@ def report(rows: list[Row], timings: dict[str, float]) -> list[str]:
     for r in rows:
         ratio = r.us_per_call / ours
         lines.append(f"{r.name:<32}{r.us_per_call:>10.3f}{ratio:>9.1f}x  {r.note}")
-    hol = next(r for r in rows if r.name.startswith("holidays")).us_per_call
+    hol = next(r for r in rows if r.name.startswith("holidays"))
     batch = int(timings["batch"])
-    per_million = {k: timings[k] / batch * 1e6 for k in ("due_many", "due_many_epoch")}
+    million = 1e6 / batch  # the goal is for a million deadlines: scale this batch to it
+    numpy_batch = timing.Figure(timings["numpy_vector"], "s", "numpy busday_offset array (dates)")
+    numpy_million = timing.Figure(numpy_batch.value * million, "s", "numpy array")
+    in_batch = {k: timing.Figure(timings[k], "s") for k in ("due_many", "due_many_epoch")}
+    per_call, peer = timing.Figure(ours, "us"), timing.Figure(hol.us_per_call, "us", "holidays")
+    faster = timing.Target("<=", 1 / GOAL_RATIO, note=f">= {GOAL_RATIO:.0f}x faster than holidays")
+    goal_batch = timing.Target("<=", GOAL_BATCH_S, "s")
     lines += [
         "",
         f"batch of {batch:,} deadlines:",
-        f"  due_many (datetimes)      {timings['due_many']:.3f} s"
-        f"  ({timings['due_many'] / batch * 1e6:.3f} us each)",
-        f"  due_many_epoch (seconds)  {timings['due_many_epoch']:.3f} s"
-        f"  ({timings['due_many_epoch'] / batch * 1e6:.3f} us each)",
-        f"  numpy busday_offset array {timings['numpy_vector']:.3f} s  (dates only, no make-up "
-        "days)",
+        "  " + timing.report("due_many (datetimes)", in_batch["due_many"], numpy_batch, width=26),
+        "  "
+        + timing.report(
+            "due_many_epoch (seconds)", in_batch["due_many_epoch"], numpy_batch, width=26
+        ),
         "",
         f"numpy disagrees with the official calendar on {int(timings['numpy_wrong'])} of "
         f"{int(timings['sample'])} sample starts: a weekmask cannot make a Saturday or Sunday "
         "a working day (调休上班).",
         "",
         "goals:",
-        f"  >= {GOAL_RATIO:.0f}x faster than holidays.get_nth_working_day: "
-        f"{hol / ours:.1f}x {'ok' if hol / ours >= GOAL_RATIO else 'MISSED'}",
-        f"  <= {GOAL_US:.0f} us per deadline: {ours:.3f} us "
-        f"{'ok' if ours <= GOAL_US else 'MISSED'}",
-        f"  1,000,000 deadlines in <= {GOAL_BATCH_S:.0f} s (scaled from this batch): "
-        f"{per_million['due_many']:.2f} s with due_many, "
-        f"{per_million['due_many_epoch']:.2f} s with due_many_epoch "
-        f"{'ok' if min(per_million.values()) <= GOAL_BATCH_S else 'MISSED'}",
+        "  " + timing.report("due(start, '3wd')", per_call, peer, faster, width=50),
+        "  "
+        + timing.report(
+            "per deadline", per_call, peer, timing.Target("<=", GOAL_US, "us"), width=50
+        ),
     ]
+    for name, figure in in_batch.items():
+        scaled = timing.Figure(figure.value * million, "s")
+        label = f"1,000,000 deadlines with {name} (scaled)"
+        lines.append("  " + timing.report(label, scaled, numpy_million, goal_batch, width=50))
     return lines
 
 

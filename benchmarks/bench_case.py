@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import timeit
 import tracemalloc
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -33,6 +32,7 @@ from zoneinfo import ZoneInfo
 from transitions import Machine
 
 import yuqing_core as yq
+from benchmarks import timing
 from yuqing_core.workflow import Case, Event
 
 CST = ZoneInfo("Asia/Shanghai")
@@ -136,19 +136,6 @@ def chain_table(policy: yq.Policy) -> list[tuple[str, str, str | None]]:
     return out
 
 
-def per_call(fns: dict[str, Callable[[], object]], number: int, repeat: int) -> dict[str, float]:
-    """Seconds per call of each function, best of ``repeat`` rounds of ``number`` calls.
-
-    The rounds are interleaved (every function once per round), so a load that drifts during
-    the run weighs on the baselines and the engine alike and the ratios stay fair.
-    """
-    best = dict.fromkeys(fns, float("inf"))
-    for _ in range(repeat):
-        for name, fn in fns.items():
-            best[name] = min(best[name], timeit.timeit(fn, number=number) / number)
-    return best
-
-
 def memory_per_case(policy: yq.Policy, cases: int) -> tuple[float, float]:
     """Bytes per rehydrated 10-event case (decoded from JSON rows), without and with its
     obligations computed."""
@@ -183,7 +170,7 @@ def memory_per_case(policy: yq.Policy, cases: int) -> tuple[float, float]:
 def measure(
     policy_name: str = "school-tiered", *, number: int = 200, repeat: int = 7, cases: int = 1000
 ) -> dict[str, float]:
-    """Every figure of this benchmark: seconds per call, bytes per case, and ratios."""
+    """Every figure of this benchmark: seconds per call and bytes per case."""
     policy = yq.presets.load(policy_name)
     inc = incident()
     events = twenty_events(policy, inc)
@@ -199,42 +186,53 @@ def measure(
         "replay20_s": lambda: Case.replay(policy, events),
         "replay20_obligations_s": lambda: Case.replay(policy, events).obligations,
     }
-    r = per_call(fns, number, repeat)
+    r = timing.per_op(fns, repeat=repeat, number=number)
     r["transitions"] = float(len(policy.workflow.transitions))
     r["memory_bytes"], r["memory_obligations_bytes"] = memory_per_case(policy, cases)
-    for key in ("lifecycle", "lifecycle_every", "replay20", "replay20_obligations"):
-        r[f"{key}_vs_full"] = r[f"{key}_s"] / r["naive_full_s"]
-        r[f"{key}_vs_chain"] = r[f"{key}_s"] / r["naive_chain_s"]
     return r
 
 
-def report(r: dict[str, float], policy_name: str) -> list[str]:
-    def verdict(ok: bool) -> str:
-        return "ok" if ok else "MISSED"
+ENGINE: tuple[tuple[str, str, timing.Target | None], ...] = (
+    ("lifecycle (open + 10)", "lifecycle_s", timing.Target("<=", 0.5)),
+    ("lifecycle, oblig. each", "lifecycle_every_s", None),
+    ("replay 20 events", "replay20_s", timing.Target("<=", 1.0)),
+    ("replay 20 + obligations", "replay20_obligations_s", None),
+)
+"""The engine's timed figures: label, key in :func:`measure`'s result, target vs naive."""
 
-    us = 1e6
-    kib = 1024
-    return [
+
+def report(r: dict[str, float], policy_name: str) -> list[str]:
+    def us(key: str, name: str = "") -> timing.Figure:
+        return timing.Figure(r[key] * 1e6, "us", name)
+
+    def kib(key: str, name: str = "") -> timing.Figure:
+        return timing.Figure(r[key] / 1024, "KiB", name)
+
+    naive, chain = us("naive_full_s", "naive"), us("naive_chain_s", "chain")
+    width = 26
+    lines = [
         f"bench_case ({policy_name}; naive = one transitions.Machine per case with the "
         f"policy's {int(r['transitions'])} transitions; chain = only the 10 it fires)",
-        f"  naive baseline            {r['naive_full_s'] * us:9.1f} us   "
-        f"(chain-only machine {r['naive_chain_s'] * us:.1f} us)",
-        f"  lifecycle (open + 10)     {r['lifecycle_s'] * us:9.1f} us   "
-        f"ratio {r['lifecycle_vs_full']:.2f} of naive (target <= 0.50: "
-        f"{verdict(r['lifecycle_vs_full'] <= 0.5)}); {r['lifecycle_vs_chain']:.2f} of chain",
-        f"  lifecycle, oblig. each    {r['lifecycle_every_s'] * us:9.1f} us   "
-        f"ratio {r['lifecycle_every_vs_full']:.2f} of naive; "
-        f"{r['lifecycle_every_vs_chain']:.2f} of chain",
-        f"  replay 20 events          {r['replay20_s'] * us:9.1f} us   "
-        f"ratio {r['replay20_vs_full']:.2f} of naive (target <= 1.00: "
-        f"{verdict(r['replay20_vs_full'] <= 1.0)}); {r['replay20_vs_chain']:.2f} of chain",
-        f"  replay 20 + obligations   {r['replay20_obligations_s'] * us:9.1f} us   "
-        f"ratio {r['replay20_obligations_vs_full']:.2f} of naive; "
-        f"{r['replay20_obligations_vs_chain']:.2f} of chain",
-        f"  memory per 10-event case  {r['memory_bytes'] / kib:9.2f} KiB  "
-        f"(target <= 12 KiB: {verdict(r['memory_bytes'] <= 12 * kib)}); "
-        f"{r['memory_obligations_bytes'] / kib:.2f} KiB with obligations",
+        "  " + timing.report("naive baseline", us("naive_full_s"), chain, width=width),
     ]
+    lines += ["  " + timing.report(lb, us(k), naive, t, width=width) for lb, k, t in ENGINE]
+    lines.append("  against the chain-only machine, for scale:")
+    lines += ["  " + timing.report(lb, us(k), chain, width=width) for lb, k, _ in ENGINE]
+    memory = kib("memory_bytes")
+    lines += [
+        "  "
+        + timing.report(
+            "memory per 10-event case", memory, None, timing.Target("<=", 12, "KiB"), width=width
+        ),
+        "  "
+        + timing.report(
+            "memory with obligations",
+            kib("memory_obligations_bytes"),
+            timing.Figure(memory.value, "KiB", "without"),
+            width=width,
+        ),
+    ]
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,11 +1,11 @@
 """SQLite store: ``due_before`` over many stored open cases, and how it grows.
 
-The store is filled by a fast path written here, not by ``save()`` one case at a time (which
-commits, and so syncs, once per case): ``templates`` real cases are opened on a preset, with
-discovery times spread over 2025, and turned into rows by the very functions ``save()`` uses;
-each stored case is then a copy of one template under a new id (the id inside the stored
-incident is renamed too), inserted with ``executemany`` in one transaction. Every stored case
-is a valid case that loads and replays; the due index holds its open obligations.
+The store is filled in bulk, not by ``save()`` one case at a time (which commits, and so
+syncs, once per case): ``templates`` real cases are opened on a preset, with discovery times
+spread over 2025, and turned into the rows ``save()`` writes (``CaseRows.of``); each stored
+case is then a copy of one template's rows under a new id (the id inside the stored incident
+is renamed too), all written by ``SQLiteStore.import_rows`` in one transaction. Every stored
+case is a valid case that loads and replays; the due index holds its open obligations.
 
 Measured, in one process: ``due_before(at)`` returning the first 100 items over 20,000 and
 200,000 stored open cases (target: 20 ms or less at 200,000, growing no more than 2x from
@@ -18,27 +18,20 @@ Run ``python -m benchmarks.bench_store``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
+import sqlite3
 import tempfile
-import time
-import timeit
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import yuqing_core as yq
-from yuqing_core.store.sqlite import (
-    _INSERT_EVENT,
-    _INSERT_OPEN_OBLIGATION,
-    _UPSERT_CASE,
-    SQLiteStore,
-    _case_row,
-    _event_row,
-    _open_rows,
-)
+from benchmarks import timing
+from yuqing_core.store import SQLiteStore
+from yuqing_core.store.rows import CaseRow, CaseRows, EventRow, OpenObligationRow
 
 CST = ZoneInfo("Asia/Shanghai")
 YEAR_START = datetime(2025, 1, 1, tzinfo=CST)
@@ -46,59 +39,61 @@ POLL_AT = datetime(2026, 6, 30, tzinfo=CST)
 """Later than every due instant: the first 100 come from the whole index."""
 
 
-def template_rows(
-    policy: yq.Policy, count: int, seed: int = 7
-) -> list[tuple[str, list[tuple[Any, ...]], list[tuple[Any, ...]], tuple[Any, ...]]]:
-    """``count`` real open cases as (id, event rows, open-obligation rows, case row)."""
+def template_rows(policy: yq.Policy, count: int, seed: int = 7) -> list[CaseRows]:
+    """The rows of ``count`` real open cases, with ids ``T-000000`` and up."""
     rng = random.Random(seed)
     out = []
     for n in range(count):
         found = YEAR_START + timedelta(minutes=rng.randrange(365 * 24 * 60))
-        case_id = f"T-{n:06d}"
-        inc = yq.Incident(id=case_id, title="模板舆情", discovered_at=found)
+        inc = yq.Incident(id=f"T-{n:06d}", title="模板舆情", discovered_at=found)
         severity = rng.choice([s.key for s in policy.severities])
         case = policy.open_case(inc, at=found, actor="monitor", severity=severity)
         if rng.random() < 0.5:
             case.fire("assess", at=found + timedelta(minutes=30), actor="office")
-        events = [_event_row(case_id, seq, ev) for seq, ev in enumerate(case.events, 1)]
-        out.append((case_id, events, _open_rows(case), _case_row(case)[1:]))
+        out.append(CaseRows.of(case))
     return out
 
 
+def copy_as(rows: CaseRows, case_id: str) -> CaseRows:
+    """``rows`` under ``case_id``: every row's id, and the incident id in the open event."""
+    quoted, renamed = f'"{rows.case.case_id}"', f'"{case_id}"'
+    return CaseRows(
+        CaseRow(case_id, *rows.case[1:]),
+        tuple(EventRow(case_id, *r[1:6], r.data.replace(quoted, renamed, 1)) for r in rows.events),
+        tuple(OpenObligationRow(case_id, *r[1:]) for r in rows.open_obligations),
+    )
+
+
 def fill(store: SQLiteStore, policy: yq.Policy, cases: int, templates: int) -> None:
-    """Insert ``cases`` copies of the templates, in one transaction."""
+    """Store ``cases`` copies of the templates, in one transaction."""
     rows = template_rows(policy, min(templates, cases))
-    events: list[tuple[Any, ...]] = []
-    obligations: list[tuple[Any, ...]] = []
-    heads: list[tuple[Any, ...]] = []
-    for n in range(cases):
-        tid, ev_rows, ob_rows, head = rows[n % len(rows)]
-        case_id = f"YQ-{n:07d}"
-        quoted = f'"{tid}"'
-        for r in ev_rows:
-            events.append((case_id, *r[1:6], r[6].replace(quoted, f'"{case_id}"', 1)))
-        obligations.extend((case_id, *r[1:]) for r in ob_rows)
-        heads.append((case_id, *head))
-    db = store._db
-    with store._write():
-        db.executemany(_INSERT_EVENT, events)
-        db.executemany(_INSERT_OPEN_OBLIGATION, obligations)
-        db.executemany(_UPSERT_CASE, heads)
+    store.import_rows(copy_as(rows[n % len(rows)], f"YQ-{n:07d}") for n in range(cases))
 
 
-def build(policy: yq.Policy, path: Path, cases: int, templates: int) -> SQLiteStore:
-    """A store at ``path`` holding ``cases`` open cases, checked to read back."""
+def settle(path: Path) -> int:
+    """Fold the write-ahead log into the database file; return the due index's row count.
+
+    A host's small saves keep the WAL short (auto-checkpoints); one huge bulk transaction
+    does not, so it is folded in to measure the steady state. This uses a connection of its
+    own, as a host may: the ``yq_`` tables are plain SQLite in the host's file.
+    """
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        assert busy == 0, "the checkpoint could not finish"
+        return int(db.execute("SELECT count(*) FROM yq_open_obligations").fetchone()[0])
+
+
+def build(policy: yq.Policy, path: Path, cases: int, templates: int) -> tuple[SQLiteStore, int]:
+    """A store at ``path`` holding ``cases`` open cases, checked to read back, and the number
+    of rows in its due index."""
     store = SQLiteStore(path)
     fill(store, policy, cases, templates)
-    # A host's small saves keep the WAL short (auto-checkpoints); one huge bulk transaction
-    # does not, so fold it into the database to measure the steady state.
-    store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    index_rows = store._db.execute("SELECT count(*) FROM yq_open_obligations").fetchone()[0]
+    index_rows = settle(path)
     first = store.due_before(POLL_AT)
     assert len(first) == min(100, index_rows)
     assert first == sorted(first, key=lambda d: (d.due_at, d.case_id, d.obligation_id))
     assert store.load(policy, f"YQ-{cases - 1:07d}").id == f"YQ-{cases - 1:07d}"
-    return store
+    return store, index_rows
 
 
 def save_one_command(policy: yq.Policy, store: SQLiteStore, cases: int, count: int = 200) -> float:
@@ -108,10 +103,13 @@ def save_one_command(policy: yq.Policy, store: SQLiteStore, cases: int, count: i
     loaded = [store.load(policy, f"YQ-{n:07d}") for n in range(0, cases, step)][:count]
     for case in loaded:
         case.fire("report", at=case.events[-1].at + timedelta(hours=1), actor="office")
-    began = time.perf_counter()
-    for case in loaded:
-        store.save(case)
-    return (time.perf_counter() - began) / len(loaded)
+
+    def save_all() -> None:
+        for case in loaded:
+            store.save(case)
+
+    # Once only: a second round would have nothing left to save.
+    return timing.per_op({"save": save_all}, repeat=1, ops=len(loaded))["save"]
 
 
 def measure(
@@ -123,30 +121,23 @@ def measure(
     number: int = 100,
     repeat: int = 30,
 ) -> dict[str, float]:
-    """Milliseconds per call, best of ``repeat`` interleaved rounds, and the growth ratio."""
+    """Milliseconds per call, best of ``repeat`` interleaved rounds, and the store sizes."""
     policy = yq.presets.load(policy_name)
     r: dict[str, float] = {"small": float(small), "large": float(large)}
     with tempfile.TemporaryDirectory() as tmp:
-        stores = {
-            "small": build(policy, Path(tmp) / "small.db", small, templates),
-            "large": build(policy, Path(tmp) / "large.db", large, templates),
-        }
+        stores: dict[str, SQLiteStore] = {}
+        for size in ("small", "large"):
+            stores[size], index_rows = build(
+                policy, Path(tmp) / f"{size}.db", int(r[size]), templates
+            )
+            r[f"{size}_index_rows"] = float(index_rows)
         try:
+            fns: dict[str, Callable[[], object]] = {}
             for size, store in stores.items():
-                r[f"{size}_index_rows"] = float(
-                    store._db.execute("SELECT count(*) FROM yq_open_obligations").fetchone()[0]
-                )
-            best = {f"{size}_{what}": float("inf") for size in stores for what in ("due", "load")}
-            # Interleaved rounds: a load that drifts during the run weighs on both sizes alike.
-            for _ in range(repeat):
-                for size, store in stores.items():
-                    n = int(r[size])
-                    due = timeit.timeit(partial(store.due_before, POLL_AT), number=number)
-                    load = timeit.timeit(
-                        partial(store.load, policy, f"YQ-{n // 2:07d}"), number=number
-                    )
-                    best[f"{size}_due"] = min(best[f"{size}_due"], due / number)
-                    best[f"{size}_load"] = min(best[f"{size}_load"], load / number)
+                middle = f"YQ-{int(r[size]) // 2:07d}"
+                fns[f"{size}_due"] = partial(store.due_before, POLL_AT)
+                fns[f"{size}_load"] = partial(store.load, policy, middle)
+            best = timing.per_op(fns, repeat=repeat, number=number)
             for size, store in stores.items():
                 r[f"{size}_save_ms"] = save_one_command(policy, store, int(r[size])) * 1e3
         finally:
@@ -154,29 +145,47 @@ def measure(
                 store.close()
     for key, seconds in best.items():
         r[f"{key}_ms"] = seconds * 1e3
-    r["growth"] = r["large_due_ms"] / r["small_due_ms"]
     return r
 
 
 def report(r: dict[str, float], policy_name: str) -> list[str]:
-    def verdict(ok: bool) -> str:
-        return "ok" if ok else "MISSED"
-
     small, large = int(r["small"]), int(r["large"])
+
+    def ms(key: str, name: str = "") -> timing.Figure:
+        return timing.Figure(r[key], "ms", name)
+
+    def due(size: str) -> str:
+        rows = int(r[f"{size}_index_rows"])
+        return f"due_before first 100, {int(r[size]):>7,} cases ({rows:,} open obligations)"
+
+    peer = f"{small:,} cases"
+    figures: list[tuple[str, timing.Figure, timing.Figure | None, timing.Target | None]] = [
+        (due("small"), ms("small_due_ms"), None, None),
+        (
+            due("large"),
+            ms("large_due_ms"),
+            timing.Figure(20, "ms", "budget"),
+            timing.Target("<=", 20, "ms"),
+        ),
+        (
+            f"growth {small:,} -> {large:,} cases",
+            ms("large_due_ms"),
+            ms("small_due_ms", peer),
+            timing.Target("<=", 2),
+        ),
+        (f"load one case, {large:,} cases", ms("large_load_ms"), ms("small_load_ms", peer), None),
+        (
+            f"save one command, {large:,} cases",
+            ms("large_save_ms"),
+            ms("small_save_ms", peer),
+            None,
+        ),
+    ]
+    width = max(len(label) for label, *_ in figures) + 1
     return [
-        f"bench_store ({policy_name}; filled by executemany in one transaction from rows "
-        "made by save()'s own functions)",
-        f"  due_before first 100, {small:>7,} cases ({int(r['small_index_rows']):,} open "
-        f"obligations)  {r['small_due_ms']:7.3f} ms",
-        f"  due_before first 100, {large:>7,} cases ({int(r['large_index_rows']):,} open "
-        f"obligations)  {r['large_due_ms']:7.3f} ms  (target <= 20 ms: "
-        f"{verdict(r['large_due_ms'] <= 20)}; {r['large_due_ms'] / 20:.3f} of the budget)",
-        f"  growth {small:,} -> {large:,} cases: {r['growth']:.2f}x  (target <= 2x: "
-        f"{verdict(r['growth'] <= 2)})",
-        f"  load one case: {r['small_load_ms']:.3f} ms at {small:,}, "
-        f"{r['large_load_ms']:.3f} ms at {large:,}",
-        f"  save one command (append, rewrite its index rows, commit): "
-        f"{r['small_save_ms']:.3f} ms at {small:,}, {r['large_save_ms']:.3f} ms at {large:,}",
+        f"bench_store ({policy_name}; filled by SQLiteStore.import_rows in one transaction "
+        "from the rows save() writes; a save appends, rewrites its index rows and commits)",
+        *("  " + timing.report(*figure, width=width) for figure in figures),
     ]
 
 

@@ -42,100 +42,45 @@ import json
 import os
 import sqlite3
 import threading
-import time
 import weakref
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .._dt import ensure_aware
 from ..errors import ConflictError, StoreError, TransitionError
 from ..model.event import Event
 from ..workflow.case import Case
+from .connection import Transaction, ensure_wal
+from .due import DueItem, time_key
+from .rows import (
+    CaseRow,
+    CaseRows,
+    EventRow,
+    OpenObligationRow,
+    case_row,
+    event_rows,
+    open_obligation_rows,
+)
+from .schema import (
+    COUNT_CASES,
+    DELETE_OPEN_OBLIGATIONS,
+    INSERT_EVENT,
+    INSERT_OPEN_OBLIGATION,
+    SELECT_CASE,
+    SELECT_CASE_IDS,
+    SELECT_DUE,
+    SELECT_EVENTS,
+    SELECT_POLICY_CASE_IDS,
+    SELECT_VERSION,
+    UPSERT_CASE,
+    install,
+)
 
 if TYPE_CHECKING:
     from ..api import Policy
-    from ..rules.obligations import Obligation
 
-__all__ = ["SCHEMA_VERSION", "DueItem", "SQLiteStore"]
-
-SCHEMA_VERSION = 1
-"""The layout this module writes. A file written by a newer layout is refused."""
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-
-# Every name carries the ``yq_`` prefix so the tables can live in the host's own database.
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS yq_meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS yq_cases (
-    case_id    TEXT PRIMARY KEY,
-    policy     TEXT NOT NULL,
-    version    INTEGER NOT NULL,
-    state      TEXT NOT NULL,
-    severity   TEXT NOT NULL,
-    unit       TEXT,
-    updated_at TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS yq_events (
-    case_id TEXT NOT NULL,
-    seq     INTEGER NOT NULL,
-    trigger TEXT NOT NULL,
-    at      TEXT NOT NULL,
-    at_key  INTEGER NOT NULL,
-    actor   TEXT NOT NULL,
-    data    TEXT NOT NULL,
-    PRIMARY KEY (case_id, seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS yq_open_obligations (
-    case_id       TEXT NOT NULL,
-    obligation_id TEXT NOT NULL,
-    policy        TEXT NOT NULL,
-    kind          TEXT NOT NULL,
-    role          TEXT NOT NULL,
-    rule          TEXT NOT NULL,
-    due_key       INTEGER NOT NULL,
-    due_at        TEXT NOT NULL,
-    PRIMARY KEY (case_id, obligation_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS yq_open_obligations_due
-    ON yq_open_obligations (due_key, case_id, obligation_id, policy, kind, role, rule, due_at);
-CREATE INDEX IF NOT EXISTS yq_cases_policy ON yq_cases (policy, case_id);
-"""
-
-_DUE_SQL = (
-    "SELECT case_id, obligation_id, policy, kind, role, rule, due_at "
-    "FROM yq_open_obligations WHERE due_key <= ? "
-    "ORDER BY due_key, case_id, obligation_id LIMIT ?"
-)
-
-
-def time_key(at: datetime) -> int:
-    """``at`` as integer microseconds since 1970-01-01 UTC: a sort key exact to the microsecond.
-
-    >>> from datetime import datetime, timezone, timedelta
-    >>> time_key(datetime(1970, 1, 1, 8, tzinfo=timezone(timedelta(hours=8))))
-    0
-    """
-    return (at - _EPOCH) // _MICROSECOND
-
-
-@dataclass(frozen=True, slots=True)
-class DueItem:
-    """One open obligation that is due (到期事项), as :meth:`SQLiteStore.due_before` lists it."""
-
-    case_id: str
-    obligation_id: str
-    kind: str
-    role: str
-    due_at: datetime
-    """In the policy calendar's time zone, as the case computed it."""
-    rule: str
-    policy: str
+__all__ = ["SQLiteStore"]
 
 
 class SQLiteStore:
@@ -172,100 +117,21 @@ class SQLiteStore:
             raise
 
     def _setup(self) -> None:
-        db = self._db
-        self._ensure_wal()
-        db.execute("PRAGMA foreign_keys=OFF")
-        with self._write():
-            # executescript() would commit the open transaction: run statement by statement.
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            row = db.execute("SELECT value FROM yq_meta WHERE key = 'schema_version'").fetchone()
-            if row is None:
-                db.execute(
-                    "INSERT INTO yq_meta (key, value) VALUES ('schema_version', ?)",
-                    (str(SCHEMA_VERSION),),
-                )
-                return
-            try:
-                found = int(row[0])
-            except ValueError:
-                raise StoreError(
-                    f"{self.path}: unreadable schema version {row[0]!r} in yq_meta"
-                ) from None
-            if found > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path}: the store was written by a newer yuqing_core (schema "
-                    f"{found}; this version reads up to {SCHEMA_VERSION}); upgrade yuqing_core"
-                )
-
-    def _ensure_wal(self) -> None:
-        """Switch to WAL once; tolerate another process holding the file at that moment.
-
-        Changing the journal mode can answer "database is locked" without waiting on the busy
-        timeout, so it is only asked for when the file is not in WAL mode yet, and retried
-        briefly. (A monotonic timer bounds the retry; no business time is read.)
-        """
-        deadline = time.monotonic() + self._timeout
-        while True:
-            try:
-                mode = self._db.execute("PRAGMA journal_mode").fetchone()[0]
-                if str(mode).lower() != "wal":
-                    self._db.execute("PRAGMA journal_mode=WAL")
-                return
-            except sqlite3.OperationalError as e:
-                busy = "locked" in str(e) or "busy" in str(e)
-                if not busy or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.01)
+        ensure_wal(self._db, self._timeout)
+        self._db.execute("PRAGMA foreign_keys=OFF")
+        with self._write() as db:
+            install(db, self.path)
 
     # -- plumbing ------------------------------------------------------------------------
 
-    class _Txn:
-        def __init__(self, store: SQLiteStore, begin: str) -> None:
-            self.store = store
-            self.begin = begin
-
-        def __enter__(self) -> sqlite3.Connection:
-            store = self.store
-            store._lock.acquire()
-            try:
-                store._db.execute(self.begin)
-            except sqlite3.ProgrammingError:
-                store._lock.release()
-                raise StoreError(f"{store.path}: the store is closed") from None
-            except sqlite3.OperationalError as e:
-                # "database is locked" after the busy timeout, a read-only file, ...
-                store._lock.release()
-                raise StoreError(f"{store.path}: cannot start a transaction: {e}") from None
-            except BaseException:
-                store._lock.release()
-                raise
-            return store._db
-
-        def __exit__(self, kind: object, exc: object, tb: object) -> None:
-            db = self.store._db
-            try:
-                if kind is None:
-                    try:
-                        db.execute("COMMIT")
-                    except sqlite3.OperationalError as e:
-                        if db.in_transaction:
-                            db.execute("ROLLBACK")
-                        raise StoreError(f"{self.store.path}: the commit failed: {e}") from None
-                elif db.in_transaction:
-                    db.execute("ROLLBACK")
-            finally:
-                self.store._lock.release()
-
-    def _write(self) -> SQLiteStore._Txn:
+    def _write(self) -> Transaction:
         # IMMEDIATE takes the write lock up front, so the version check and the append see
         # the same database and a second writer waits instead of failing half way.
-        return SQLiteStore._Txn(self, "BEGIN IMMEDIATE")
+        return Transaction(self._db, self._lock, self.path, "BEGIN IMMEDIATE")
 
-    def _read(self) -> SQLiteStore._Txn:
+    def _read(self) -> Transaction:
         # One read transaction: a consistent snapshot across several SELECTs (WAL).
-        return SQLiteStore._Txn(self, "BEGIN")
+        return Transaction(self._db, self._lock, self.path, "BEGIN")
 
     def close(self) -> None:
         """Close the connection. The store cannot be used afterwards."""
@@ -323,29 +189,15 @@ class SQLiteStore:
                 f"case {case.id!r}: expected version {base} is outside 0..{len(events)}"
             )
         # Everything that can fail or take time happens before the write lock is taken.
-        new_rows = [_event_row(case.id, seq, ev) for seq, ev in enumerate(events[base:], base + 1)]
-        open_rows = _open_rows(case) if new_rows else []
-        policy = case.policy.name
+        new_rows = event_rows(case, base)
+        open_rows = open_obligation_rows(case) if new_rows else []
         with self._write() as db:
-            row = db.execute(
-                "SELECT policy, version FROM yq_cases WHERE case_id = ?", (case.id,)
-            ).fetchone()
-            stored = 0 if row is None else int(row[1])
-            if row is not None and row[0] != policy:
-                raise StoreError(
-                    f"case {case.id!r} is stored under policy {row[0]!r}, not {policy!r}"
-                )
-            if stored != base:
-                raise ConflictError(
-                    f"case {case.id!r}: the store holds version {stored}, but this case was "
-                    f"loaded at version {base}; another writer saved it first. Load it again "
-                    "and re-apply the command."
-                )
+            self._check_stored_version(db, case, base)
             if not new_rows:
                 return 0
             try:
                 self._write_events(db, new_rows)
-                self._write_case(db, case)
+                self._write_cases(db, [case_row(case)])
                 self._write_open_obligations(db, case.id, open_rows)
             except sqlite3.IntegrityError as e:
                 raise ConflictError(
@@ -354,22 +206,70 @@ class SQLiteStore:
         self._remember(case, len(events))
         return len(new_rows)
 
-    # The three writes are separate methods so a test can kill the process between them.
+    @staticmethod
+    def _check_stored_version(db: sqlite3.Connection, case: Case, base: int) -> None:
+        policy = case.policy.name
+        row = db.execute(SELECT_CASE, (case.id,)).fetchone()
+        stored = 0 if row is None else int(row[1])
+        if row is not None and row[0] != policy:
+            raise StoreError(f"case {case.id!r} is stored under policy {row[0]!r}, not {policy!r}")
+        if stored != base:
+            raise ConflictError(
+                f"case {case.id!r}: the store holds version {stored}, but this case was "
+                f"loaded at version {base}; another writer saved it first. Load it again "
+                "and re-apply the command."
+            )
+
+    def import_rows(self, cases: Iterable[CaseRows]) -> int:
+        """Store new cases from their rows, all in one transaction; return how many.
+
+        The bulk path for a host that fills a store with many cases at once (a migration, a
+        benchmark's large store): one commit for all, where :meth:`save` commits, and so
+        syncs to disk, once per case. The rows are written as given, not replayed: make them
+        with :meth:`CaseRows.of(case) <yuqing_core.store.rows.CaseRows.of>`, or copy such rows
+        consistently. Each case must be whole (see
+        :meth:`~yuqing_core.store.rows.CaseRows.check_whole`, else
+        :class:`~yuqing_core.StoreError`) and new: if one is already stored, or given twice,
+        :class:`~yuqing_core.ConflictError` is raised and nothing is written. Load a case
+        before saving new events to it: the store knows its version from the load.
+        """
+        bundles = list(cases)
+        for rows in bundles:
+            rows.check_whole()
+        with self._write() as db:
+            try:
+                self._write_events(db, [r for rows in bundles for r in rows.events])
+                self._write_cases(db, [rows.case for rows in bundles])
+                self._add_open_obligations(
+                    db, [r for rows in bundles for r in rows.open_obligations]
+                )
+            except sqlite3.IntegrityError as e:
+                raise ConflictError(
+                    f"cannot import: a case among the rows is already stored or given twice "
+                    f"({e}); nothing was written"
+                ) from None
+        return len(bundles)
+
+    # The writes are separate methods so a test can kill the process between them.
 
     @staticmethod
-    def _write_events(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
-        db.executemany(_INSERT_EVENT, rows)
+    def _write_events(db: sqlite3.Connection, rows: Iterable[EventRow]) -> None:
+        db.executemany(INSERT_EVENT, rows)
 
     @staticmethod
-    def _write_case(db: sqlite3.Connection, case: Case) -> None:
-        db.execute(_UPSERT_CASE, _case_row(case))
+    def _write_cases(db: sqlite3.Connection, rows: Iterable[CaseRow]) -> None:
+        db.executemany(UPSERT_CASE, rows)
 
     @staticmethod
     def _write_open_obligations(
-        db: sqlite3.Connection, case_id: str, rows: Sequence[tuple[Any, ...]]
+        db: sqlite3.Connection, case_id: str, rows: Iterable[OpenObligationRow]
     ) -> None:
-        db.execute("DELETE FROM yq_open_obligations WHERE case_id = ?", (case_id,))
-        db.executemany(_INSERT_OPEN_OBLIGATION, rows)
+        db.execute(DELETE_OPEN_OBLIGATIONS, (case_id,))
+        SQLiteStore._add_open_obligations(db, rows)
+
+    @staticmethod
+    def _add_open_obligations(db: sqlite3.Connection, rows: Iterable[OpenObligationRow]) -> None:
+        db.executemany(INSERT_OPEN_OBLIGATION, rows)
 
     def reindex(self, policy: Policy) -> int:
         """Recompute the open-obligation index of every case of ``policy``; return how many.
@@ -378,16 +278,10 @@ class SQLiteStore:
         but what they oblige, and when, follows the policy in force.
         """
         with self._write() as db:
-            ids = [
-                r[0]
-                for r in db.execute(
-                    "SELECT case_id FROM yq_cases WHERE policy = ? ORDER BY case_id",
-                    (policy.name,),
-                )
-            ]
+            ids = [r[0] for r in db.execute(SELECT_POLICY_CASE_IDS, (policy.name,))]
             for case_id in ids:
                 case = self._load_in(db, policy, case_id)
-                self._write_open_obligations(db, case_id, _open_rows(case))
+                self._write_open_obligations(db, case_id, open_obligation_rows(case))
         return len(ids)
 
     # -- reading -------------------------------------------------------------------------
@@ -404,9 +298,7 @@ class SQLiteStore:
         return case
 
     def _load_in(self, db: sqlite3.Connection, policy: Policy, case_id: str) -> Case:
-        row = db.execute(
-            "SELECT policy, version FROM yq_cases WHERE case_id = ?", (case_id,)
-        ).fetchone()
+        row = db.execute(SELECT_CASE, (case_id,)).fetchone()
         if row is None:
             raise StoreError(f"case {case_id!r} is not in the store")
         if row[0] != policy.name:
@@ -414,10 +306,7 @@ class SQLiteStore:
                 f"case {case_id!r} was opened under policy {row[0]!r} and cannot be loaded "
                 f"under {policy.name!r}"
             )
-        rows = db.execute(
-            "SELECT seq, trigger, at, actor, data FROM yq_events WHERE case_id = ? ORDER BY seq",
-            (case_id,),
-        ).fetchall()
+        rows = db.execute(SELECT_EVENTS, (case_id,)).fetchall()
         events = _events_from_rows(case_id, rows, int(row[1]))
         return _replay(policy, case_id, events)
 
@@ -430,20 +319,16 @@ class SQLiteStore:
         """The stored case ids, sorted; only those of ``policy`` when given."""
         with self._read() as db:
             if policy is None:
-                cur = db.execute("SELECT case_id FROM yq_cases ORDER BY case_id")
+                cur = db.execute(SELECT_CASE_IDS)
             else:
                 name = policy if isinstance(policy, str) else policy.name
-                cur = db.execute(
-                    "SELECT case_id FROM yq_cases WHERE policy = ? ORDER BY case_id", (name,)
-                )
+                cur = db.execute(SELECT_POLICY_CASE_IDS, (name,))
             return [r[0] for r in cur]
 
     def version(self, case_id: str) -> int:
         """The stored version of ``case_id`` (0 if it is not stored)."""
         with self._read() as db:
-            row = db.execute(
-                "SELECT version FROM yq_cases WHERE case_id = ?", (case_id,)
-            ).fetchone()
+            row = db.execute(SELECT_VERSION, (case_id,)).fetchone()
         return 0 if row is None else int(row[0])
 
     def __contains__(self, case_id: object) -> bool:
@@ -451,7 +336,7 @@ class SQLiteStore:
 
     def __len__(self) -> int:
         with self._read() as db:
-            return int(db.execute("SELECT count(*) FROM yq_cases").fetchone()[0])
+            return int(db.execute(COUNT_CASES).fetchone()[0])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.case_ids())
@@ -491,7 +376,7 @@ class SQLiteStore:
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise StoreError(f"limit must be a positive integer, got {limit!r}")
         with self._read() as db:
-            rows = db.execute(_DUE_SQL, (time_key(at), limit)).fetchall()
+            rows = db.execute(SELECT_DUE, (time_key(at), limit)).fetchall()
         return [
             DueItem(
                 case_id=r[0],
@@ -506,70 +391,7 @@ class SQLiteStore:
         ]
 
 
-# -- rows ------------------------------------------------------------------------------------
-
-
-# The rows ``save`` writes (the benchmark fills a store with the same statements and rows).
-
-_INSERT_EVENT = (
-    "INSERT INTO yq_events (case_id, seq, trigger, at, at_key, actor, data) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
-_UPSERT_CASE = (
-    "INSERT INTO yq_cases (case_id, policy, version, state, severity, unit, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id) DO UPDATE SET "
-    "version = excluded.version, state = excluded.state, "
-    "severity = excluded.severity, unit = excluded.unit, "
-    "updated_at = excluded.updated_at"
-)
-_INSERT_OPEN_OBLIGATION = (
-    "INSERT INTO yq_open_obligations "
-    "(case_id, obligation_id, policy, kind, role, rule, due_key, due_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
-def _case_row(case: Case) -> tuple[Any, ...]:
-    return (
-        case.id,
-        case.policy.name,
-        case.version,
-        case.state,
-        case.severity.key,
-        case.unit,
-        case.events[-1].at.isoformat(),
-    )
-
-
-def _event_row(case_id: str, seq: int, event: Event) -> tuple[Any, ...]:
-    d = event.to_dict(include_personal=True)
-    return (
-        case_id,
-        seq,
-        d["trigger"],
-        d["at"],
-        time_key(event.at),
-        d["actor"],
-        json.dumps(d["data"], ensure_ascii=False, separators=(",", ":"), sort_keys=True),
-    )
-
-
-def _open_rows(case: Case) -> list[tuple[Any, ...]]:
-    # A paused obligation is not running toward its due instant, so it is not "due".
-    return [_obligation_row(case, ob) for ob in case.obligations if ob.is_open and not ob.paused]
-
-
-def _obligation_row(case: Case, ob: Obligation) -> tuple[Any, ...]:
-    return (
-        case.id,
-        ob.id,
-        case.policy.name,
-        ob.kind,
-        ob.role,
-        ob.rule,
-        time_key(ob.due_at),
-        ob.due_at.isoformat(),
-    )
+# -- reading rows back -----------------------------------------------------------------------
 
 
 def _events_from_rows(case_id: str, rows: Sequence[Sequence[Any]], version: int) -> list[Event]:

@@ -1,0 +1,168 @@
+"""The rows a case becomes in the store's tables (表行), as :meth:`SQLiteStore.save` writes them.
+
+Each row is a named tuple whose fields are its table's columns in order
+(:mod:`yuqing_core.store.schema`). :class:`CaseRows` holds all the rows of one case: what
+:meth:`SQLiteStore.import_rows` writes, many cases in one transaction, for a host that loads
+a large store in bulk (a migration, a benchmark) rather than saving case by case.
+
+>>> from datetime import datetime
+>>> from zoneinfo import ZoneInfo
+>>> import yuqing_core as yq
+>>> found = datetime(2025, 11, 3, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+>>> case = yq.presets.load("school-tiered").open_case(
+...     yq.Incident(id="YQ-7", title="食堂投诉", discovered_at=found), at=found, actor="monitor")
+>>> rows = CaseRows.of(case)
+>>> rows.case.case_id, rows.case.version, [e.trigger for e in rows.events]
+('YQ-7', 1, ['open'])
+>>> [(o.kind, o.due_at) for o in rows.open_obligations]
+[('report', '2025-11-05T00:00:00+08:00'), ('initial_response', '2025-11-07T00:00:00+08:00')]
+>>> store = yq.SQLiteStore(":memory:")
+>>> store.import_rows([rows])
+1
+>>> store.load(case.policy, "YQ-7") == case
+True
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from ..errors import StoreError
+from ..model.event import Event
+from .due import time_key
+
+if TYPE_CHECKING:
+    from ..rules.obligations import Obligation
+    from ..workflow.case import Case
+
+__all__ = [
+    "CaseRow",
+    "CaseRows",
+    "EventRow",
+    "OpenObligationRow",
+    "case_row",
+    "event_row",
+    "event_rows",
+    "open_obligation_rows",
+]
+
+
+class EventRow(NamedTuple):
+    """One row of ``yq_events``: one event of a case, appended and never changed."""
+
+    case_id: str
+    seq: int
+    trigger: str
+    at: str
+    at_key: int
+    actor: str
+    data: str
+    """The event's data as compact JSON with sorted keys, personal data included."""
+
+
+class CaseRow(NamedTuple):
+    """One row of ``yq_cases``: what a case is now, for listing and polling."""
+
+    case_id: str
+    policy: str
+    version: int
+    state: str
+    severity: str
+    unit: str | None
+    updated_at: str
+
+
+class OpenObligationRow(NamedTuple):
+    """One row of ``yq_open_obligations``: an open obligation whose clock runs."""
+
+    case_id: str
+    obligation_id: str
+    policy: str
+    kind: str
+    role: str
+    rule: str
+    due_key: int
+    due_at: str
+
+
+class CaseRows(NamedTuple):
+    """All the rows of one case: its ``yq_cases`` row, its events, its open obligations."""
+
+    case: CaseRow
+    events: Sequence[EventRow]
+    open_obligations: Sequence[OpenObligationRow]
+
+    @classmethod
+    def of(cls, case: Case) -> CaseRows:
+        """The rows of ``case`` as it is now (every event from seq 1)."""
+        return cls(case_row(case), event_rows(case), open_obligation_rows(case))
+
+    def check_whole(self) -> None:
+        """Raise :class:`~yuqing_core.StoreError` unless these rows are one whole case.
+
+        Every row must carry the case's id, and the events must be seq 1 to the case row's
+        version, so that the stored case loads.
+        """
+        case_id, version = self.case.case_id, self.case.version
+        ids = [r.case_id for r in self.events] + [r.case_id for r in self.open_obligations]
+        stray = next((i for i in ids if i != case_id), None)
+        if stray is not None:
+            raise StoreError(f"case {case_id!r}: a row of case {stray!r} is among its rows")
+        if [e.seq for e in self.events] != list(range(1, version + 1)):
+            raise StoreError(
+                f"case {case_id!r}: the case row says version {version} but the event rows "
+                f"are not seq 1 to {version}"
+            )
+
+
+def case_row(case: Case) -> CaseRow:
+    """The ``yq_cases`` row of ``case`` as it is now."""
+    return CaseRow(
+        case.id,
+        case.policy.name,
+        case.version,
+        case.state,
+        case.severity.key,
+        case.unit,
+        case.events[-1].at.isoformat(),
+    )
+
+
+def event_row(case_id: str, seq: int, event: Event) -> EventRow:
+    """The ``yq_events`` row of ``event``, the ``seq``-th event of case ``case_id``."""
+    d = event.to_dict(include_personal=True)
+    return EventRow(
+        case_id,
+        seq,
+        d["trigger"],
+        d["at"],
+        time_key(event.at),
+        d["actor"],
+        json.dumps(d["data"], ensure_ascii=False, separators=(",", ":"), sort_keys=True),
+    )
+
+
+def event_rows(case: Case, since: int = 0) -> list[EventRow]:
+    """The ``yq_events`` rows of the events of ``case`` after the first ``since``."""
+    return [event_row(case.id, seq, ev) for seq, ev in enumerate(case.events[since:], since + 1)]
+
+
+def open_obligation_rows(case: Case) -> list[OpenObligationRow]:
+    """The ``yq_open_obligations`` rows of ``case``: its open obligations whose clock runs."""
+    # A paused obligation is not running toward its due instant, so it is not "due".
+    return [_obligation_row(case, ob) for ob in case.obligations if ob.is_open and not ob.paused]
+
+
+def _obligation_row(case: Case, ob: Obligation) -> OpenObligationRow:
+    return OpenObligationRow(
+        case.id,
+        ob.id,
+        case.policy.name,
+        ob.kind,
+        ob.role,
+        ob.rule,
+        time_key(ob.due_at),
+        ob.due_at.isoformat(),
+    )
