@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .api import Policy
-from .errors import PolicyError, YuqingError
+from .errors import PolicyError, YuqingError, error_message, format_loc
 from .model import Incident, Metrics
 from .presets import load as load_preset
 from .presets import scenario_path
@@ -118,11 +118,9 @@ def simulate(
 
 def _one_line(e: BaseException) -> str:
     if isinstance(e, ValidationError):
-        parts = []
-        for err in e.errors():
-            loc = ".".join(str(p) for p in err["loc"])
-            parts.append(f"{loc}: {str(err['msg']).removeprefix('Value error, ')}")
-        return "; ".join(parts)
+        return "; ".join(
+            f"{format_loc(err['loc'], dotted=True)}: {error_message(err)}" for err in e.errors()
+        )
     if isinstance(e, KeyError):
         return f"missing key {e}"
     return str(e).replace("\n", "; ")
