@@ -48,12 +48,6 @@ _ANCHORS_ZH: Final[dict[str, str]] = {
     "posted": "发帖时（未知时用发现时）",
     "opened": "登记时",
 }
-_METRICS_ZH: Final[dict[str, str]] = {
-    "views": "点击量",
-    "comments": "评论（跟帖）数",
-    "reposts": "转发数",
-    "outlets": "主流网站转载数",
-}
 _DUTY_KINDS_ZH: Final[dict[str, str]] = {
     "patrol": "巡查",
     "daily_log": "舆情日志",
@@ -100,37 +94,16 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|") or "—"
 
 
-def _elapsed_zh(d: Duration) -> str:
-    h, m = divmod(d.minutes, 60)
-    return (f"{h}小时" if h else "") + (f"{m}分钟" if m else "")
-
-
 def duration_zh(d: Duration, grace: Duration | None = None) -> str:
     """A duration in Chinese with its policy text: ``3个工作日 (`3wd`)``.
 
     >>> duration_zh(Duration.parse("now"), Duration.parse("30min"))
     '立即（宽限30分钟） (`now`)'
     """
-    if d.kind is DurationKind.ELAPSED:
-        zh = _elapsed_zh(d)
-    elif d.kind is DurationKind.DAYS:
-        zh = f"{d.amount}日"
-    elif d.kind is DurationKind.WORKING_DAYS:
-        zh = f"{d.amount}个工作日"
-    elif d.kind is DurationKind.SAME_DAY:
-        zh = "当日"
-    else:
-        zh = "立即" + (f"（宽限{_elapsed_zh(grace)}）" if grace is not None else "")
+    zh = d.zh()
+    if d.kind is DurationKind.NOW and grace is not None:
+        zh += f"（宽限{grace.zh()}）"
     return f"{zh} (`{d}`)"
-
-
-def _band_zh(band: Band) -> str:
-    name = _METRICS_ZH[band.metric]
-    if band.min is not None and band.max is not None:
-        return f"{name} {band.min}–{band.max}"
-    if band.min is not None:
-        return f"{name} ≥ {band.min}"
-    return f"{name} ≤ {band.max}"
 
 
 def _conditions(
@@ -143,7 +116,7 @@ def _conditions(
     flag_list = [f"`{f}`" for f in flags]
     if flag_list:
         out.append("标记：" + "、".join(flag_list))
-    band_list = [_band_zh(b) for b in bands]
+    band_list = [b.describe_zh() for b in bands]
     if band_list:
         out.append("或".join(band_list))
     return out
@@ -174,7 +147,7 @@ def _assessment_row(policy: Policy, r: SeverityRule) -> tuple[str, str, str, str
     parts = [f"`{r.id}`：研判 → {policy.level_label(r.level)}（`{r.level}`）"]
     parts += _conditions(r.any_flags, r.any_categories, r.any_metrics)
     if r.window is not None:
-        parts.append(f"只看发帖后{_elapsed_zh(r.window)}内的观测")
+        parts.append(f"只看发帖后{r.window.zh()}内的观测")
     return r.rule, r.text, "；".join(parts), "—"
 
 
@@ -182,7 +155,7 @@ def _grade_row(r: GradeRule) -> tuple[str, str, str, str]:
     parts = [f"`{r.id}`：敏感度 → {r.grade} 级"]
     parts += _conditions(r.any_flags, r.any_categories, r.any_metrics)
     if r.window is not None:
-        parts.append(f"只看发帖后{_elapsed_zh(r.window)}内的观测")
+        parts.append(f"只看发帖后{r.window.zh()}内的观测")
     return r.rule, r.text, "；".join(parts), "—"
 
 

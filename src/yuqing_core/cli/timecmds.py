@@ -136,26 +136,23 @@ def _instant(at: datetime) -> str:
     )
 
 
-def _hours_minutes(minutes: int) -> tuple[str, str]:
+def _hours_minutes_en(minutes: int) -> str:
     h, m = divmod(minutes, 60)
-    zh = " ".join(p for p in (f"{h} 小时" if h else "", f"{m} 分钟" if m else "") if p)
-    en = " ".join(p for p in (f"{h} h" if h else "", f"{m} min" if m else "") if p)
-    return zh, en
+    return " ".join(p for p in (f"{h} h" if h else "", f"{m} min" if m else "") if p)
 
 
 def _describe(d: Duration) -> str:
-    kind = d.kind
+    kind, zh = d.kind, d.zh(spaced=True)
     if kind is DurationKind.ELAPSED:
-        zh, en = _hours_minutes(d.minutes)
-        return f"{d} — 经过时间 {zh} / {en} elapsed"
+        return f"{d} — 经过时间 {zh} / {_hours_minutes_en(d.minutes)} elapsed"
     if kind is DurationKind.DAYS:
-        return f"{d} — {d.amount} 日（日期间）/ a {d.amount}-day period"
+        return f"{d} — {zh}（日期间）/ a {d.amount}-day period"
     if kind is DurationKind.WORKING_DAYS:
         unit = "working day" if d.amount == 1 else "working days"
-        return f"{d} — {d.amount} 个工作日 / {d.amount} {unit}"
+        return f"{d} — {zh} / {d.amount} {unit}"
     if kind is DurationKind.SAME_DAY:
-        return f"{d} — 当日 / the same day"
-    return f"{d} — 立即 / immediately"
+        return f"{d} — {zh} / the same day"
+    return f"{d} — {zh} / immediately"
 
 
 def _rule_lines(cal: WorkCalendar, d: Duration, result: Deadline) -> list[str]:

@@ -42,7 +42,8 @@ from .._dt import ensure_aware
 from ..api import Policy
 from ..errors import ReportError
 from ..model import Category, Incident, Severity
-from ..rules.assessment import METRIC_LABELS, Assessment, assess
+from ..model.incident import METRIC_LABELS
+from ..rules.assessment import Assessment, assess
 
 __all__ = [
     "HIDDEN",
