@@ -8,6 +8,7 @@ to the unit the case was assigned to (``assign`` with ``unit``), or to the polic
 ``workflow.default_unit`` before any assignment; every other role is its own row.
 
 Everything is computed from the cases' events: pass live cases, or ``store.load_all(policy)``.
+:func:`~yuqing_core.render.accountability.render_accountability_markdown` renders the rows.
 
 >>> from datetime import datetime
 >>> from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ Everything is computed from the cases' events: pass live cases, or ``store.load_
 ...                       now=datetime(2025, 11, 10, tzinfo=cst))
 >>> [(r.label, r.late, r.missed) for r in rows]
 [('责任单位', 0, 1), ('主要领导', 1, 0)]
+>>> from yuqing_core.render.accountability import render_accountability_markdown
 >>> print(render_accountability_markdown(rows))
 | 单位/角色 | 逾期办结 | 未办 | 明细 |
 | --- | ---: | ---: | --- |
@@ -46,7 +48,6 @@ __all__ = [
     "AccountabilityItem",
     "AccountabilityRow",
     "accountability",
-    "render_accountability_markdown",
 ]
 
 HANDLING_UNIT = "handling_unit"
@@ -158,25 +159,3 @@ def _label(roles: dict[str, str], role: str, unit: str | None) -> str:
         # The default unit is a role id (``handling_unit``) until a case is assigned.
         return roles[unit]
     return f"{unit}（{role_label}）"
-
-
-def _cell(text: str) -> str:
-    # A pipe or a line break inside a cell would break the table.
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-
-
-def _item_text(item: AccountabilityItem) -> str:
-    due = f"{item.due_at:%Y-%m-%d %H:%M}"
-    done = f"办结 {item.met_at:%Y-%m-%d %H:%M}" if item.met_at is not None else "未办"
-    return f"{item.case_id} {item.obligation_id}（{item.rule}）时限 {due}，{done}"
-
-
-def render_accountability_markdown(rows: Iterable[AccountabilityRow]) -> str:
-    """The rows as a Markdown table: 单位/角色, 逾期办结, 未办, 明细 (one line per item)."""
-    lines = ["| 单位/角色 | 逾期办结 | 未办 | 明细 |", "| --- | ---: | ---: | --- |"]
-    for row in rows:
-        detail = "<br>".join(_cell(_item_text(i)) for i in row.items)
-        lines.append(f"| {_cell(row.label)} | {row.late} | {row.missed} | {detail} |")
-    if len(lines) == 2:
-        lines.append("| （无逾期或未办） | 0 | 0 | |")
-    return "\n".join(lines)

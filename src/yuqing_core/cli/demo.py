@@ -20,6 +20,7 @@ from ..model import Incident
 from ..presets import load as load_preset
 from ..presets import names as preset_names
 from ..render.timeline import render
+from ..render.wording import STATUS_ORDER, status_legend, status_name
 from ..simulate import run_scenario
 
 __all__ = ["DEMO_PRESETS", "register", "run", "sample_incidents"]
@@ -28,15 +29,6 @@ DEMO_PRESETS = ("school-tiered", "park-message-board", "school-thresholds", "tow
 """Presets the demo runs by default: a school, a park's message board, a school grading by
 numbers and a township, between them showing deadlines met, met late and breached. (Every
 preset has a scenario, so any may be chosen with ``--policy``.)"""
-
-STATUS_ORDER = ("met", "late", "breached", "due_soon", "pending")
-_STATUS_ZH = {
-    "met": "按时 met",
-    "late": "逾期履行 late",
-    "breached": "超时未履行 breached",
-    "due_soon": "临近 due soon",
-    "pending": "未到期 pending",
-}
 
 
 def register(sub: Any) -> None:
@@ -78,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print("yuqing_core 演示 demo — 期限按国务院节假日与调休安排计算 (deadlines on the official")
     print("calendar with 调休 make-up working days).")
-    print("✓ 按时 met  ⚠ 逾期 late  ✗ 超时 BREACHED  ! 临近 due soon  … 未到期 pending")
+    print(status_legend())
     incidents = sample_incidents()
     tallies: dict[str, Counter[str]] = {}
     for name in chosen:
@@ -104,6 +96,6 @@ def run(args: argparse.Namespace) -> int:
     print("小结 summary (deadlines by status at the end of each scenario):")
     width = max(len(n) for n in tallies)
     for name, tally in tallies.items():
-        parts = [f"{_STATUS_ZH[s]} {tally[s]}" for s in STATUS_ORDER if tally[s]]
+        parts = [f"{status_name(s)} {tally[s]}" for s in STATUS_ORDER if tally[s]]
         print(f"  {name:<{width}}  " + (", ".join(parts) or "无时限 no deadlines"))
     return 0

@@ -24,6 +24,7 @@ from ..policy.schema import Band, DutySpec, GradeRule, LadderSpec, ObligationSpe
 from ..presets import load as load_preset
 from ..presets import names as preset_names
 from ..render.diagram import mermaid
+from ..render.wording import md_cell, one_line
 from ..time.duration import Duration, DurationKind
 
 __all__ = [
@@ -91,7 +92,7 @@ def source_system(policy: Policy) -> str:
 
 def _cell(text: str) -> str:
     """Text made safe for one Markdown table cell."""
-    return " ".join(text.split()).replace("|", "\\|") or "—"
+    return md_cell(one_line(text)) or "—"
 
 
 def duration_zh(d: Duration, grace: Duration | None = None) -> str:
@@ -249,7 +250,7 @@ def rules_table(policy: Policy) -> str:
 def readings(policy: Policy) -> str:
     """The policy's readings of ambiguous or incomplete source text, as a Markdown list."""
     items = [n for n in policy.spec.notes if _RULE_NOTE.match(n) is None]
-    return "".join(f"- {' '.join(n.split())}\n" for n in items)
+    return "".join(f"- {one_line(n)}\n" for n in items)
 
 
 def levels_table(policy: Policy) -> str:

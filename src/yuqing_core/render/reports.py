@@ -44,6 +44,7 @@ from ..errors import ReportError
 from ..model import Category, Incident, Severity
 from ..model.incident import METRIC_LABELS
 from ..rules.assessment import Assessment, assess
+from .wording import md_table, one_line, weekday_zh
 
 __all__ = [
     "HIDDEN",
@@ -72,9 +73,6 @@ SUGGESTIONS: Mapping[Category, str] = {
     Category.OTHER: "持续关注，跟踪研判",
 }
 """Default handling suggestions by content class (RULES R2.3)."""
-
-_WEEKDAYS = "一二三四五六日"
-
 
 # -- a small document model, rendered either way -------------------------------------------
 
@@ -116,13 +114,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _URL = re.compile(r"^https?://[^\s<>]+$")
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _md(text: str) -> str:
     """Escape what would change the Markdown's structure (or inject HTML)."""
-    return _MD_SPECIAL.sub(r"\\\1", _one_line(text))
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
 
 
 def _render(doc: _Doc, fmt: Format) -> str:
@@ -137,18 +131,12 @@ def _md_fields(fields: Sequence[_Field]) -> list[str]:
     return out
 
 
-def _md_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    out = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-    out += ["| " + " | ".join(row) + " |" for row in rows]
-    return out
-
-
 def _render_md(doc: _Doc) -> str:
     lines = [f"# {_md(doc.title)}", ""]
     if doc.subtitle:
         lines += [doc.subtitle, ""]
     if doc.form:
-        lines += _md_table(("项目", "内容"), [(f.label, f.value) for f in doc.fields])
+        lines += md_table(("项目", "内容"), [(f.label, f.value) for f in doc.fields])
     else:
         lines += _md_fields(doc.fields)
     for s in doc.sections:
@@ -158,7 +146,7 @@ def _render_md(doc: _Doc) -> str:
         if s.fields:
             lines += _md_fields(s.fields)
         if s.table is not None:
-            lines += _md_table(s.table.head, s.table.rows)
+            lines += md_table(s.table.head, s.table.rows)
     return "\n".join(lines) + "\n"
 
 
@@ -166,12 +154,12 @@ def _text_fields(fields: Sequence[_Field], indent: str) -> list[str]:
     out = []
     for f in fields:
         out.append(f"{indent}{f.label}：{f.value}".rstrip())
-        out += [f"{indent}  {_one_line(item)}" for item in f.items]
+        out += [f"{indent}  {one_line(item)}" for item in f.items]
     return out
 
 
 def _render_text(doc: _Doc) -> str:
-    lines = [_one_line(doc.title)]
+    lines = [one_line(doc.title)]
     if doc.subtitle:
         lines.append(doc.subtitle)
     lines += _text_fields(doc.fields, "")
@@ -191,12 +179,12 @@ def _render_text(doc: _Doc) -> str:
 
 
 def _fmt(value: str, fmt: Format) -> str:
-    return _md(value) if fmt == "markdown" else _one_line(value)
+    return _md(value) if fmt == "markdown" else one_line(value)
 
 
 def _day_zh(day: date, *, weekday: bool = False) -> str:
     text = f"{day.year}年{day.month}月{day.day}日"
-    return f"{text}（星期{_WEEKDAYS[day.weekday()]}）" if weekday else text
+    return f"{text}（{weekday_zh(day, long=True)}）" if weekday else text
 
 
 def _secret(value: SecretStr | None, include_personal: bool) -> str | None:
