@@ -20,6 +20,7 @@ from typing import Final
 
 __all__ = [
     "STATUS_ORDER",
+    "WEEKDAYS_ZH",
     "md_cell",
     "md_table",
     "one_line",
@@ -81,11 +82,14 @@ def status_name(status: str) -> str:
 # -- dates -----------------------------------------------------------------------------------
 
 _WEEKDAY_NUMERALS: Final = "一二三四五六日"
+WEEKDAYS_ZH: Final = tuple(f"周{n}" for n in _WEEKDAY_NUMERALS)
+"""Monday to Sunday as a calendar heads them: ``周一`` to ``周日``."""
 
 
 def weekday_zh(day: date, *, long: bool = False) -> str:
     """The weekday of ``day``: ``周二``, or ``星期二`` when ``long``."""
-    return ("星期" if long else "周") + _WEEKDAY_NUMERALS[day.weekday()]
+    numeral = _WEEKDAY_NUMERALS[day.weekday()]
+    return f"星期{numeral}" if long else f"周{numeral}"
 
 
 # -- Markdown --------------------------------------------------------------------------------
