@@ -13,6 +13,7 @@ the metrics' names :data:`~yuqing_core.model.incident.METRIC_LABELS`, and a leve
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,7 @@ __all__ = [
     "WEEKDAYS_ZH",
     "md_cell",
     "md_table",
+    "md_text",
     "one_line",
     "status_legend",
     "status_mark",
@@ -103,6 +105,15 @@ def one_line(text: str) -> str:
 def md_cell(text: str) -> str:
     """``text`` made safe for one Markdown table cell: a pipe or a line break would end it."""
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+_MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def md_text(text: str) -> str:
+    """``text`` on one line with what would change the Markdown's structure (or inject HTML)
+    escaped: for free text such as titles, anywhere in a document."""
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
 
 
 def md_table(
