@@ -92,28 +92,33 @@ def simulate(
         if not text or text.startswith("#"):
             continue
         try:
-            item = json.loads(text)
-            if not isinstance(item, dict):
-                raise ValueError("a line must be a JSON object")
-            kind = item.pop("type", None)
-            if kind == "incident":
-                at = _open(sim, policy, item)
-            elif kind == "event":
-                at = _event(sim, item)
-            elif kind == "now":
-                sim.now = _parse_time(item.get("at"), "now")
-                continue
-            else:
-                raise ValueError(f"unknown line type {kind!r} (incident, event or now)")
+            at = _apply(sim, text)
         except (YuqingError, ValueError, ValidationError, KeyError, TypeError) as e:
             sim.errors.append((number, _one_line(e)))
             continue
-        latest = at if latest is None or at > latest else latest
+        if at is not None:
+            latest = at if latest is None or at > latest else latest
     if now is not None:
         sim.now = now
     elif sim.now is None:
         sim.now = latest
     return sim
+
+
+def _apply(sim: Simulation, text: str) -> datetime | None:
+    """Apply one line; return when what it records happened (``None`` for a ``now`` line)."""
+    item = json.loads(text)
+    if not isinstance(item, dict):
+        raise ValueError("a line must be a JSON object")
+    kind = item.pop("type", None)
+    if kind == "incident":
+        return _open(sim, sim.policy, item)
+    if kind == "event":
+        return _event(sim, item)
+    if kind == "now":
+        sim.now = _parse_time(item.get("at"), "now")
+        return None
+    raise ValueError(f"unknown line type {kind!r} (incident, event or now)")
 
 
 def _one_line(e: BaseException) -> str:
