@@ -7,12 +7,7 @@ exact deadlines on China's official working calendar.
 """
 
 from . import presets
-from .accountability import (
-    AccountabilityItem,
-    AccountabilityRow,
-    accountability,
-    render_accountability_markdown,
-)
+from .accountability import AccountabilityItem, AccountabilityRow, accountability
 from .api import Policy, load_policy
 from .errors import (
     AccountabilityError,
@@ -28,6 +23,7 @@ from .errors import (
 )
 from .model import KNOWN_FLAGS, Category, Event, Incident, Metrics, Reporter, Severity, Source
 from .policy.lint import Finding, lint
+from .render.accountability import render_accountability_markdown
 from .rules.assessment import Assessment
 from .rules.obligations import Obligation
 from .store import DueItem, SQLiteStore

@@ -8,6 +8,7 @@ to the unit the case was assigned to (``assign`` with ``unit``), or to the polic
 ``workflow.default_unit`` before any assignment; every other role is its own row.
 
 Everything is computed from the cases' events: pass live cases, or ``store.load_all(policy)``.
+:func:`~yuqing_core.render.accountability.render_accountability_markdown` renders the rows.
 
 >>> from datetime import datetime
 >>> from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ Everything is computed from the cases' events: pass live cases, or ``store.load_
 ...                       now=datetime(2025, 11, 10, tzinfo=cst))
 >>> [(r.label, r.late, r.missed) for r in rows]
 [('责任单位', 0, 1), ('主要领导', 1, 0)]
+>>> from yuqing_core.render.accountability import render_accountability_markdown
 >>> print(render_accountability_markdown(rows))
 | 单位/角色 | 逾期办结 | 未办 | 明细 |
 | --- | ---: | ---: | --- |
@@ -31,7 +33,7 @@ Everything is computed from the cases' events: pass live cases, or ``store.load_
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -46,10 +48,14 @@ __all__ = [
     "AccountabilityItem",
     "AccountabilityRow",
     "accountability",
-    "render_accountability_markdown",
 ]
 
 HANDLING_UNIT = "handling_unit"
+
+Outcome = Literal["late", "missed"]
+"""Met after the due instant, or still unmet past it."""
+_Key = tuple[str, str | None]
+"""A row's role, and its handling unit for the role ``handling_unit``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +69,7 @@ class AccountabilityItem:
     due_at: datetime
     met_at: datetime | None
     """When it was met (after ``due_at``); ``None`` if it was still unmet at ``now``."""
-    outcome: Literal["late", "missed"]
+    outcome: Outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +88,7 @@ class AccountabilityRow:
     items: tuple[AccountabilityItem, ...]
 
 
-def _outcome(ob: Obligation, now: datetime) -> Literal["late", "missed"] | None:
+def _outcome(ob: Obligation, now: datetime) -> Outcome | None:
     # As of ``now``: a duty met only after ``now`` was still owed then (breached if overdue).
     status = ob.status(now)
     return "late" if status == "late" else "missed" if status == "breached" else None
@@ -104,50 +110,61 @@ def accountability(
         raise AccountabilityError(
             f"the period is empty: end {end.isoformat()} is not after start {start.isoformat()}"
         )
-    groups: dict[tuple[str, str | None], list[AccountabilityItem]] = {}
-    labels: dict[tuple[str, str | None], str] = {}
+    groups: dict[_Key, list[AccountabilityItem]] = {}
+    labels: dict[_Key, str] = {}
     for case in cases:
-        policy = case.policy
-        cal = policy.calendar
-        for ob in case.obligations:
-            if not start <= ob.due_at < end:
-                continue
-            outcome = _outcome(ob, now)
-            if outcome is None:
-                continue
-            unit: str | None = None
-            if ob.role == HANDLING_UNIT:
-                unit = case.unit or policy.spec.workflow.default_unit
-            key = (ob.role, unit)
+        for ob, outcome in _overdue(case, start, end, now):
+            key = (ob.role, _unit(case, ob))
             if key not in labels:
-                labels[key] = _label(policy.roles, ob.role, unit)
-            groups.setdefault(key, []).append(
-                AccountabilityItem(
-                    case_id=case.id,
-                    obligation_id=ob.id,
-                    kind=ob.kind,
-                    rule=ob.rule,
-                    due_at=cal.local(ob.due_at),
-                    met_at=cal.local(ob.met_at) if outcome == "late" and ob.met_at else None,
-                    outcome=outcome,
-                )
-            )
-    rows = []
-    for key, items in groups.items():
-        items.sort(key=lambda i: (i.due_at, i.case_id, i.obligation_id))
-        late = sum(1 for i in items if i.outcome == "late")
-        rows.append(
-            AccountabilityRow(
-                role=key[0],
-                unit=key[1],
-                label=labels[key],
-                late=late,
-                missed=len(items) - late,
-                items=tuple(items),
-            )
-        )
+                labels[key] = _label(case.policy.roles, *key)
+            groups.setdefault(key, []).append(_item(case, ob, outcome))
+    rows = [_row(key, labels[key], items) for key, items in groups.items()]
     rows.sort(key=lambda r: (-r.missed, -r.late, r.role, r.unit or ""))
     return rows
+
+
+def _overdue(
+    case: Case, start: datetime, end: datetime, now: datetime
+) -> Iterator[tuple[Obligation, Outcome]]:
+    """The case's obligations due in ``[start, end)`` that were met late or missed."""
+    for ob in case.obligations:
+        if start <= ob.due_at < end:
+            outcome = _outcome(ob, now)
+            if outcome is not None:
+                yield ob, outcome
+
+
+def _unit(case: Case, ob: Obligation) -> str | None:
+    """The unit an obligation of the handling unit is charged to."""
+    if ob.role != HANDLING_UNIT:
+        return None
+    return case.unit or case.policy.spec.workflow.default_unit
+
+
+def _item(case: Case, ob: Obligation, outcome: Outcome) -> AccountabilityItem:
+    cal = case.policy.calendar
+    return AccountabilityItem(
+        case_id=case.id,
+        obligation_id=ob.id,
+        kind=ob.kind,
+        rule=ob.rule,
+        due_at=cal.local(ob.due_at),
+        met_at=cal.local(ob.met_at) if outcome == "late" and ob.met_at else None,
+        outcome=outcome,
+    )
+
+
+def _row(key: _Key, label: str, items: list[AccountabilityItem]) -> AccountabilityRow:
+    items.sort(key=lambda i: (i.due_at, i.case_id, i.obligation_id))
+    late = sum(1 for i in items if i.outcome == "late")
+    return AccountabilityRow(
+        role=key[0],
+        unit=key[1],
+        label=label,
+        late=late,
+        missed=len(items) - late,
+        items=tuple(items),
+    )
 
 
 def _label(roles: dict[str, str], role: str, unit: str | None) -> str:
@@ -158,25 +175,3 @@ def _label(roles: dict[str, str], role: str, unit: str | None) -> str:
         # The default unit is a role id (``handling_unit``) until a case is assigned.
         return roles[unit]
     return f"{unit}（{role_label}）"
-
-
-def _cell(text: str) -> str:
-    # A pipe or a line break inside a cell would break the table.
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-
-
-def _item_text(item: AccountabilityItem) -> str:
-    due = f"{item.due_at:%Y-%m-%d %H:%M}"
-    done = f"办结 {item.met_at:%Y-%m-%d %H:%M}" if item.met_at is not None else "未办"
-    return f"{item.case_id} {item.obligation_id}（{item.rule}）时限 {due}，{done}"
-
-
-def render_accountability_markdown(rows: Iterable[AccountabilityRow]) -> str:
-    """The rows as a Markdown table: 单位/角色, 逾期办结, 未办, 明细 (one line per item)."""
-    lines = ["| 单位/角色 | 逾期办结 | 未办 | 明细 |", "| --- | ---: | ---: | --- |"]
-    for row in rows:
-        detail = "<br>".join(_cell(_item_text(i)) for i in row.items)
-        lines.append(f"| {_cell(row.label)} | {row.late} | {row.missed} | {detail} |")
-    if len(lines) == 2:
-        lines.append("| （无逾期或未办） | 0 | 0 | |")
-    return "\n".join(lines)

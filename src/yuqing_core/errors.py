@@ -5,7 +5,8 @@ Every one derives from :class:`YuqingError`, so a host can catch them all at onc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 __all__ = [
     "AccountabilityError",
@@ -18,6 +19,9 @@ __all__ = [
     "StoreError",
     "TransitionError",
     "YuqingError",
+    "error_message",
+    "format_loc",
+    "format_problem",
 ]
 
 
@@ -99,3 +103,42 @@ class AccountabilityError(YuqingError, ValueError):
 
 class PauseError(YuqingError, ValueError):
     """A pause interval ends before it starts."""
+
+
+# -- one-line messages from pydantic's validation errors ------------------------------------
+
+_PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
+"""What pydantic puts before the text of a ``ValueError`` or ``assert`` in a validator."""
+
+
+def format_loc(loc: Iterable[str | int], *, dotted: bool = False) -> str:
+    """A pydantic error location as a key path: list indexes in brackets.
+
+    ``dotted`` writes indexes as keys instead, the form simulation line errors use.
+
+    >>> format_loc(("obligations", 2, "within"))
+    'obligations[2].within'
+    >>> format_loc(("metrics", 0, "views"), dotted=True)
+    'metrics.0.views'
+    """
+    if dotted:
+        return ".".join(str(part) for part in loc)
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def error_message(err: Mapping[str, Any]) -> str:
+    """The message of one pydantic error, without the prefix pydantic puts before ours.
+
+    >>> error_message({"msg": "Value error, 'x' is not a duration"})
+    "'x' is not a duration"
+    """
+    msg = str(err.get("msg", ""))
+    for prefix in _PYDANTIC_PREFIXES:
+        msg = msg.removeprefix(prefix)
+    return msg

@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .api import Policy
-from .errors import PolicyError, YuqingError
+from .errors import PolicyError, YuqingError, error_message, format_loc
 from .model import Incident, Metrics
 from .presets import load as load_preset
 from .presets import scenario_path
@@ -92,23 +92,12 @@ def simulate(
         if not text or text.startswith("#"):
             continue
         try:
-            item = json.loads(text)
-            if not isinstance(item, dict):
-                raise ValueError("a line must be a JSON object")
-            kind = item.pop("type", None)
-            if kind == "incident":
-                at = _open(sim, policy, item)
-            elif kind == "event":
-                at = _event(sim, item)
-            elif kind == "now":
-                sim.now = _parse_time(item.get("at"), "now")
-                continue
-            else:
-                raise ValueError(f"unknown line type {kind!r} (incident, event or now)")
+            at = _apply(sim, text)
         except (YuqingError, ValueError, ValidationError, KeyError, TypeError) as e:
             sim.errors.append((number, _one_line(e)))
             continue
-        latest = at if latest is None or at > latest else latest
+        if at is not None:
+            latest = at if latest is None or at > latest else latest
     if now is not None:
         sim.now = now
     elif sim.now is None:
@@ -116,13 +105,27 @@ def simulate(
     return sim
 
 
+def _apply(sim: Simulation, text: str) -> datetime | None:
+    """Apply one line; return when what it records happened (``None`` for a ``now`` line)."""
+    item = json.loads(text)
+    if not isinstance(item, dict):
+        raise ValueError("a line must be a JSON object")
+    kind = item.pop("type", None)
+    if kind == "incident":
+        return _open(sim, sim.policy, item)
+    if kind == "event":
+        return _event(sim, item)
+    if kind == "now":
+        sim.now = _parse_time(item.get("at"), "now")
+        return None
+    raise ValueError(f"unknown line type {kind!r} (incident, event or now)")
+
+
 def _one_line(e: BaseException) -> str:
     if isinstance(e, ValidationError):
-        parts = []
-        for err in e.errors():
-            loc = ".".join(str(p) for p in err["loc"])
-            parts.append(f"{loc}: {str(err['msg']).removeprefix('Value error, ')}")
-        return "; ".join(parts)
+        return "; ".join(
+            f"{format_loc(err['loc'], dotted=True)}: {error_message(err)}" for err in e.errors()
+        )
     if isinstance(e, KeyError):
         return f"missing key {e}"
     return str(e).replace("\n", "; ")

@@ -21,8 +21,8 @@ from yuqing_core.accountability import (
     AccountabilityItem,
     AccountabilityRow,
     accountability,
-    render_accountability_markdown,
 )
+from yuqing_core.render.accountability import render_accountability_markdown
 from yuqing_core.store import SQLiteStore
 from yuqing_core.workflow import Case
 

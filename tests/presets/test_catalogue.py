@@ -22,10 +22,17 @@ from hypothesis import strategies as st
 import yuqing_core as yq
 from tests.helpers import POSTED, REPO, assessed_grade, assessed_severity
 from yuqing_core.cli import main
-from yuqing_core.cli.presetcmds import index_table, preset_markdown, rules_table, workflow_markdown
 from yuqing_core.policy.catalogue import preset_path
 from yuqing_core.policy.lint import lint
-from yuqing_core.render.presetpage import TIMELINE_END, TIMELINE_START, timeline_markdown
+from yuqing_core.render.presetpage import (
+    TIMELINE_END,
+    TIMELINE_START,
+    index_table,
+    preset_markdown,
+    rules_table,
+    timeline_markdown,
+    workflow_markdown,
+)
 
 DOCS = REPO / "docs" / "presets"
 

@@ -1,4 +1,8 @@
-"""The ``yuqing`` command line. Each sub-command lives in its own module with a ``register``."""
+"""The ``yuqing`` command line: argument parsing and printing only.
+
+Each command lives in the module named after it, with a ``register`` that adds its parser and a
+``run``; what it prints is composed in :mod:`yuqing_core.render`.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,12 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import YuqingError
-from . import casecmds, check, demo, presetcmds, simcmds, timecmds
+from . import calendar, check, demo, diagram, due, presets, schema, simulate
 
 __all__ = ["build_parser", "main"]
 
-_COMMAND_MODULES = (demo, check, casecmds, simcmds, timecmds, presetcmds)
+_COMMAND_MODULES = (demo, check, diagram, simulate, schema, due, calendar, presets)
+"""In the order ``yuqing --help`` lists the commands."""
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -28,23 +28,26 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    failed = False
-    for file in args.files:
-        try:
-            policy = load_policy(file)
-        except PolicyError as e:
-            failed = True
-            for f, path, msg in e.problems or [(file, "", str(e))]:
-                print(format_problem(f or file, path, msg))
-            continue
-        findings = [(f.level, f.path, f.message) for f in lint(policy)]
-        for level, path, msg in findings:
-            print(format_problem(file, path, f"{level}: {msg}"))
-            failed = failed or level == "error"
-        if not any(level == "error" for level, _, _ in findings):
-            via = f", extends {policy.spec.extends}" if policy.spec.extends else ""
-            print(f"{file}: ok ({policy.name}: {policy.title}{via})")
-        if args.merged:
-            print(json.dumps(policy.to_dict(), ensure_ascii=False, indent=2))
+    passed = [_check(file, merged=args.merged) for file in args.files]
     sys.stdout.flush()
-    return 1 if failed else 0
+    return 0 if all(passed) else 1
+
+
+def _check(file: str, *, merged: bool) -> bool:
+    """Print what is wrong with ``file``, or that it is fine; return whether it has no error."""
+    try:
+        policy = load_policy(file)
+    except PolicyError as e:
+        for f, path, msg in e.problems or [(file, "", str(e))]:
+            print(format_problem(f or file, path, msg))
+        return False
+    findings = lint(policy)
+    for finding in findings:
+        print(format_problem(file, finding.path, f"{finding.level}: {finding.message}"))
+    ok = not any(finding.level == "error" for finding in findings)
+    if ok:
+        via = f", extends {policy.spec.extends}" if policy.spec.extends else ""
+        print(f"{file}: ok ({policy.name}: {policy.title}{via})")
+    if merged:
+        print(json.dumps(policy.to_dict(), ensure_ascii=False, indent=2))
+    return ok

@@ -15,11 +15,10 @@ from collections import Counter
 from importlib import resources
 from typing import Any
 
-from ..api import Policy
 from ..model import Incident
 from ..presets import load as load_preset
 from ..presets import names as preset_names
-from ..render.timeline import render
+from ..render.demo import demo_intro, demo_summary, preset_section
 from ..simulate import run_scenario
 
 __all__ = ["DEMO_PRESETS", "register", "run", "sample_incidents"]
@@ -28,15 +27,6 @@ DEMO_PRESETS = ("school-tiered", "park-message-board", "school-thresholds", "tow
 """Presets the demo runs by default: a school, a park's message board, a school grading by
 numbers and a township, between them showing deadlines met, met late and breached. (Every
 preset has a scenario, so any may be chosen with ``--policy``.)"""
-
-STATUS_ORDER = ("met", "late", "breached", "due_soon", "pending")
-_STATUS_ZH = {
-    "met": "按时 met",
-    "late": "逾期履行 late",
-    "breached": "超时未履行 breached",
-    "due_soon": "临近 due soon",
-    "pending": "未到期 pending",
-}
 
 
 def register(sub: Any) -> None:
@@ -58,52 +48,18 @@ def sample_incidents() -> list[Incident]:
     return [Incident.model_validate(json.loads(line)) for line in text.splitlines() if line]
 
 
-def _grading(policy: Policy, incidents: list[Incident]) -> None:
-    print("  样例舆情研判 the sample incidents graded by this policy:")
-    for incident in incidents:
-        a = policy.assess(incident)
-        severity = a.severity if a.severity is not None else policy.lowest
-        level = policy.level_label(severity)
-        grade = f"，敏感等级 {a.grade}" if a.grade is not None else ""
-        why = "；".join(a.reasons_zh) or "无规则触发，取最低级别 (no rule fired: the lowest level)"
-        pending = f"（待定 undecided: {'；'.join(a.undetermined)}）" if a.undetermined else ""
-        print(f"    {incident.id} {incident.title}: {level}{grade} — {why}{pending}")
-
-
 def run(args: argparse.Namespace) -> int:
     chosen = args.policy or list(DEMO_PRESETS)
     unknown = [n for n in chosen if n not in preset_names()]
     if unknown:
         print(f"not a preset: {', '.join(unknown)} (presets: {', '.join(preset_names())})")
         return 1
-    print("yuqing_core 演示 demo — 期限按国务院节假日与调休安排计算 (deadlines on the official")
-    print("calendar with 调休 make-up working days).")
-    print("✓ 按时 met  ⚠ 逾期 late  ✗ 超时 BREACHED  ! 临近 due soon  … 未到期 pending")
+    print(demo_intro(), end="")
     incidents = sample_incidents()
     tallies: dict[str, Counter[str]] = {}
     for name in chosen:
-        policy = load_preset(name)
-        print()
-        print("=" * 78)
-        print(f"{policy.name}: {policy.title} ({policy.spec.source})")
-        print("=" * 78)
-        _grading(policy, incidents)
-        print()
         sim = run_scenario(name)
-        assert sim.now is not None
-        for case in sim.cases.values():
-            print(render(case, sim.now), end="")
-            due = case.notifications(sim.now)
-            if due:
-                print(f"  此刻待办 due now ({sim.now:%Y-%m-%d %H:%M}):")
-                for n in due:
-                    print(f"    - {n.message} [{n.status}]")
-            print()
+        print(preset_section(load_preset(name), incidents, sim), end="")
         tallies[name] = sim.status_counts()
-    print("=" * 78)
-    print("小结 summary (deadlines by status at the end of each scenario):")
-    width = max(len(n) for n in tallies)
-    for name, tally in tallies.items():
-        parts = [f"{_STATUS_ZH[s]} {tally[s]}" for s in STATUS_ORDER if tally[s]]
-        print(f"  {name:<{width}}  " + (", ".join(parts) or "无时限 no deadlines"))
+    print(demo_summary(tallies), end="")
     return 0

@@ -26,6 +26,7 @@ from .._dt import AwareDatetime
 
 __all__ = [
     "KNOWN_FLAGS",
+    "METRIC_LABELS",
     "METRIC_NAMES",
     "Category",
     "Incident",
@@ -78,6 +79,13 @@ KNOWN_FLAGS: Final[dict[str, str]] = {
 """Flags with fixed meanings (API.md), with their Chinese names. Policies may use others."""
 
 METRIC_NAMES: Final = ("views", "comments", "reposts", "outlets")
+METRIC_LABELS: Final[dict[str, str]] = {
+    "views": "点击量",
+    "comments": "评论（跟帖）数",
+    "reposts": "转发数",
+    "outlets": "主流网站转载数",
+}
+"""Chinese names of the metrics, as the source policies word them."""
 
 FlagName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 

@@ -28,7 +28,7 @@ from typing import Literal
 from ..time.duration import Duration
 from .check import structural_problems
 from .data import PolicyData as Policy
-from .schema import Band, GradeRule, SeverityRule
+from .schema import Band, GradeRule, SeverityRule, within_posting
 
 __all__ = ["Finding", "lint"]
 
@@ -99,11 +99,8 @@ class _Entry:
         return self.band.metric, self.rule.window
 
     def describe(self) -> str:
-        return f"{_text(self.band.describe(), self.rule.window)} ({self.rule.id}, {self.outcome})"
-
-
-def _text(text: str, window: Duration | None) -> str:
-    return text if window is None else f"{text} within {window} of posting"
+        band = within_posting(self.band.describe(), self.rule.window)
+        return f"{band} ({self.rule.id}, {self.outcome})"
 
 
 def _severity_bands(policy: Policy) -> list[_Entry]:
@@ -139,7 +136,7 @@ def _values(metric: str, lo: int, hi: int, window: Duration | None) -> str:
         text = f"{metric} = {lo}"
     else:
         text = f"{metric} {lo}..{hi}"
-    return _text(text, window)
+    return within_posting(text, window)
 
 
 def _overlaps(entries: Sequence[_Entry]) -> list[Finding]:

@@ -14,41 +14,25 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import PolicyError
+from ..errors import PolicyError, error_message, format_loc
 from .catalogue import preset_path
 from .check import structural_problems
 from .schema import PolicySpec
 
+# format_loc lives in errors; it stays importable from here while workflow.commands imports it
+# from this module.
 __all__ = ["format_loc", "load_spec", "merge_policy_data", "read_policy_data"]
 
 _MAX_EXTENDS_DEPTH = 8
 
 
-def format_loc(loc: tuple[str | int, ...]) -> str:
-    """``("obligations", 2, "within")`` -> ``"obligations[2].within"``.
-
-    >>> format_loc(("obligations", 2, "within"))
-    'obligations[2].within'
-    """
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
 def _message(err: Mapping[str, Any]) -> str:
     kind = err.get("type", "")
-    msg = str(err.get("msg", ""))
     if kind == "extra_forbidden":
         return "unknown key"
     if kind == "missing":
         return "required key is missing"
-    for prefix in ("Value error, ", "Assertion failed, "):
-        if msg.startswith(prefix):
-            msg = msg[len(prefix) :]
+    msg = error_message(err)
     value = err.get("input")
     if kind not in ("value_error",) and not isinstance(value, dict | list | tuple):
         shown = repr(value)

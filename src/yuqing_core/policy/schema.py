@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from ..model import METRIC_NAMES, Category, Severity, SeverityField
+from ..model.incident import METRIC_LABELS
 from ..model.vocab import IncidentMoment, ObligationAnchor, ObligationKind, State, Trigger
 from ..time.duration import Duration, DurationKind
 
@@ -41,6 +42,7 @@ __all__ = [
     "SeverityRule",
     "TimingSpec",
     "WorkflowSpec",
+    "within_posting",
 ]
 
 SCHEMA_VERSION = 1
@@ -142,6 +144,36 @@ class Band(_Spec):
         if self.min is not None:
             return f"{self.metric} >= {self.min}"
         return f"{self.metric} <= {self.max}"
+
+    def describe_zh(self) -> str:
+        """The band in Chinese: ``点击量 ≥ 3000``, ``点击量 1000–2999``."""
+        name = METRIC_LABELS[self.metric]
+        if self.min is not None and self.max is not None:
+            return f"{name} {self.min}–{self.max}"
+        if self.min is not None:
+            return f"{name} ≥ {self.min}"
+        return f"{name} ≤ {self.max}"
+
+    def held(self, value: int) -> tuple[str, str]:
+        """Why ``value`` lies in the band, in English and in Chinese.
+
+        >>> Band(metric="views", min=3000).held(3500)
+        ('views 3500 >= 3000', '点击量 3500 ≥ 3000')
+        """
+        name, zh = self.metric, METRIC_LABELS[self.metric]
+        if self.min is not None and self.max is not None:
+            return (
+                f"{name} {value} in {self.min}..{self.max}",
+                f"{zh} {value}（{self.min}–{self.max}）",
+            )
+        if self.min is not None:
+            return f"{name} {value} >= {self.min}", f"{zh} {value} ≥ {self.min}"
+        return f"{name} {value} <= {self.max}", f"{zh} {value} ≤ {self.max}"
+
+
+def within_posting(text: str, window: Duration | None) -> str:
+    """``text`` read on the counts within ``window`` of posting (RULES R4.1), in English."""
+    return text if window is None else f"{text} within {window} of posting"
 
 
 class _Condition(_Spec):

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from transitions.extensions import GraphMachine
 
 from ..model.vocab import State, label_of
-
-if TYPE_CHECKING:
-    from ..workflow.machine import Workflow
+from ..workflow.machine import Workflow
 
 __all__ = ["mermaid"]
 

@@ -16,6 +16,7 @@ from pydantic_core import PydanticUndefined
 
 from ..model.vocab import ObligationKind, Role, State, Trigger
 from ..policy.schema import PolicySpec
+from .wording import md_cell
 
 __all__ = ["markdown_reference"]
 
@@ -118,7 +119,7 @@ def _section(
     ]
     nested: list[tuple[type[BaseModel], str, str]] = []
     for name, field in model.model_fields.items():
-        desc = (field.description or "").replace("\n", " ").replace("|", "\\|")
+        desc = md_cell(field.description or "")
         out.append(f"| `{name}` | {_type_name(field.annotation)} | {_default(field)} | {desc} |")
         for sub in _models(field.annotation):
             is_array = get_origin(field.annotation) is tuple

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
@@ -42,7 +42,10 @@ from .._dt import ensure_aware
 from ..api import Policy
 from ..errors import ReportError
 from ..model import Category, Incident, Severity
-from ..rules.assessment import METRIC_LABELS, Assessment, assess
+from ..model.incident import METRIC_LABELS
+from ..rules.assessment import Assessment, assess
+from .document import Doc, Field, Section, Table, render_document
+from .wording import md_text, one_line, weekday_zh
 
 __all__ = [
     "HIDDEN",
@@ -72,136 +75,29 @@ SUGGESTIONS: Mapping[Category, str] = {
 }
 """Default handling suggestions by content class (RULES R2.3)."""
 
-_WEEKDAYS = "一二三四五六日"
-
-
-# -- a small document model, rendered either way -------------------------------------------
-
-
-@dataclass(slots=True)
-class _Field:
-    label: str
-    value: str
-    items: list[str] = field(default_factory=list)
-    """Sub-items listed under the field (the rules that fired)."""
-
-
-@dataclass(slots=True)
-class _Table:
-    head: tuple[str, ...]
-    rows: Sequence[tuple[str, ...]]
-
-
-@dataclass(slots=True)
-class _Section:
-    heading: str
-    fields: list[_Field] = field(default_factory=list)
-    table: _Table | None = None
-    note: str = ""
-
-
-@dataclass(slots=True)
-class _Doc:
-    title: str
-    fields: list[_Field]
-    sections: list[_Section] = field(default_factory=list)
-    form: bool = False
-    """Render the top fields as a two-column form (表) rather than a list."""
-    subtitle: str = ""
-    """A line under the title."""
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _URL = re.compile(r"^https?://[^\s<>]+$")
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _md(text: str) -> str:
-    """Escape what would change the Markdown's structure (or inject HTML)."""
-    return _MD_SPECIAL.sub(r"\\\1", _one_line(text))
-
-
-def _render(doc: _Doc, fmt: Format) -> str:
-    return _render_md(doc) if fmt == "markdown" else _render_text(doc)
-
-
-def _md_fields(fields: Sequence[_Field]) -> list[str]:
-    out = []
-    for f in fields:
-        out.append(f"- {f.label}：{f.value}".rstrip())
-        out += [f"    - {_md(item)}" for item in f.items]
-    return out
-
-
-def _md_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    out = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-    out += ["| " + " | ".join(row) + " |" for row in rows]
-    return out
-
-
-def _render_md(doc: _Doc) -> str:
-    lines = [f"# {_md(doc.title)}", ""]
-    if doc.subtitle:
-        lines += [doc.subtitle, ""]
-    if doc.form:
-        lines += _md_table(("项目", "内容"), [(f.label, f.value) for f in doc.fields])
-    else:
-        lines += _md_fields(doc.fields)
-    for s in doc.sections:
-        lines += ["", f"## {s.heading}", ""]
-        if s.note:
-            lines.append(s.note)
-        if s.fields:
-            lines += _md_fields(s.fields)
-        if s.table is not None:
-            lines += _md_table(s.table.head, s.table.rows)
-    return "\n".join(lines) + "\n"
-
-
-def _text_fields(fields: Sequence[_Field], indent: str) -> list[str]:
-    out = []
-    for f in fields:
-        out.append(f"{indent}{f.label}：{f.value}".rstrip())
-        out += [f"{indent}  {_one_line(item)}" for item in f.items]
-    return out
-
-
-def _render_text(doc: _Doc) -> str:
-    lines = [_one_line(doc.title)]
-    if doc.subtitle:
-        lines.append(doc.subtitle)
-    lines += _text_fields(doc.fields, "")
-    for s in doc.sections:
-        lines += ["", s.heading]
-        if s.note:
-            lines.append(s.note)
-        lines += _text_fields(s.fields, "   ")
-        if s.table is not None and len(s.table.head) == 2:
-            lines += [f"{label}：{value}" for label, value in s.table.rows]
-        elif s.table is not None:
-            lines += ["  ".join(row) for row in s.table.rows]
-    return "\n".join(lines) + "\n"
-
 
 # -- values ----------------------------------------------------------------------------------
 
 
 def _fmt(value: str, fmt: Format) -> str:
-    return _md(value) if fmt == "markdown" else _one_line(value)
+    return md_text(value) if fmt == "markdown" else one_line(value)
 
 
 def _day_zh(day: date, *, weekday: bool = False) -> str:
     text = f"{day.year}年{day.month}月{day.day}日"
-    return f"{text}（星期{_WEEKDAYS[day.weekday()]}）" if weekday else text
+    return f"{text}（{weekday_zh(day, long=True)}）" if weekday else text
 
 
 def _secret(value: SecretStr | None, include_personal: bool) -> str | None:
     if value is None:
         return None
     return value.get_secret_value() if include_personal else HIDDEN
+
+
+def _local(at: datetime, policy: Policy, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """``at`` in the policy calendar's zone."""
+    return at.astimezone(policy.calendar.zone).strftime(pattern)
 
 
 def _end_of(day: date, policy: Policy) -> datetime:
@@ -250,19 +146,22 @@ def _level_text(policy: Policy, g: _Graded) -> str:
     return f"{label}（人工研判）" if g.judged else label
 
 
+def _has_grades(policy: Policy) -> bool:
+    """The policy gives sensitivity grades."""
+    return policy.spec.assessment.grading is not None and bool(policy.spec.assessment.grades)
+
+
 def _grade_text(policy: Policy, g: _Graded) -> str | None:
     a = g.assessment
     grading = policy.spec.assessment.grading
-    if grading is None or not policy.spec.assessment.grades:
+    if grading is None or not _has_grades(policy):
         return None
     if a.grade is not None:
         return f"{a.grade}级"
-    zone = policy.calendar.zone
     if grading.window is not None and g.incident.posted_at is None:
         return "待定（发帖时间不详）"
     if a.grade_from is not None and a.at is not None and a.at < a.grade_from:
-        when = a.grade_from.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        return f"待定（{when} 观察期满后评定）"
+        return f"待定（{_local(a.grade_from, policy)} 观察期满后评定）"
     return "待定"
 
 
@@ -270,7 +169,7 @@ def _metrics_text(g: _Graded, policy: Policy) -> tuple[str, str]:
     m = g.assessment.metrics
     if m is None:
         return "数据", "暂无"
-    when = m.observed_at.astimezone(policy.calendar.zone).strftime("%Y-%m-%d %H:%M")
+    when = _local(m.observed_at, policy)
     counts = "，".join(f"{METRIC_LABELS[k]} {m.value(k)}" for k in METRIC_LABELS)
     return f"数据（{when}）", counts
 
@@ -299,52 +198,79 @@ def render_daily_log(
     """
     _check_fmt(fmt)
     at = _end_of(day, policy) if at is None else ensure_aware(at, "at")
-    zone = policy.calendar.zone
     chosen = _on_days(policy, incidents, day, day)
-    doc = _Doc(
+    doc = Doc(
         "舆情日志",
         [
-            _Field("制度", _fmt(policy.title, fmt)),
-            _Field("日期", _day_zh(day, weekday=True)),
-            _Field("本日舆情", f"{len(chosen)} 条"),
+            Field("制度", _fmt(policy.title, fmt)),
+            Field("日期", _day_zh(day, weekday=True)),
+            Field("本日舆情", f"{len(chosen)} 条"),
         ],
     )
     for n, inc in enumerate(chosen, 1):
         g = _grade(policy, inc, at, severities)
-        sec = _Section(f"{n}. {_fmt(inc.title, fmt)}")
-        f = sec.fields.append
-        f(_Field("发现时间", inc.discovered_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")))
-        if inc.posted_at is not None:
-            f(_Field("发帖时间", inc.posted_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")))
-        src = inc.source
-        f(_Field("平台", _fmt(src.platform, fmt) if src and src.platform else "不详"))
-        if src is not None and src.url:
-            link = f"<{src.url}>" if fmt == "markdown" and _URL.match(src.url) else src.url
-            f(_Field("链接", link if link.startswith("<") else _fmt(link, fmt)))
-        if src is not None and src.author_handle is not None:
-            f(_Field("发帖人", _fmt(_secret(src.author_handle, include_personal) or "", fmt)))
-        f(_Field("类别", inc.category.label))
-        f(_Field("舆情级别", _level_text(policy, g)))
-        grade = _grade_text(policy, g)
-        if grade is not None:
-            f(_Field("敏感度等级", grade))
-        reasons = [
-            h.reason_zh(policy.level_label(h.level) if h.level else None) for h in g.assessment.hits
-        ]
-        f(_Field("研判依据", "" if reasons else "无规则触发", reasons))
-        f(_Field(*_metrics_text(g, policy)))
         own = suggestions.get(inc.id) if suggestions is not None else None
-        f(_Field("处置建议", _fmt(own if own is not None else SUGGESTIONS[inc.category], fmt)))
-        if inc.reporter is not None:
-            reporter = _reporter_text(inc, include_personal)
-            if reporter:
-                f(_Field("报告人", _fmt(reporter, fmt)))
-            if inc.reporter.unit:
-                f(_Field("报告单位", _fmt(inc.reporter.unit, fmt)))
+        suggestion = own if own is not None else SUGGESTIONS[inc.category]
+        sec = Section(f"{n}. {_fmt(inc.title, fmt)}")
+        sec.fields += _found_fields(policy, inc, fmt, include_personal)
+        sec.fields += _judgement_fields(policy, g)
+        sec.fields.append(Field("处置建议", _fmt(suggestion, fmt)))
+        sec.fields += _reporter_fields(inc, fmt, include_personal)
         doc.sections.append(sec)
     if not chosen:
-        doc.sections.append(_Section("本日情况", note="本日未发现涉及本单位的网络舆情。"))
-    return _render(doc, fmt)
+        doc.sections.append(Section("本日情况", note="本日未发现涉及本单位的网络舆情。"))
+    return render_document(doc, fmt)
+
+
+def _found_fields(
+    policy: Policy, inc: Incident, fmt: Format, include_personal: bool
+) -> list[Field]:
+    """When and where the opinion was found and posted, and its content class."""
+    fields = [Field("发现时间", _local(inc.discovered_at, policy))]
+    if inc.posted_at is not None:
+        fields.append(Field("发帖时间", _local(inc.posted_at, policy)))
+    src = inc.source
+    fields.append(Field("平台", _fmt(src.platform, fmt) if src and src.platform else "不详"))
+    if src is not None and src.url:
+        fields.append(Field("链接", _link(src.url, fmt)))
+    if src is not None and src.author_handle is not None:
+        author = _secret(src.author_handle, include_personal) or ""
+        fields.append(Field("发帖人", _fmt(author, fmt)))
+    fields.append(Field("类别", inc.category.label))
+    return fields
+
+
+def _link(url: str, fmt: Format) -> str:
+    """A web address as a Markdown autolink; anything else as text."""
+    if fmt == "markdown" and _URL.match(url):
+        return f"<{url}>"
+    return url if url.startswith("<") else _fmt(url, fmt)
+
+
+def _judgement_fields(policy: Policy, g: _Graded) -> list[Field]:
+    """The level, the grade, the rules that gave them, and the counts they were read on."""
+    fields = [Field("舆情级别", _level_text(policy, g))]
+    grade = _grade_text(policy, g)
+    if grade is not None:
+        fields.append(Field("敏感度等级", grade))
+    reasons = [
+        h.reason_zh(policy.level_label(h.level) if h.level else None) for h in g.assessment.hits
+    ]
+    fields.append(Field("研判依据", "" if reasons else "无规则触发", reasons))
+    fields.append(Field(*_metrics_text(g, policy)))
+    return fields
+
+
+def _reporter_fields(inc: Incident, fmt: Format, include_personal: bool) -> list[Field]:
+    if inc.reporter is None:
+        return []
+    fields = []
+    reporter = _reporter_text(inc, include_personal)
+    if reporter:
+        fields.append(Field("报告人", _fmt(reporter, fmt)))
+    if inc.reporter.unit:
+        fields.append(Field("报告单位", _fmt(inc.reporter.unit, fmt)))
+    return fields
 
 
 def _reporter_text(inc: Incident, include_personal: bool) -> str:
@@ -386,28 +312,46 @@ def render_weekly_bulletin(
     if last < start:
         raise ReportError(f"the period ends ({last}) before it starts ({start})")
     at = _end_of(last, policy) if at is None else ensure_aware(at, "at")
-    zone = policy.calendar.zone
     graded = [_grade(policy, i, at, severities) for i in _on_days(policy, incidents, start, last)]
-    title = "舆情简报" if issue is None else f"舆情简报（{issue}）"
-    doc = _Doc(
-        title,
+    doc = Doc(
+        "舆情简报" if issue is None else f"舆情简报（{issue}）",
         [
-            _Field("制度", _fmt(policy.title, fmt)),
-            _Field("期间", f"{_day_zh(start, weekday=True)}至{_day_zh(last, weekday=True)}"),
-            _Field("舆情总数", f"{len(graded)} 条"),
+            Field("制度", _fmt(policy.title, fmt)),
+            Field("期间", f"{_day_zh(start, weekday=True)}至{_day_zh(last, weekday=True)}"),
+            Field("舆情总数", f"{len(graded)} 条"),
         ],
     )
+    doc.sections += [
+        Section("按级别统计", table=Table(("级别", "条数"), _count_by_level(policy, graded))),
+        Section("按类别统计", table=Table(("类别", "条数"), _count_by_category(graded))),
+        _opinion_list(policy, graded, fmt),
+    ]
+    return render_document(doc, fmt)
+
+
+def _count_by_level(policy: Policy, graded: Sequence[_Graded]) -> list[tuple[str, str]]:
+    """Opinions per level, highest first (a level the policy lacks too), then the ungraded."""
     levels = list(policy.severities)
     levels += sorted({g.severity for g in graded if g.severity and g.severity not in levels})
-    by_level = [
+    counts = [
         (policy.level_label(s), str(sum(g.severity == s for g in graded)))
         for s in sorted(levels, reverse=True)
     ]
-    by_level.append(("未定级", str(sum(g.severity is None for g in graded))))
-    by_cat = [(c.label, str(sum(g.incident.category is c for g in graded))) for c in Category]
-    doc.sections.append(_Section("按级别统计", table=_Table(("级别", "条数"), by_level)))
-    doc.sections.append(_Section("按类别统计", table=_Table(("类别", "条数"), by_cat)))
-    has_grades = policy.spec.assessment.grading is not None and bool(policy.spec.assessment.grades)
+    counts.append(("未定级", str(sum(g.severity is None for g in graded))))
+    return counts
+
+
+def _count_by_category(graded: Sequence[_Graded]) -> list[tuple[str, str]]:
+    return [(c.label, str(sum(g.incident.category is c for g in graded))) for c in Category]
+
+
+def _opinion_list(policy: Policy, graded: Sequence[_Graded], fmt: Format) -> Section:
+    """The period's opinions as a table: found, title, platform, level (and grade)."""
+    section = Section("舆情列表")
+    if not graded:
+        section.note = "本期未发现涉及本单位的网络舆情。"
+        return section
+    has_grades = _has_grades(policy)
     head = ("序号", "发现时间", "标题", "平台", "级别") + (("等级",) if has_grades else ())
     rows = []
     for n, g in enumerate(graded, 1):
@@ -415,7 +359,7 @@ def render_weekly_bulletin(
         platform = inc.source.platform if inc.source and inc.source.platform else "不详"
         row: tuple[str, ...] = (
             str(n),
-            inc.discovered_at.astimezone(zone).strftime("%m-%d %H:%M"),
+            _local(inc.discovered_at, policy, "%m-%d %H:%M"),
             _fmt(inc.title, fmt),
             _fmt(platform, fmt),
             _level_text(policy, g),
@@ -423,13 +367,8 @@ def render_weekly_bulletin(
         if has_grades:
             row += (_grade_text(policy, g) or "",)
         rows.append(row)
-    items = _Section("舆情列表")
-    if rows:
-        items.table = _Table(head, rows)
-    else:
-        items.note = "本期未发现涉及本单位的网络舆情。"
-    doc.sections.append(items)
-    return _render(doc, fmt)
+    section.table = Table(head, rows)
+    return section
 
 
 # -- the quick report form -------------------------------------------------------------------
@@ -466,17 +405,17 @@ def render_quick_report(
         return _fmt(text, fmt) if text else UNFILLED
 
     fields = [
-        _Field("发生日期", _day_zh(occurred_on)),
-        _Field("发生地点", val(place)),
-        _Field("标题", val(incident.title)),
-        _Field("主要内容", val(incident.summary)),
-        _Field("负面影响", val(negative_impact)),
-        _Field("报送员姓名", val(name)),
-        _Field("报送日期", _day_zh(report_date)),
-        _Field("联系电话", val(phone)),
-        _Field("工作组审核意见", ""),
-        _Field("局长审定签字", ""),
+        Field("发生日期", _day_zh(occurred_on)),
+        Field("发生地点", val(place)),
+        Field("标题", val(incident.title)),
+        Field("主要内容", val(incident.summary)),
+        Field("负面影响", val(negative_impact)),
+        Field("报送员姓名", val(name)),
+        Field("报送日期", _day_zh(report_date)),
+        Field("联系电话", val(phone)),
+        Field("工作组审核意见", ""),
+        Field("局长审定签字", ""),
     ]
-    doc = _Doc("舆情信息快速报送审批表", fields, form=True)
+    doc = Doc("舆情信息快速报送审批表", fields, form=True)
     doc.subtitle = f"制度：{_fmt(policy.title, fmt)}"
-    return _render(doc, fmt)
+    return render_document(doc, fmt)

@@ -6,6 +6,7 @@ pages of the documentation show charts produced here, and a test keeps them in s
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -13,18 +14,11 @@ from typing import Any, Literal
 from .._dt import ensure_aware
 from ..model.vocab import ACTION_TRIGGERS, STAGE_TRIGGERS, ObligationKind, State, Trigger, label_of
 from ..workflow.case import Case
+from .wording import md_table, status_mark
 
 __all__ = ["TimelineRow", "gantt", "render", "rows", "to_data"]
 
 Format = Literal["table", "markdown", "json"]
-
-MARKS = {
-    "pending": "…",
-    "due_soon": "!",
-    "met": "✓",
-    "late": "⚠ 逾期 late",
-    "breached": "✗ 超时 BREACHED",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +109,6 @@ _SHOWN = (
 
 
 def _stage_of(trigger: str) -> str:
-
     return STAGE_TRIGGERS.get(trigger, "")
 
 
@@ -144,39 +137,37 @@ def to_data(case: Case, now: datetime) -> dict[str, Any]:
 def render(case: Case, now: datetime, fmt: Format = "table") -> str:
     """The timeline as a plain-text table, Markdown or JSON text."""
     if fmt == "json":
-        import json
-
         return json.dumps(to_data(case, now), ensure_ascii=False, indent=2)
-    lines = []
-    head = (
+    if fmt == "markdown":
+        table = md_table(_MARKDOWN_HEAD, [_markdown_cells(r) for r in rows(case, now)])
+        lines = [f"### {_head(case)}", "", *table]
+    else:
+        lines = [_head(case), *(_text_line(r) for r in rows(case, now))]
+    return "\n".join(lines) + "\n"
+
+
+def _head(case: Case) -> str:
+    return (
         f"{case.id} {case.incident.title} — {case.policy.name}: "
         f"{case.state} ({label_of(State, case.state)}), "
         f"{case.severity.key} ({case.policy.level_label(case.severity)})"
     )
-    if fmt == "markdown":
-        lines += [
-            f"### {head}",
-            "",
-            "| 时间 time | 类型 | 项目 | 说明 | 条款 rule | 状态 status |",
-            "| --- | --- | --- | --- | --- | --- |",
-        ]
-        for r in rows(case, now):
-            kind = "事件" if r.what == "event" else "时限"
-            lines.append(
-                f"| {r.at:%Y-%m-%d %H:%M} | {kind} | `{r.label}` | {r.detail} | {r.rule} | "
-                f"{MARKS.get(r.status, r.status)} |"
-            )
-        return "\n".join(lines) + "\n"
-    lines.append(head)
-    for r in rows(case, now):
-        if r.what == "event":
-            lines.append(f"  {r.at:%Y-%m-%d %H:%M %a}  ● {r.label:<16} {r.detail}")
-        else:
-            lines.append(
-                f"  {r.at:%Y-%m-%d %H:%M %a}  ◆ {r.label:<16} {r.detail} [{r.rule}] "
-                f"{MARKS.get(r.status, r.status)}"
-            )
-    return "\n".join(lines) + "\n"
+
+
+def _text_line(r: TimelineRow) -> str:
+    if r.what == "event":
+        return f"  {r.at:%Y-%m-%d %H:%M %a}  ● {r.label:<16} {r.detail}"
+    return (
+        f"  {r.at:%Y-%m-%d %H:%M %a}  ◆ {r.label:<16} {r.detail} [{r.rule}] {status_mark(r.status)}"
+    )
+
+
+_MARKDOWN_HEAD = ("时间 time", "类型", "项目", "说明", "条款 rule", "状态 status")
+
+
+def _markdown_cells(r: TimelineRow) -> tuple[str, ...]:
+    kind = "事件" if r.what == "event" else "时限"
+    return (f"{r.at:%Y-%m-%d %H:%M}", kind, f"`{r.label}`", r.detail, r.rule, status_mark(r.status))
 
 
 def gantt(case: Case, now: datetime, *, title: str | None = None) -> str:

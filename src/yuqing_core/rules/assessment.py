@@ -45,21 +45,13 @@ from typing import TYPE_CHECKING, Literal
 
 from .._dt import ensure_aware
 from ..model import KNOWN_FLAGS, Incident, Metrics, Severity
-from ..policy.schema import Band, GradeRule, SeverityRule
+from ..policy.schema import Band, GradeRule, SeverityRule, within_posting
 from ..time.duration import Duration
 
 if TYPE_CHECKING:
     from ..policy.data import PolicyData as Policy
 
 __all__ = ["Assessment", "RuleHit", "assess"]
-
-METRIC_LABELS: dict[str, str] = {
-    "views": "点击量",
-    "comments": "评论（跟帖）数",
-    "reposts": "转发数",
-    "outlets": "主流网站转载数",
-}
-"""Chinese names of the metrics, as the source policies word them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,25 +135,11 @@ def _stamp(dt: datetime, zone: tzinfo) -> str:
     return dt.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-def duration_zh(d: Duration) -> str:
-    """An elapsed duration in Chinese: ``3h`` -> ``3小时``, ``90min`` -> ``1小时30分钟``."""
-    h, m = divmod(d.minutes, 60)
-    return (f"{h}小时" if h else "") + (f"{m}分钟" if m else "")
-
-
 def _band_hit(band: Band, value: int, window: Duration | None) -> tuple[str, str]:
-    name, name_zh = band.metric, METRIC_LABELS[band.metric]
-    if band.min is not None and band.max is not None:
-        en = f"{name} {value} in {band.min}..{band.max}"
-        zh = f"{name_zh} {value}（{band.min}–{band.max}）"
-    elif band.min is not None:
-        en, zh = f"{name} {value} >= {band.min}", f"{name_zh} {value} ≥ {band.min}"
-    else:
-        en, zh = f"{name} {value} <= {band.max}", f"{name_zh} {value} ≤ {band.max}"
+    en, zh = band.held(value)
     if window is not None:
-        en += f" within {window} of posting"
-        zh = f"发帖后{duration_zh(window)}内{zh}"
-    return en, zh
+        zh = f"发帖后{window.zh()}内{zh}"
+    return within_posting(en, window), zh
 
 
 def _observation(

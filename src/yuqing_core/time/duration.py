@@ -89,6 +89,26 @@ class Duration:
     def is_elapsed(self) -> bool:
         return self._kind is DurationKind.ELAPSED
 
+    def zh(self, *, spaced: bool = False) -> str:
+        """The duration in Chinese: ``1小时30分钟``, ``3日``, ``3个工作日``, ``当日``, ``立即``.
+
+        ``spaced`` puts spaces between numbers and units, as terminal output does.
+
+        >>> Duration.parse("90min").zh(), Duration.parse("3wd").zh(spaced=True)
+        ('1小时30分钟', '3 个工作日')
+        """
+        sep = " " if spaced else ""
+        k = self._kind
+        if k is DurationKind.ELAPSED:
+            h, m = divmod(self._amount, 60)
+            parts = ([f"{h}{sep}小时"] if h else []) + ([f"{m}{sep}分钟"] if m else [])
+            return sep.join(parts)
+        if k is DurationKind.DAYS:
+            return f"{self._amount}{sep}日"
+        if k is DurationKind.WORKING_DAYS:
+            return f"{self._amount}{sep}个工作日"
+        return "当日" if k is DurationKind.SAME_DAY else "立即"
+
     def as_timedelta(self) -> timedelta:
         """The elapsed time of an elapsed duration."""
         if self._td is None:

@@ -8,7 +8,7 @@ from typing import Any
 from ..presets import resolve as resolve_policy
 from ..render.diagram import mermaid
 
-__all__ = ["register"]
+__all__ = ["register", "run"]
 
 
 def register(sub: Any) -> None:
@@ -21,10 +21,10 @@ def register(sub: Any) -> None:
         action="store_true",
         help="also draw skip-ahead moves and in-place actions",
     )
-    p.set_defaults(func=run_diagram)
+    p.set_defaults(func=run)
 
 
-def run_diagram(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     policy = resolve_policy(args.policy)
     print(mermaid(policy.workflow, full=args.full), end="")
     return 0

@@ -1,0 +1,30 @@
+"""``yuqing schema``: the JSON Schema of policy files (for editors), or their reference page."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from ..policy.schema import PolicySpec
+from ..render.reference import markdown_reference
+
+__all__ = ["register", "run"]
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "schema", help="print the JSON Schema of policy files (for editors)"
+    )
+    p.add_argument(
+        "--markdown", action="store_true", help="print the policy file reference as Markdown"
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.markdown:
+        print(markdown_reference(), end="")
+    else:
+        print(json.dumps(PolicySpec.model_json_schema(), ensure_ascii=False, indent=2))
+    return 0

@@ -1,0 +1,33 @@
+"""The accountability table (责任追究, RULES X2) as Markdown, for a report to the leadership."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..accountability import AccountabilityItem, AccountabilityRow
+from .wording import md_cell, md_table
+
+__all__ = ["render_accountability_markdown"]
+
+_NOTHING = "| （无逾期或未办） | 0 | 0 | |"
+
+
+def _item_text(item: AccountabilityItem) -> str:
+    due = f"{item.due_at:%Y-%m-%d %H:%M}"
+    done = f"办结 {item.met_at:%Y-%m-%d %H:%M}" if item.met_at is not None else "未办"
+    return f"{item.case_id} {item.obligation_id}（{item.rule}）时限 {due}，{done}"
+
+
+def _cells(row: AccountabilityRow) -> tuple[str, str, str, str]:
+    detail = "<br>".join(md_cell(_item_text(i)) for i in row.items)
+    return md_cell(row.label), str(row.late), str(row.missed), detail
+
+
+def render_accountability_markdown(rows: Iterable[AccountabilityRow]) -> str:
+    """The rows as a Markdown table: 单位/角色, 逾期办结, 未办, 明细 (one line per item)."""
+    lines = md_table(
+        ("单位/角色", "逾期办结", "未办", "明细"), [_cells(r) for r in rows], numeric=(1, 2)
+    )
+    if len(lines) == 2:
+        lines.append(_NOTHING)
+    return "\n".join(lines)
