@@ -53,6 +53,7 @@ from .._dt import ensure_aware
 from ..errors import ConflictError, StoreError, TransitionError
 from ..model.event import Event
 from ..workflow.case import Case
+from ..workflow.document import dump_case
 
 if TYPE_CHECKING:
     from ..api import Policy
@@ -473,13 +474,7 @@ class SQLiteStore:
                 (case_id,),
             ).fetchall()
         events = _events_from_rows(case_id, rows, int(row[1]))
-        doc = {
-            "format": "yuqing_core.case/1",
-            "policy": row[0],
-            "id": case_id,
-            "events": [e.to_dict(include_personal=include_personal) for e in events],
-        }
-        return json.dumps(doc, ensure_ascii=False)
+        return dump_case(row[0], case_id, events, include_personal=include_personal)
 
     def due_before(self, at: datetime, limit: int = 100) -> list[DueItem]:
         """Open obligations (not met, clock running) with ``due_at <= at``, earliest first.
