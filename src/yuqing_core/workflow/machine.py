@@ -1,19 +1,19 @@
 """The handling workflow (处置流程) of one policy, as a ``transitions`` state machine.
 
-The machine is built once per policy from its stage table (:class:`~yuqing_core.policy.stages.
-StageTable`) and shared by all of its cases: a case never gets a machine of its own. It serves
-as the transition table, and only as that: the lookups a case makes (:meth:`Workflow.move`,
+The machine is built once per policy from its stage table (``policy.stages.StageTable``) and
+shared by all of its cases: a case never gets a machine of its own. It serves as the
+transition table, and only as that: the lookups a case makes (:meth:`Workflow.move`,
 :meth:`Workflow.triggers_from`) and the ``transitions`` list are read from the machine's own
 transitions once, when it is built, so the machine is their one source.
 
 Why a case does not fire its triggers through the machine: ``transitions`` moves a model
-object it holds, one per case, and runs its callback machinery on every trigger. A case is
-an immutable fold of its events, replayed event by event whenever it is loaded; handing each
-replayed event to the machine would cost more than the rest of the step (see
-``benchmarks/bench_case.py``). So a case looks up its move, checks the guards with its own
-fold and the command's data, and moves itself. The guards (:func:`_guards_for`) are not put
-on the machine as conditions for the same reason: they judge a case's fold and a command's
-data, which the machine never sees.
+object it holds, one per case, and runs its callback machinery on every trigger. A case is a
+fold of its events, replayed event by event whenever it is loaded, and firing ten triggers
+through a shared machine (a model added per case) costs more than replaying a whole 20-event
+case by table (``benchmarks/bench_case.py`` measures the replay). So a case looks up its
+move, checks the guards with its own fold and the command's data, and moves itself. For the
+same reason the guards (:func:`_guards_for`) are not the machine's conditions: they judge a
+case's fold and a command's data, which the machine never sees.
 """
 
 from __future__ import annotations
@@ -76,7 +76,6 @@ class Workflow:
             states=list(self.states),
             initial="registered",
             auto_transitions=False,
-            send_event=True,
         )
         self._build()
         self._guards = _guards_for(policy)
