@@ -39,7 +39,7 @@ no counts observed by 2025-10-09 08:59
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Literal
 
@@ -115,8 +115,11 @@ class Assessment:
     latest of the discovery and the last observation."""
     grade_from: datetime | None = None
     """When grades below the top one can first be given (posting time + grading window)."""
-    fired: tuple[str, ...] = field(default=())
-    """The policy ids of the rules that fired."""
+
+    @property
+    def fired(self) -> tuple[str, ...]:
+        """The policy ids of the rules that fired (of :attr:`hits`)."""
+        return tuple(h.rule_id for h in self.hits)
 
     @property
     def reasons_zh(self) -> list[str]:
@@ -249,7 +252,6 @@ def assess(policy: Policy, incident: Incident, at: datetime | None = None) -> As
         metrics=known[-1] if known else None,
         at=moment,
         grade_from=grade_from,
-        fired=tuple(h.rule_id for h in hits),
     )
 
 

@@ -51,6 +51,7 @@ from .._dt import ensure_aware
 from ..errors import ConflictError, StoreError, TransitionError
 from ..model.event import Event
 from ..workflow.case import Case
+from ..workflow.document import dump_case
 from .connection import Transaction, ensure_wal
 from .due import DueItem, time_key
 from .rows import (
@@ -347,24 +348,12 @@ class SQLiteStore:
         Needs no policy: the events are read as stored, not replayed.
         """
         with self._read() as db:
-            row = db.execute(
-                "SELECT policy, version FROM yq_cases WHERE case_id = ?", (case_id,)
-            ).fetchone()
+            row = db.execute(SELECT_CASE, (case_id,)).fetchone()
             if row is None:
                 raise StoreError(f"case {case_id!r} is not in the store")
-            rows = db.execute(
-                "SELECT seq, trigger, at, actor, data FROM yq_events WHERE case_id = ? "
-                "ORDER BY seq",
-                (case_id,),
-            ).fetchall()
+            rows = db.execute(SELECT_EVENTS, (case_id,)).fetchall()
         events = _events_from_rows(case_id, rows, int(row[1]))
-        doc = {
-            "format": "yuqing_core.case/1",
-            "policy": row[0],
-            "id": case_id,
-            "events": [e.to_dict(include_personal=include_personal) for e in events],
-        }
-        return json.dumps(doc, ensure_ascii=False)
+        return dump_case(row[0], case_id, events, include_personal=include_personal)
 
     def due_before(self, at: datetime, limit: int = 100) -> list[DueItem]:
         """Open obligations (not met, clock running) with ``due_at <= at``, earliest first.

@@ -1,4 +1,6 @@
-"""The workflow layer: the case aggregate, its commands and the shared state machine."""
+"""The workflow layer: the case aggregate (:mod:`.case`), the data each command takes
+(:mod:`.commands`), what each command does to the case (:mod:`.effects`), the case document
+(:mod:`.document`) and the per-policy state machine with its guards (:mod:`.machine`)."""
 
 from ..model import CaseState, Event
 from .case import Case, Notification

@@ -7,30 +7,27 @@ A case stores only its events. Its state, severity and obligations are a pure fu
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from .._dt import ensure_aware
 from ..errors import NaiveDatetimeError, TransitionError
-from ..model import CaseState, Event, Incident, Metrics, Severity
+from ..model import CaseState, Event, Incident, Severity
 from ..model.vocab import FINAL_STATES, TRIGGERS
 from ..policy.data import PolicyData as Policy
-from ..policy.schema import ObligationSpec
 from ..rules.assessment import Assessment, assess
-from ..rules.obligations import Obligation, derive, extension_applies
-from ..time.duration import Duration
+from ..rules.obligations import Obligation, derive
 from .commands import validate_data
+from .document import dump_case, read_case_events
+from .effects import EFFECTS, Refusal, level_problem
 from .machine import workflow_for
 
 __all__ = ["SYSTEM_ACTOR", "Case", "CaseState", "Notification"]
 
 SYSTEM_ACTOR = "yuqing_core"
 """The actor of events the library records on its own (automatic escalation, P6)."""
-
-JSON_FORMAT = "yuqing_core.case/1"
 
 
 class NaiveTimeTransitionError(TransitionError, NaiveDatetimeError):
@@ -117,7 +114,7 @@ class Case:
         fold = _open_state(policy, evs[0])
         case = cls(policy, (evs[0],), fold)
         for event in evs[1:]:
-            case._fold = case._step(event, replaying=True)
+            case._fold = case._step(event)
             case._events = (*case._events, event)
             case._obligations = None  # a guard may have derived them for the shorter log
         return case
@@ -154,10 +151,6 @@ class Case:
     @property
     def events(self) -> tuple[Event, ...]:
         return self._events
-
-    @property
-    def snapshot(self) -> CaseState:
-        return self._fold
 
     @property
     def is_closed(self) -> bool:
@@ -214,7 +207,7 @@ class Case:
         for trigger in wf.triggers_from(self._fold.state):
             move = wf.move(trigger, self._fold.state)
             assert move is not None
-            if all(g(self._fold, {}) is None for g in move.guards if _state_guard(g)):
+            if all(g(self._fold, {}) is None for g in move.guards if not g.needs_data):
                 out.append(trigger)
         return out
 
@@ -247,13 +240,13 @@ class Case:
         _check_actor(actor, trigger, self.allowed_triggers)
         clean = validate_data(trigger, dict(data), self.allowed_triggers)
         event = Event(trigger, at, actor, clean)
-        fold = self._step(event, replaying=False)
+        fold = self._step(event)
         events = (*self._events, event)
         extra: list[Event] = []
         if trigger == "update_metrics":
             auto = self._auto_escalation(fold, at)
             if auto is not None:
-                fold = self._with(events, fold)._step(auto, replaying=False)
+                fold = self._with(events, fold)._step(auto)
                 extra.append(auto)
         self._events = (*events, *extra)
         self._fold = fold
@@ -278,7 +271,7 @@ class Case:
     def _fail(self, trigger: str, message: str) -> TransitionError:
         return TransitionError(message, trigger=trigger, allowed=self.allowed_triggers())
 
-    def _step(self, event: Event, *, replaying: bool) -> CaseState:
+    def _step(self, event: Event) -> CaseState:
         """Check ``event`` against the current fold and return the next fold."""
         s = self._fold
         t = event.trigger
@@ -300,163 +293,33 @@ class Case:
                 raise self._fail(t, f"{t}: {why}")
         # One replace() instead of two: it is the costliest step of a command.
         if move.dest is not None:
-            nxt = replace(s, last_at=event.at, state=move.dest)
+            moved = replace(s, last_at=event.at, state=move.dest)
         else:
-            nxt = replace(s, last_at=event.at)
-        return self._effects(t, event, s, nxt)
-
-    def _effects(self, t: str, event: Event, s: CaseState, nxt: CaseState) -> CaseState:
-        data = event.data
-        policy = self.policy
-        if t in ("escalate", "downgrade", "assess") and "severity" in data:
-            sev = Severity.parse(data["severity"])
-            _check_level(policy, sev, t, self.allowed_triggers())
-            if t == "escalate" and sev <= s.severity:
-                raise self._fail(
-                    t, f"escalate needs a level above {s.severity.key} (got {sev.key})"
-                )
-            if t == "downgrade" and sev >= s.severity:
-                raise self._fail(
-                    t, f"downgrade needs a level below {s.severity.key} (got {sev.key})"
-                )
-            if t == "assess" and sev < s.severity and not data.get("reason"):
-                raise self._fail(
-                    t, f"lowering {s.severity.key} to {sev.key} needs a reason (P6, P8)"
-                )
-            nxt = replace(nxt, severity=sev)
-        if t == "assess" and data.get("grade") is not None:
-            grading = policy.spec.assessment.grading
-            grades = grading.order if grading is not None else ()
-            if data["grade"] not in grades:
-                known = ", ".join(grades) if grades else "none: the policy has no grading"
-                raise self._fail(
-                    t, f"grade {data['grade']!r} is not a grade of this policy ({known})"
-                )
-        if t == "update_metrics":
-            metrics = data.get("metrics")
-            flags = tuple(data.get("flags") or ())
-            if metrics is None and not flags:
-                raise self._fail(t, "update_metrics needs 'metrics', 'flags' or both")
-            inc = s.incident
-            if isinstance(metrics, Metrics):
-                if metrics.observed_at > event.at:
-                    raise self._fail(
-                        t,
-                        f"metrics observed at {metrics.observed_at.isoformat()} are later than "
-                        f"the command ({event.at.isoformat()})",
-                    )
-                try:
-                    inc = inc.with_metrics(metrics)
-                except ValueError as e:
-                    raise self._fail(t, f"metrics: {e}") from None
-            if flags:
-                inc = inc.model_copy(update={"flags": inc.flags | frozenset(flags)})
-            nxt = replace(nxt, incident=inc)
-        elif t == "assign":
-            unit = data.get("unit") or policy.spec.workflow.default_unit
-            nxt = replace(nxt, unit=str(unit))
-        elif t == "draft_reply":
-            nxt = replace(nxt, reply_drafted=True, reply_approved=False)
-        elif t == "approve_reply":
-            nxt = replace(nxt, reply_approved=True)
-        elif t == "respond":
-            # A published reply uses up its draft and approval: the next one is drafted and,
-            # where the policy says so, approved again (after ``reopen``).
-            nxt = replace(nxt, reply_drafted=False, reply_approved=False)
-        elif t == "review":
-            nxt = replace(nxt, reviewed=True)
-        elif t == "refer":
-            nxt = replace(nxt, referred_to=(*s.referred_to, str(data.get("to"))))
-        elif t == "reopen":
-            nxt = replace(nxt, reply_drafted=False, reply_approved=False, reviewed=False)
-        elif t == "pause":
-            nxt = replace(nxt, paused_since=event.at)
-        elif t == "resume":
-            nxt = replace(nxt, paused_since=None)
-        elif t in ("report", "acknowledge", "supervise"):
-            role = data.get("role")
-            roles = [*(data.get("roles") or ()), *([role] if role else [])]
-            for r in roles:
-                if not policy.has_role(str(r)):
-                    raise self._fail(t, f"{r!r} is not a role of policy {policy.name!r}")
-        elif t == "extend":
-            self._check_extension(event)
-        if t == "refer" and not policy.has_role(str(data.get("to", "law_enforcement"))):
-            raise self._fail(t, f"{data.get('to')!r} is not a role of policy {policy.name!r}")
-        return nxt
-
-    def _check_extension(self, event: Event) -> None:
-        cap = self.policy.spec.workflow.max_extension
-        if cap is None:
-            raise self._fail("extend", f"policy {self.policy.name!r} allows no extension")
-        by = Duration.parse(str(event.data["by"]))
-        if by.kind in (cap.kind,) and cap < by:
-            raise self._fail("extend", f"extension {by} is more than the cap {cap} (R5.2)")
-        target = event.data.get("obligation")
-        candidates = [
-            o
-            for o in self.open_obligations()
-            if extension_applies(_spec_of(self.policy, o), o.id, target)
-        ]
-        if not candidates:
-            what = f"obligation {target!r}" if target else "open extendable obligation"
-            raise self._fail("extend", f"there is no {what} to extend")
-        cal = self.policy.calendar
-        for ob in candidates:
-            original = self._original_due(ob)
-            limit = cal.extend(original, cap)
-            new_due = cal.extend(ob.due_at, by)
-            if new_due > limit:
-                raise self._fail(
-                    "extend",
-                    f"{ob.id}: extending to {cal.local(new_due):%Y-%m-%d %H:%M} passes the cap "
-                    f"of {cap} after the original due {cal.local(original):%Y-%m-%d %H:%M}",
-                )
-
-    def _original_due(self, ob: Obligation) -> datetime:
-        """The due instant before any extension."""
-        if not ob.extensions:
-            return ob.due_at
-        unextended = [e for e in self._events if e.trigger != "extend"]
-        for o in derive(self.policy, unextended):
-            if o.id == ob.id:
-                return o.due_at
-        return ob.due_at  # pragma: no cover - an extended obligation existed before
+            moved = replace(s, last_at=event.at)
+        effect = EFFECTS.get(t)
+        if effect is None:
+            return moved
+        try:
+            return effect(self, event, s, moved)
+        except Refusal as e:
+            raise self._fail(t, str(e)) from None
 
     # -- JSON ----------------------------------------------------------------------------
 
     def to_json(self, *, include_personal: bool = False, indent: int | None = None) -> str:
         """The case as JSON (its events). Personal data only with ``include_personal``."""
-        doc = {
-            "format": JSON_FORMAT,
-            "policy": self.policy.name,
-            "id": self.id,
-            "events": [e.to_dict(include_personal=include_personal) for e in self._events],
-        }
-        return json.dumps(doc, ensure_ascii=False, indent=indent)
+        return dump_case(
+            self.policy.name,
+            self.id,
+            self._events,
+            include_personal=include_personal,
+            indent=indent,
+        )
 
     @classmethod
     def from_json(cls, policy: Policy, text: str) -> Case:
         """Rebuild a case from :meth:`to_json` output."""
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise TransitionError(f"not case JSON: {e}", trigger="from_json") from None
-        if not isinstance(doc, Mapping) or doc.get("format") != JSON_FORMAT:
-            raise TransitionError(f"not case JSON of format {JSON_FORMAT!r}", trigger="from_json")
-        if doc.get("policy") != policy.name:
-            raise TransitionError(
-                f"the case was written under policy {doc.get('policy')!r}, not {policy.name!r}",
-                trigger="from_json",
-            )
-        return cls.replay(policy, events_from_dicts(doc.get("events") or []))
-
-
-def events_from_dicts(rows: Sequence[Mapping[str, Any]]) -> list[Event]:
-    try:
-        return [Event.from_dict(r) for r in rows]
-    except (KeyError, TypeError, ValueError) as e:
-        raise TransitionError(f"unreadable event: {e}", trigger="from_json") from None
+        return cls.replay(policy, read_case_events(text, policy.name))
 
 
 def _open_state(policy: Policy, event: Event) -> CaseState:
@@ -492,23 +355,7 @@ def _check_actor(actor: object, trigger: str, allowed: Any = None) -> None:
         )
 
 
-def _check_level(policy: Policy, sev: Severity, trigger: str, allowed: Sequence[str] = ()) -> None:
-    if sev not in policy.severities:
-        levels = ", ".join(s.key for s in policy.severities)
-        raise TransitionError(
-            f"{sev.key} is not a level of policy {policy.name!r} ({levels})",
-            trigger=trigger,
-            allowed=allowed,
-        )
-
-
-def _spec_of(policy: Policy, ob: Obligation) -> ObligationSpec | None:
-    try:
-        return policy.obligation_spec(ob.spec_id)
-    except KeyError:
-        return None
-
-
-def _state_guard(guard: Any) -> bool:
-    """Guards that look at data cannot be judged without it; list the trigger anyway."""
-    return getattr(guard, "__name__", "") not in ("report_text",)
+def _check_level(policy: Policy, sev: Severity, trigger: str) -> None:
+    problem = level_problem(policy, sev)
+    if problem is not None:
+        raise TransitionError(problem, trigger=trigger)

@@ -1,8 +1,19 @@
-"""The handling workflow (处置流程) of one policy as a ``transitions`` state machine.
+"""The handling workflow (处置流程) of one policy, as a ``transitions`` state machine.
 
-The machine is built once per policy and shared by all of its cases: a case never gets a
-machine of its own. It is used as a transition table: the case looks up the transitions of its
-trigger from its state, checks the guards, and moves.
+The machine is built once per policy from its stage table (``policy.stages.StageTable``) and
+shared by all of its cases: a case never gets a machine of its own. It serves as the
+transition table, and only as that: the lookups a case makes (:meth:`Workflow.move`,
+:meth:`Workflow.triggers_from`) and the ``transitions`` list are read from the machine's own
+transitions once, when it is built, so the machine is their one source.
+
+Why a case does not fire its triggers through the machine: ``transitions`` moves a model
+object it holds, one per case, and runs its callback machinery on every trigger. A case is a
+fold of its events, replayed event by event whenever it is loaded, and firing ten triggers
+through a shared machine (a model added per case) costs more than replaying a whole 20-event
+case by table (``benchmarks/bench_case.py`` measures the replay). So a case looks up its
+move, checks the guards with its own fold and the command's data, and moves itself. For the
+same reason the guards (:func:`_guards_for`) are not the machine's conditions: they judge a
+case's fold and a command's data, which the machine never sees.
 """
 
 from __future__ import annotations
@@ -14,19 +25,33 @@ from typing import Any
 
 from transitions import Machine
 
-from ..model import CaseState
+from ..model import CaseState, Severity
 from ..model.vocab import ACTION_TRIGGERS, STAGE_TRIGGERS
 from ..policy.data import PolicyData as Policy
 from ..policy.stages import StageTable
 
-__all__ = ["Guard", "Workflow", "workflow_for"]
-
-Guard = Callable[["CaseState", Mapping[str, Any]], "str | None"]
-"""A guard returns ``None`` when the command may go ahead, or the reason it may not."""
+__all__ = ["Guard", "Move", "Workflow", "workflow_for"]
 
 REPEATABLE = ("assess", "report", "assign", "respond")
 """Stage triggers that may be fired again once their stage is passed (a second report to
 another role, a follow-up public release), without moving the case."""
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """A condition on a transition: ``check(state, data)`` is ``None`` when the command may go
+    ahead, or the reason it may not.
+
+    ``needs_data``: the check reads the command's data, so it cannot be judged before a
+    command is given; :meth:`Case.allowed_triggers <yuqing_core.Case.allowed_triggers>` lists
+    the trigger anyway.
+    """
+
+    check: Callable[[CaseState, Mapping[str, Any]], str | None]
+    needs_data: bool = False
+
+    def __call__(self, state: CaseState, data: Mapping[str, Any]) -> str | None:
+        return self.check(state, data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,27 +76,18 @@ class Workflow:
             states=list(self.states),
             initial="registered",
             auto_transitions=False,
-            send_event=True,
         )
-        self._guards: dict[str, tuple[Guard, ...]] = _guards_for(policy)
-        self._table: dict[tuple[str, str], Move] = {}
-        self.transitions: list[tuple[str, str, str | None]] = []
         self._build()
-        # The table is fixed once built; asking ``transitions`` walks every event each time.
-        self._from: dict[str, tuple[str, ...]] = {}
+        self._guards = _guards_for(policy)
+        # Read once: the machine is fixed once built, and asking it walks every event.
+        self.transitions: list[tuple[str, str, str | None]] = []
+        self._table: dict[tuple[str, str], Move] = {}
+        self._from: dict[str, list[str]] = {}
+        self._read_machine()
 
     def _add(self, trigger: str, sources: Sequence[str], dest: str | None) -> None:
-        if not sources:
-            return
-        guards = self._guards.get(trigger, ())
-        # The guards are kept on the machine for reference; cases evaluate them themselves
-        # with their own fold and the command data.
-        conditions: list[Any] = list(guards)
-        self.machine.add_transition(trigger, list(sources), dest, conditions=conditions)
-        for source in sources:
-            # transitions keeps the first matching transition; so do we.
-            self._table.setdefault((trigger, source), Move(dest, guards))
-            self.transitions.append((trigger, source, dest))
+        if sources:
+            self.machine.add_transition(trigger, list(sources), dest)
 
     def _build(self) -> None:
         table = self.table
@@ -92,17 +108,22 @@ class Workflow:
             if trigger != "reopen":
                 self._add(trigger, live, None)
 
+    def _read_machine(self) -> None:
+        for trigger, event in self.machine.events.items():
+            guards = self._guards.get(trigger, ())
+            for source, found in event.transitions.items():
+                self.transitions.extend((trigger, source, t.dest) for t in found)
+                # transitions would take the first of several transitions; so does a case.
+                self._table[(trigger, source)] = Move(found[0].dest, guards)
+                self._from.setdefault(source, []).append(trigger)
+
     def move(self, trigger: str, state: str) -> Move | None:
         """The transition of ``trigger`` from ``state``, or ``None`` if there is none."""
         return self._table.get((trigger, state))
 
     def triggers_from(self, state: str) -> list[str]:
         """Triggers that have a transition from ``state`` (guards not checked)."""
-        found = self._from.get(state)
-        if found is None:
-            found = tuple(t for t in self.machine.get_triggers(state) if (t, state) in self._table)
-            self._from[state] = found
-        return list(found)
+        return list(self._from.get(state, ()))
 
     def rank(self, state: str) -> int:
         """The position of ``state``; past the last stage for one the policy does not have."""
@@ -121,54 +142,58 @@ def workflow_for(policy: Policy) -> Workflow:
     return found
 
 
+# -- guards ----------------------------------------------------------------------------------
+
+
 def _guards_for(policy: Policy) -> dict[str, tuple[Guard, ...]]:
+    """The guards the policy's workflow spec puts on each trigger."""
     spec = policy.spec.workflow
-    g: dict[str, tuple[Guard, ...]] = {}
-
+    guards: dict[str, tuple[Guard, ...]] = {
+        "pause": (Guard(_paused),),
+        "resume": (Guard(_running),),
+    }
     if spec.reply_approval_required:
-
-        def approved(state: CaseState, data: Mapping[str, Any]) -> str | None:
-            if not state.reply_approved:
-                return "the reply must be approved (approve_reply, 审定) before it is published"
-            return None
-
-        g["respond"] = (approved,)
-
+        guards["respond"] = (Guard(_approved),)
     if "reply_drafted" in spec.stages:
-
-        def drafted(state: CaseState, data: Mapping[str, Any]) -> str | None:
-            return None if state.reply_drafted else "there is no drafted reply to approve"
-
-        g["approve_reply"] = (drafted,)
-
-    review_from = spec.review_required_from
-    if review_from is not None and "reviewed" in spec.stages:
-
-        def reviewed(state: CaseState, data: Mapping[str, Any]) -> str | None:
-            if state.severity >= review_from and not state.reviewed:
-                return (
-                    f"a {state.severity.key} case needs its review (review, 总结评估) "
-                    "before it is archived"
-                )
-            return None
-
-        g["archive"] = (reviewed,)
-
+        guards["approve_reply"] = (Guard(_drafted),)
+    if spec.review_required_from is not None and "reviewed" in spec.stages:
+        guards["archive"] = (Guard(_reviewed_from(spec.review_required_from)),)
     if spec.review_report_required:
+        guards["review"] = (Guard(_report_text, needs_data=True),)
+    return guards
 
-        def report_text(state: CaseState, data: Mapping[str, Any]) -> str | None:
-            if not str(data.get("report") or "").strip():
-                return "review needs the written report (data 'report', 书面总结报告)"
-            return None
 
-        g["review"] = (report_text,)
+def _approved(state: CaseState, data: Mapping[str, Any]) -> str | None:
+    if not state.reply_approved:
+        return "the reply must be approved (approve_reply, 审定) before it is published"
+    return None
 
-    def paused(state: CaseState, data: Mapping[str, Any]) -> str | None:
-        return "the clock is already paused" if state.paused_since is not None else None
 
-    def running(state: CaseState, data: Mapping[str, Any]) -> str | None:
-        return "the clock is not paused" if state.paused_since is None else None
+def _drafted(state: CaseState, data: Mapping[str, Any]) -> str | None:
+    return None if state.reply_drafted else "there is no drafted reply to approve"
 
-    g["pause"] = (paused,)
-    g["resume"] = (running,)
-    return g
+
+def _reviewed_from(level: Severity) -> Callable[[CaseState, Mapping[str, Any]], str | None]:
+    def _reviewed(state: CaseState, data: Mapping[str, Any]) -> str | None:
+        if state.severity >= level and not state.reviewed:
+            return (
+                f"a {state.severity.key} case needs its review (review, 总结评估) "
+                "before it is archived"
+            )
+        return None
+
+    return _reviewed
+
+
+def _report_text(state: CaseState, data: Mapping[str, Any]) -> str | None:
+    if not str(data.get("report") or "").strip():
+        return "review needs the written report (data 'report', 书面总结报告)"
+    return None
+
+
+def _paused(state: CaseState, data: Mapping[str, Any]) -> str | None:
+    return "the clock is already paused" if state.paused_since is not None else None
+
+
+def _running(state: CaseState, data: Mapping[str, Any]) -> str | None:
+    return "the clock is not paused" if state.paused_since is None else None

@@ -1,0 +1,25 @@
+"""Obligations (时限义务): which deadlines a case owes, derived from its policy and events.
+
+Nothing here is stored. :func:`derive` folds the events of a case in order and returns every
+obligation with its anchor, due instant, the rule it comes from and the event that met it, so
+a case rebuilt from the same events owes exactly the same things (compute-on-read).
+
+The fold applies RULES P3-P7: periods on the policy calendar; escalation anchors the new
+level's obligations at the escalation and a running obligation of the same kind and role keeps
+the earlier due instant (P7); a downgrade waives what the lower level does not owe; level-by-
+level reports start when the previous report is met; recurring follow-ups (续报) run until the
+case reaches their ``until`` stage; pauses stop the clock; extensions count from the due
+instant within the policy's cap.
+
+The parts: :mod:`.obligation` (the value type), :mod:`.duty` (the fold's record of one
+obligation), :mod:`.state` (the fold state), :mod:`.handlers` (what each trigger does, applied
+once per event), :mod:`.lifecycle` (when duties start and stop), :mod:`.meeting` (which
+duties an event meets), :mod:`.ladders` (escalation ladders) and :mod:`.fold` (the fold and
+:func:`derive`).
+"""
+
+from .duty import extension_applies
+from .fold import ObligationFold, derive
+from .obligation import Obligation, Status
+
+__all__ = ["Obligation", "ObligationFold", "Status", "derive", "extension_applies"]

@@ -1,0 +1,102 @@
+"""The obligation fold: a case's events applied one at a time, then read as obligations.
+
+:meth:`ObligationFold.apply` is the only way the fold state changes: it runs the handlers of
+the event's trigger (:mod:`.handlers`) once. :meth:`ObligationFold.obligations` reads the
+state without changing it, so a fold kept alive can take the next event and be read again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from .duty import Duty
+from .handlers import handlers_of
+from .ladders import ladder_duties
+from .obligation import Obligation
+from .state import FoldState
+
+if TYPE_CHECKING:
+    from ...model.event import Event
+    from ...policy.data import PolicyData as Policy
+
+__all__ = ["ObligationFold", "derive"]
+
+
+class ObligationFold:
+    """The duties of one case under ``policy``, as far as the events applied so far say."""
+
+    __slots__ = ("_state",)
+
+    def __init__(self, policy: Policy) -> None:
+        self._state = FoldState.start(policy)
+
+    def apply(self, event: Event, version: int) -> None:
+        """Apply ``event``, the ``version``-th (1-based) event of the case."""
+        s = self._state
+        s.facts.last_at = event.at
+        if s.facts.closed:
+            return  # a closed case owes nothing new
+        for handle in handlers_of(event.trigger):
+            handle(s, event, version)
+
+    def obligations(self) -> tuple[Obligation, ...]:
+        """Every obligation owed or owed so far, in the order they arose.
+
+        Obligations waived before they fell due (the level was lowered, the case closed, a
+        recurrence ended) are left out; those closed while overdue stay, as ``breached``.
+        """
+        s = self._state
+        closed_at = s.facts.last_at if s.facts.closed else None
+        out = []
+        for duty in [*s.book.duties, *ladder_duties(s, closed_at)]:
+            due = s.due(duty)
+            if duty.closed_at is not None and duty.met_at is None and duty.closed_at <= due:
+                continue
+            out.append(_obligation(s, duty, due))
+        return tuple(out)
+
+
+def derive(policy: Policy, events: Sequence[Event]) -> tuple[Obligation, ...]:
+    """Every obligation the case with these ``events`` owes, in the order they arose.
+
+    Obligations waived before they fell due (the level was lowered, the case closed, a
+    recurrence ended) are left out; those closed while overdue stay, as ``breached``.
+    """
+    fold = ObligationFold(policy)
+    for version, event in enumerate(events, 1):
+        fold.apply(event, version)
+    return fold.obligations()
+
+
+def _obligation(s: FoldState, duty: Duty, due: datetime) -> Obligation:
+    calendar = s.terms.calendar
+    spec = duty.spec
+    return Obligation(
+        id=duty.id,
+        kind=duty.kind,
+        role=duty.role,
+        rule=duty.cap_rule or duty.rule,
+        anchor_at=calendar.local(duty.anchor),
+        due_at=due,
+        met_at=duty.met_at,
+        met_by=duty.met_version,
+        closed_at=duty.closed_at,
+        spec_id=spec.id if spec is not None else duty.id.split("#")[0],
+        level=duty.level,
+        extensions=tuple(duty.extensions),
+        paused=duty.paused_since is not None,
+        projected=_projected(s, due) and not duty.within.is_elapsed,
+        due_soon_share=s.terms.due_soon_share,
+        source=duty.source,
+        text=duty.text,
+    )
+
+
+def _projected(s: FoldState, due: datetime) -> bool:
+    """Whether the last day the deadline looked up is in a projected calendar year."""
+    # The last day looked up decides, not the instant: 24:00 on 31 Dec ends in that year.
+    local_due = s.terms.calendar.local(due)
+    last_day = local_due.date() - timedelta(days=1 if local_due.time() == time(0) else 0)
+    return s.terms.calendar.is_projected(last_day)

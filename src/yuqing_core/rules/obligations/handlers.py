@@ -1,0 +1,141 @@
+"""Per-trigger handlers: what each kind of event does to the fold state.
+
+:data:`HANDLERS` maps a trigger to the steps it takes, in order. Every trigger but ``open``
+first meets the duties it meets and ends by settling (recurring series that reached their
+stage end; a final stage closes what is open); between the two come its own steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from ...model import Severity
+from ...model.vocab import STAGE_TRIGGERS, TRIGGERS
+from .duty import extension_applies
+from .lifecycle import close_case, start_level, start_trigger, stop_recurring, waive
+from .meeting import meet_duties
+from .state import FoldState
+
+if TYPE_CHECKING:
+    from ...model.event import Event
+
+__all__ = ["HANDLERS", "Handler", "handlers_of"]
+
+Handler = Callable[[FoldState, "Event", int], None]
+"""A step of the fold: the state, the event and its version (1-based event number)."""
+
+PAUSABLE_KINDS = frozenset({"initial_response", "reply", "handling_report", "feedback"})
+"""Kinds whose clock a pause stops by default: those that wait on the citizen's matter, not
+reports upward, which a pause never delays."""
+
+
+def open_case(s: FoldState, event: Event, version: int) -> None:
+    """The case opens: its facts come from the incident, and its level's duties start."""
+    incident = event.data["incident"]
+    facts = s.facts
+    facts.discovered = incident.discovered_at
+    facts.posted = incident.posted_at
+    facts.opened = event.at
+    facts.category = incident.category
+    facts.flags = frozenset(incident.flags)
+    facts.severity = Severity.parse(event.data["severity"])
+    start_level(s, event.at, escalation=False)
+
+
+def advance_stage(s: FoldState, event: Event, version: int) -> None:
+    """A stage trigger: duties anchored at its first firing start, and the case moves on."""
+    trigger = event.trigger
+    s.facts.first.setdefault(trigger, event.at)
+    start_trigger(s, trigger, event.at)
+    s.facts.state = s.terms.stages.next_state(s.facts.state, trigger)
+
+
+def reopen(s: FoldState, event: Event, version: int) -> None:
+    """``reopen`` sends the case back; duties anchored at it count from its first firing."""
+    s.facts.first.setdefault(event.trigger, event.at)
+    s.facts.state = s.terms.stages.next_state(s.facts.state, event.trigger)
+
+
+def change_severity(s: FoldState, event: Event, version: int) -> None:
+    """A new level: a higher one starts its duties (P7), a lower one waives what it does not
+    owe and starts what it does (P6)."""
+    new = event.data.get("severity")
+    if new is None:
+        return
+    severity = Severity.parse(new)
+    if severity > s.facts.severity:
+        s.facts.severity = severity
+        start_level(s, event.at, escalation=True)
+    elif severity < s.facts.severity:
+        s.facts.severity = severity
+        waive(s, event.at)
+        start_level(s, event.at, escalation=False)
+
+
+def add_flags(s: FoldState, event: Event, version: int) -> None:
+    """New flags may make more duties apply: they start as at an escalation."""
+    flags = event.data.get("flags")
+    if flags:
+        s.facts.flags = s.facts.flags | frozenset(flags)
+        start_level(s, event.at, escalation=True)
+
+
+def acknowledge(s: FoldState, event: Event, version: int) -> None:
+    role = str(event.data.get("role") or "")
+    s.ladders.acks.append((event.at, role, version))
+
+
+def extend(s: FoldState, event: Event, version: int) -> None:
+    target = event.data.get("obligation")
+    for duty in s.book.duties:
+        if duty.open and extension_applies(duty.spec, duty.id, target):
+            duty.extensions.append(str(event.data["by"]))
+
+
+def pause(s: FoldState, event: Event, version: int) -> None:
+    """Stop the clocks of the duties named, or of every pausable open duty."""
+    ids = set(event.data.get("obligations") or ())
+    for duty in s.book.duties:
+        if duty.open and (duty.id in ids if ids else duty.kind in PAUSABLE_KINDS):
+            duty.paused_since = event.at
+
+
+def resume(s: FoldState, event: Event, version: int) -> None:
+    for duty in s.book.duties:
+        if duty.paused_since is not None:
+            duty.pauses.append((duty.paused_since, event.at))
+            duty.paused_since = None
+
+
+def settle(s: FoldState, event: Event, version: int) -> None:
+    stop_recurring(s, event.at)
+    close_case(s, event.at)
+
+
+_OWN: dict[str, tuple[Handler, ...]] = {
+    **{trigger: (advance_stage,) for trigger in STAGE_TRIGGERS},
+    "assess": (advance_stage, change_severity),
+    "escalate": (change_severity,),
+    "downgrade": (change_severity,),
+    "update_metrics": (add_flags,),
+    "reopen": (reopen,),
+    "acknowledge": (acknowledge,),
+    "extend": (extend,),
+    "pause": (pause,),
+    "resume": (resume,),
+}
+"""The steps of each trigger between meeting its duties and settling."""
+
+HANDLERS: Mapping[str, tuple[Handler, ...]] = {
+    "open": (open_case,),
+    **{trigger: (meet_duties, *_OWN.get(trigger, ()), settle) for trigger in TRIGGERS},
+}
+
+_ANY: tuple[Handler, ...] = (meet_duties, settle)
+
+
+def handlers_of(trigger: str) -> tuple[Handler, ...]:
+    """The steps ``trigger`` takes (a trigger the vocabulary does not know only meets and
+    settles)."""
+    return HANDLERS.get(trigger, _ANY)

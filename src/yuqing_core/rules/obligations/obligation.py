@@ -1,0 +1,76 @@
+"""The obligation value (时限义务) a case owes, and its status at an instant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from ..._dt import ensure_aware
+from ...model import Severity
+from ...model.vocab import ObligationKind, label_of
+
+__all__ = ["Obligation", "Status"]
+
+Status = Literal["pending", "due_soon", "met", "late", "breached"]
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """One deadline a case owes (时限义务): to ``role``, of ``kind``, by ``due_at``.
+
+    ``status(now)`` is ``pending``, ``due_soon`` (the policy's share of the span has passed),
+    ``met`` (met at or before ``due_at``), ``late`` (met after it) or ``breached`` (unmet past
+    it). An obligation whose case closed before it was met stays ``breached`` if it was overdue.
+    The status is as of ``now``: a meeting event after ``now`` is not seen, so a past instant
+    gives the status an officer saw then.
+    """
+
+    id: str
+    kind: str
+    role: str
+    rule: str
+    anchor_at: datetime
+    due_at: datetime
+    met_at: datetime | None = None
+    met_by: int | None = None
+    """The version (1-based event number) of the event that met it."""
+    closed_at: datetime | None = None
+    """When it stopped being owed unmet (case closed, level lowered, recurrence ended)."""
+    spec_id: str = ""
+    level: Severity | None = None
+    extensions: tuple[str, ...] = ()
+    paused: bool = False
+    """Its clock is stopped now (``pause`` without ``resume`` yet)."""
+    projected: bool = False
+    """The due instant rests on a projected calendar year."""
+    due_soon_share: float = 0.75
+    source: Literal["obligation", "ladder"] = "obligation"
+    text: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        """Still owed: not met and not closed."""
+        return self.met_at is None and self.closed_at is None
+
+    def status(self, now: datetime) -> Status:
+        now = ensure_aware(now, "now")
+        if self.met_at is not None and self.met_at <= now:
+            return "met" if self.met_at <= self.due_at else "late"
+        if self.closed_at is not None and self.closed_at <= self.due_at:
+            return "met"  # pragma: no cover - closed-in-time obligations are not listed
+        if now > self.due_at and not self.paused:
+            return "breached"
+        if self.closed_at is not None and self.closed_at <= now:
+            return "breached" if self.closed_at > self.due_at else "pending"
+        span = (self.due_at - self.anchor_at).total_seconds()
+        if not self.paused and span > 0:
+            passed = (now - self.anchor_at).total_seconds()
+            if passed >= span * self.due_soon_share:
+                return "due_soon"
+        return "pending"
+
+    @property
+    def label(self) -> str:
+        """The Chinese name of the kind (报告, 答复 ...)."""
+        return label_of(ObligationKind, self.kind) or self.kind

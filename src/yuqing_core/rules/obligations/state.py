@@ -1,0 +1,139 @@
+"""The fold state: what the obligation fold knows of a case between two events.
+
+It is split by what each part is about: the policy's terms (fixed for the fold), the facts of
+the case (stage, level, flags, anchors), the duties owed and the escalation ladders running.
+Only :meth:`ObligationFold.apply <.fold.ObligationFold.apply>` changes it, through the
+per-trigger handlers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ...model import Category, Severity
+from ...model.vocab import FINAL_STATES
+from ...policy.schema import LadderSpec, ObligationSpec
+from ...policy.stages import StageTable
+from .duty import Duty
+
+if TYPE_CHECKING:
+    from ...policy.data import PolicyData as Policy
+    from ...time.calendar import WorkCalendar
+
+__all__ = ["CaseFacts", "DutyBook", "FoldState", "LadderBook", "Terms"]
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """What the policy says that the fold needs: fixed for the life of the fold."""
+
+    calendar: WorkCalendar
+    obligations: tuple[ObligationSpec, ...]
+    ladders: tuple[LadderSpec, ...]
+    stages: StageTable
+    due_soon_share: float
+
+    @classmethod
+    def of(cls, policy: Policy) -> Terms:
+        spec = policy.spec
+        return cls(
+            calendar=policy.calendar,
+            obligations=spec.obligations,
+            ladders=spec.ladders,
+            stages=StageTable.of(spec.workflow),
+            due_soon_share=spec.timing.due_soon_share,
+        )
+
+
+@dataclass(slots=True)
+class CaseFacts:
+    """Where the case stands, as far as its duties care."""
+
+    severity: Severity
+    state: str = "registered"
+    category: Category = Category.OTHER
+    flags: frozenset[str] = frozenset()
+    discovered: datetime | None = None
+    posted: datetime | None = None
+    opened: datetime | None = None
+    first: dict[str, datetime] = field(default_factory=dict)
+    """When each stage trigger (and ``reopen``) first fired: anchors of duties that wait."""
+    closed: bool = False
+    last_at: datetime | None = None
+    """The instant of the last event applied."""
+
+    def admits(self, spec: ObligationSpec | LadderSpec) -> bool:
+        """Whether ``spec`` applies to the case at its level, flags and category now."""
+        if spec.levels and self.severity not in spec.levels:
+            return False
+        if spec.any_flags and not (set(spec.any_flags) & self.flags):
+            return False
+        if isinstance(spec, ObligationSpec) and spec.any_categories:
+            return self.category in spec.any_categories
+        return True
+
+    def anchor_of(self, anchor: str) -> datetime | None:
+        """The instant a duty anchored at ``anchor`` counts from; ``None`` until it happens."""
+        if anchor == "discovered":
+            return self.discovered
+        if anchor == "posted":
+            return self.posted or self.discovered
+        if anchor == "opened":
+            return self.opened
+        return self.first.get(anchor)
+
+
+@dataclass(slots=True)
+class DutyBook:
+    """The duties a case owes or owed, in the order they arose."""
+
+    duties: list[Duty] = field(default_factory=list)
+    by_spec: dict[str, Duty] = field(default_factory=dict)
+    """The duty that answers each policy entry now (entries merged at escalation share one)."""
+    runs: dict[str, int] = field(default_factory=dict)
+    """How many times each entry has started: a duty owed again gets a new id (``@2``)."""
+
+    def forget(self, duty: Duty) -> None:
+        """Let no policy entry point at ``duty`` any more (it was waived)."""
+        for key, value in list(self.by_spec.items()):
+            if value is duty:
+                del self.by_spec[key]
+
+
+@dataclass(slots=True)
+class LadderBook:
+    """Escalation ladders: which started when, and the acknowledgements that stop them."""
+
+    runs: list[tuple[LadderSpec, datetime]] = field(default_factory=list)
+    started: set[str] = field(default_factory=set)
+    acks: list[tuple[datetime, str, int]] = field(default_factory=list)
+    """``(at, role, version)`` of each ``acknowledge``."""
+
+
+@dataclass(slots=True)
+class FoldState:
+    """Everything the fold carries from one event to the next."""
+
+    terms: Terms
+    facts: CaseFacts
+    book: DutyBook = field(default_factory=DutyBook)
+    ladders: LadderBook = field(default_factory=LadderBook)
+
+    @classmethod
+    def start(cls, policy: Policy) -> FoldState:
+        return cls(Terms.of(policy), CaseFacts(severity=policy.lowest))
+
+    def due(self, duty: Duty) -> datetime:
+        return duty.due(self.terms.calendar)
+
+    def past(self, stage: str) -> bool:
+        """Whether the case has reached ``stage`` (or closed)."""
+        state = self.facts.state
+        if state in FINAL_STATES:
+            return True
+        stages = self.terms.stages
+        if not stages.has(stage):
+            return False
+        return stages.rank(state) >= stages.rank(stage)

@@ -1,0 +1,261 @@
+"""What each command does to the case-state fold (案件状态): one small effect per trigger.
+
+An effect gets the fold before the command and the fold with the command's stage move already
+applied, checks what only the case can check (a level the policy has, a role it knows, an
+extension within the cap) and returns the next fold. A check that fails raises
+:class:`Refusal`; the case turns it into a :class:`~yuqing_core.TransitionError` that lists
+the triggers allowed now. Triggers without an effect only move the case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Protocol
+
+from ..model import CaseState, Event, Incident, Metrics, Severity
+from ..policy.data import PolicyData as Policy
+from ..policy.schema import ObligationSpec
+from ..rules.obligations import Obligation, derive, extension_applies
+from ..time.duration import Duration
+
+__all__ = ["EFFECTS", "CaseView", "Effect", "Refusal", "level_problem"]
+
+
+class Refusal(Exception):
+    """The case refuses the command; the message says why."""
+
+
+class CaseView(Protocol):
+    """What an effect may read of the case it acts on."""
+
+    @property
+    def policy(self) -> Policy: ...
+
+    @property
+    def events(self) -> tuple[Event, ...]: ...
+
+    def open_obligations(self) -> list[Obligation]: ...
+
+
+Effect = Callable[[CaseView, Event, CaseState, CaseState], CaseState]
+"""``effect(case, event, before, moved)``: the fold after ``event``."""
+
+
+def level_problem(policy: Policy, severity: Severity) -> str | None:
+    """Why ``severity`` cannot be used under ``policy`` (it is not one of its levels)."""
+    if severity in policy.severities:
+        return None
+    levels = ", ".join(s.key for s in policy.severities)
+    return f"{severity.key} is not a level of policy {policy.name!r} ({levels})"
+
+
+# -- levels ----------------------------------------------------------------------------------
+
+
+def escalate(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    severity = _new_level(case, event)
+    if severity is None:
+        return moved
+    if severity <= before.severity:
+        raise Refusal(f"escalate needs a level above {before.severity.key} (got {severity.key})")
+    return replace(moved, severity=severity)
+
+
+def downgrade(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    severity = _new_level(case, event)
+    if severity is None:
+        return moved
+    if severity >= before.severity:
+        raise Refusal(f"downgrade needs a level below {before.severity.key} (got {severity.key})")
+    return replace(moved, severity=severity)
+
+
+def assess(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    """A person's judgement: a level (a lower one with a reason), and a grade of the policy."""
+    severity = _new_level(case, event)
+    if severity is not None:
+        if severity < before.severity and not event.data.get("reason"):
+            raise Refusal(
+                f"lowering {before.severity.key} to {severity.key} needs a reason (P6, P8)"
+            )
+        moved = replace(moved, severity=severity)
+    grade = event.data.get("grade")
+    if grade is not None:
+        grading = case.policy.spec.assessment.grading
+        grades = grading.order if grading is not None else ()
+        if grade not in grades:
+            known = ", ".join(grades) if grades else "none: the policy has no grading"
+            raise Refusal(f"grade {grade!r} is not a grade of this policy ({known})")
+    return moved
+
+
+def _new_level(case: CaseView, event: Event) -> Severity | None:
+    if "severity" not in event.data:
+        return None
+    severity = Severity.parse(event.data["severity"])
+    problem = level_problem(case.policy, severity)
+    if problem is not None:
+        raise Refusal(problem)
+    return severity
+
+
+# -- the incident ----------------------------------------------------------------------------
+
+
+def update_metrics(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    """New counts and flags on the incident."""
+    metrics = event.data.get("metrics")
+    flags = tuple(event.data.get("flags") or ())
+    if metrics is None and not flags:
+        raise Refusal("update_metrics needs 'metrics', 'flags' or both")
+    incident = before.incident
+    if isinstance(metrics, Metrics):
+        incident = _with_metrics(incident, metrics, event.at)
+    if flags:
+        incident = incident.model_copy(update={"flags": incident.flags | frozenset(flags)})
+    return replace(moved, incident=incident)
+
+
+def _with_metrics(incident: Incident, metrics: Metrics, at: datetime) -> Incident:
+    if metrics.observed_at > at:
+        raise Refusal(
+            f"metrics observed at {metrics.observed_at.isoformat()} are later than "
+            f"the command ({at.isoformat()})"
+        )
+    try:
+        return incident.with_metrics(metrics)
+    except ValueError as e:
+        raise Refusal(f"metrics: {e}") from None
+
+
+# -- handling --------------------------------------------------------------------------------
+
+
+def assign(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    unit = event.data.get("unit") or case.policy.spec.workflow.default_unit
+    return replace(moved, unit=str(unit))
+
+
+def draft_reply(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    return replace(moved, reply_drafted=True, reply_approved=False)
+
+
+def approve_reply(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    return replace(moved, reply_approved=True)
+
+
+def respond(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    # A published reply uses up its draft and approval: the next one is drafted and, where
+    # the policy says so, approved again (after ``reopen``).
+    return replace(moved, reply_drafted=False, reply_approved=False)
+
+
+def review(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    return replace(moved, reviewed=True)
+
+
+def reopen(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    return replace(moved, reply_drafted=False, reply_approved=False, reviewed=False)
+
+
+def refer(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    to = event.data.get("to")
+    if not case.policy.has_role(str(event.data.get("to", "law_enforcement"))):
+        raise Refusal(f"{to!r} is not a role of policy {case.policy.name!r}")
+    return replace(moved, referred_to=(*before.referred_to, str(to)))
+
+
+def pause(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    return replace(moved, paused_since=event.at)
+
+
+def resume(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    return replace(moved, paused_since=None)
+
+
+def name_roles(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    """A report, acknowledgement or supervision names roles the policy has."""
+    role = event.data.get("role")
+    roles = [*(event.data.get("roles") or ()), *([role] if role else [])]
+    for r in roles:
+        if not case.policy.has_role(str(r)):
+            raise Refusal(f"{r!r} is not a role of policy {case.policy.name!r}")
+    return moved
+
+
+# -- extensions ------------------------------------------------------------------------------
+
+
+def extend(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    """An extension (延期) of the obligations it applies to, each within the policy's cap."""
+    policy = case.policy
+    cap = policy.spec.workflow.max_extension
+    if cap is None:
+        raise Refusal(f"policy {policy.name!r} allows no extension")
+    by = Duration.parse(str(event.data["by"]))
+    if by.kind in (cap.kind,) and cap < by:
+        raise Refusal(f"extension {by} is more than the cap {cap} (R5.2)")
+    target = event.data.get("obligation")
+    candidates = [
+        o for o in case.open_obligations() if extension_applies(_spec_of(policy, o), o.id, target)
+    ]
+    if not candidates:
+        what = f"obligation {target!r}" if target else "open extendable obligation"
+        raise Refusal(f"there is no {what} to extend")
+    for ob in candidates:
+        _check_within_cap(case, ob, by, cap)
+    return moved
+
+
+def _check_within_cap(case: CaseView, ob: Obligation, by: Duration, cap: Duration) -> None:
+    cal = case.policy.calendar
+    original = _original_due(case, ob)
+    limit = cal.extend(original, cap)
+    new_due = cal.extend(ob.due_at, by)
+    if new_due > limit:
+        raise Refusal(
+            f"{ob.id}: extending to {cal.local(new_due):%Y-%m-%d %H:%M} passes the cap "
+            f"of {cap} after the original due {cal.local(original):%Y-%m-%d %H:%M}"
+        )
+
+
+def _original_due(case: CaseView, ob: Obligation) -> datetime:
+    """The due instant before any extension."""
+    if not ob.extensions:
+        return ob.due_at
+    unextended = [e for e in case.events if e.trigger != "extend"]
+    for o in derive(case.policy, unextended):
+        if o.id == ob.id:
+            return o.due_at
+    return ob.due_at  # pragma: no cover - an extended obligation existed before
+
+
+def _spec_of(policy: Policy, ob: Obligation) -> ObligationSpec | None:
+    try:
+        return policy.obligation_spec(ob.spec_id)
+    except KeyError:
+        return None
+
+
+EFFECTS: Mapping[str, Effect] = {
+    "assess": assess,
+    "escalate": escalate,
+    "downgrade": downgrade,
+    "update_metrics": update_metrics,
+    "assign": assign,
+    "draft_reply": draft_reply,
+    "approve_reply": approve_reply,
+    "respond": respond,
+    "review": review,
+    "reopen": reopen,
+    "refer": refer,
+    "pause": pause,
+    "resume": resume,
+    "report": name_roles,
+    "acknowledge": name_roles,
+    "supervise": name_roles,
+    "extend": extend,
+}
+"""The effect of each trigger that has one."""
