@@ -15,7 +15,7 @@ from typing import Any
 from ..api import Policy
 from ..errors import CalendarCoverageError
 from ..presets import resolve as resolve_policy
-from ..time.calendar import Deadline, WorkCalendar
+from ..time import Deadline, WorkCalendar
 from ..time.duration import Duration, DurationKind
 
 __all__ = ["register", "run_calendar", "run_due"]
