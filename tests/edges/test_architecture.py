@@ -23,8 +23,9 @@ MAX_COMPLEXITY = 20
 MAX_FUNCTION_LINES = 60
 MAX_MODULE_LINES = 500
 LAZY_MARK = "# Lazy:"
-"""An in-function import of the package says why on the line above: ``# Lazy: <reason>``
-(start-up time, an optional dependency). Dodging an import cycle is not a reason."""
+"""An in-function import of the package says why in the comment above it, which starts
+``# Lazy: <reason>`` (start-up time, an optional dependency). Dodging an import cycle is not
+a reason."""
 
 
 def _name(path: Path) -> str:
@@ -62,8 +63,18 @@ def test_no_module_is_over_500_lines(path: Path) -> None:
     assert len(path.read_text(encoding="utf-8").splitlines()) <= MAX_MODULE_LINES
 
 
+def _comment_above(lines: list[str], lineno: int) -> str:
+    """The comment block right above line ``lineno`` (1-based), joined."""
+    block: list[str] = []
+    n = lineno - 2
+    while n >= 0 and lines[n].strip().startswith("#"):
+        block.insert(0, lines[n].strip())
+        n -= 1
+    return " ".join(block)
+
+
 def _lazy_imports(path: Path) -> list[tuple[int, str]]:
-    """In-function imports of the package, with the line above each."""
+    """In-function imports of the package, with the comment above each."""
     lines = path.read_text(encoding="utf-8").splitlines()
     tree = ast.parse("\n".join(lines))
     found = []
@@ -77,7 +88,7 @@ def _lazy_imports(path: Path) -> list[tuple[int, str]]:
             relative = isinstance(node, ast.ImportFrom) and node.level > 0
             names = [module or "", *(a.name for a in node.names)]
             if relative or any(n.startswith("yuqing_core") for n in names):
-                found.append((node.lineno, lines[node.lineno - 2].strip()))
+                found.append((node.lineno, _comment_above(lines, node.lineno)))
     return found
 
 

@@ -16,7 +16,7 @@ import pytest
 
 import yuqing_core as yq
 from tests.helpers import CST, cst
-from yuqing_core.time.calendar import Deadline, PauseError, official_last_year
+from yuqing_core.time import Deadline, PauseError, official_last_year
 
 CAL = yq.WorkCalendar.china()
 CLOSE = yq.WorkCalendar.china(business_close="17:30")

@@ -19,7 +19,7 @@ from holidays.countries.china import China
 
 import yuqing_core as yq
 from tests.helpers import cst
-from yuqing_core.time.calendar import official_first_year, official_last_year
+from yuqing_core.time import official_first_year, official_last_year
 
 CAL = yq.WorkCalendar.china()
 PROJ = yq.WorkCalendar.china(allow_projection=True)

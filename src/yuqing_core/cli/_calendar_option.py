@@ -6,7 +6,7 @@ import argparse
 
 from ..api import Policy
 from ..presets import resolve as resolve_policy
-from ..time.calendar import WorkCalendar
+from ..time import WorkCalendar
 
 __all__ = ["add_policy_option", "calendar_of"]
 

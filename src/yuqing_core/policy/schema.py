@@ -25,6 +25,7 @@ from ..model import METRIC_NAMES, Category, Severity, SeverityField
 from ..model.incident import METRIC_LABELS
 from ..model.vocab import IncidentMoment, ObligationAnchor, ObligationKind, State, Trigger
 from ..time.duration import Duration, DurationKind
+from ..time.settings import BusinessCloseText, check_extra_days
 
 __all__ = [
     "AssessmentSpec",
@@ -52,7 +53,6 @@ RuleRef = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 """A rule id of RULES.md (``R3.1``, ``P4``) or the institution's own article number."""
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 MetricName = Literal["views", "comments", "reposts", "outlets"]
-HHMM = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 
 DEFAULT_STAGES = tuple(s for s in State if s is not State.DISMISSED)
@@ -70,7 +70,7 @@ class CalendarSpec(_Spec):
 
     kind: Literal["china"] = "china"
     timezone: str = "Asia/Shanghai"
-    business_close: HHMM | None = None
+    business_close: BusinessCloseText | None = None
     """Period ends move from 24:00 to this time (下班时间), e.g. ``"17:30"``."""
     extra_rest_days: tuple[date, ...] = ()
     """The institution's own closures (校园停课、放假)."""
@@ -80,9 +80,7 @@ class CalendarSpec(_Spec):
 
     @model_validator(mode="after")
     def _disjoint(self) -> CalendarSpec:
-        both = set(self.extra_rest_days) & set(self.extra_work_days)
-        if both:
-            raise ValueError(f"{min(both)} is both an extra rest day and an extra working day")
+        check_extra_days(self.extra_rest_days, self.extra_work_days)
         return self
 
 

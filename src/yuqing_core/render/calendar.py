@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 
 from ..api import Policy
 from ..errors import CalendarCoverageError
-from ..time.calendar import Deadline, WorkCalendar
+from ..time import Deadline, WorkCalendar
 from ..time.duration import Duration, DurationKind
 from .wording import WEEKDAYS_ZH, weekday_zh
 

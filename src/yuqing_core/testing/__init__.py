@@ -37,8 +37,8 @@ _STRATEGIES = frozenset({"command_sequences", "commands", "incidents", "metric_h
 
 def __getattr__(name: str) -> Any:
     if name in _STRATEGIES:
-        # Imported here so that the package (and the pytest plugin) loads without hypothesis;
-        # without it this raises an ImportError naming the 'testing' extra.
+        # Lazy: the package (and the pytest plugin) loads without hypothesis, an optional
+        # dependency; without it this raises an ImportError naming the 'testing' extra.
         from . import strategies
 
         return getattr(strategies, name)

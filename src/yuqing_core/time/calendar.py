@@ -26,30 +26,20 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import accumulate
-from typing import Any, Final, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Final
+from zoneinfo import ZoneInfo
 
-from holidays.countries.china import China, ChinaStaticHolidays
+from ..errors import CalendarCoverageError
+from .duration import Duration, DurationKind, already_parsed
+from .instants import DayEnds, fixed_offset
+from .official import Horizon, holiday_names
+from .pauses import extend, paused
+from .periods import Deadline, Periods
+from .settings import check_extra_days, elapsed_grace, parse_business_close, zone_named
+from .tables import MISS, day_tables
 
-from .._dt import ensure_aware
-from ..errors import CalendarCoverageError, PauseError, PolicyError
-from .duration import _PARSED, Duration, DurationKind
-
-__all__ = [
-    "Deadline",
-    "PauseError",
-    "WorkCalendar",
-    "official_first_year",
-    "official_last_year",
-]
-
-MIN_YEAR: Final = 1950
-"""The first year ``holidays`` models for China (founding of the PRC)."""
-MAX_YEAR: Final = 2099
-"""The last year a projecting calendar computes."""
+__all__ = ["WorkCalendar"]
 
 _EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
 _DAY: Final = 86_400
@@ -58,143 +48,6 @@ _DAYS: Final = DurationKind.DAYS
 _ELAPSED: Final = DurationKind.ELAPSED
 _SAME_DAY: Final = DurationKind.SAME_DAY
 _NOW: Final = DurationKind.NOW
-
-_parsed: Final = _PARSED.get
-"""Texts already parsed, looked up without a call into :meth:`Duration.parse`."""
-
-EndRule = Literal["elapsed", "immediate", "24:00", "business_close"]
-
-
-def _holidays_version() -> str:
-    from importlib.metadata import version
-
-    return version("holidays")
-
-
-def official_first_year() -> int:
-    """The first year whose official 调休 schedule the installed ``holidays`` data holds."""
-    return min(ChinaStaticHolidays.special_public_holidays)
-
-
-def official_last_year() -> int:
-    """The last year whose official 调休 schedule the installed ``holidays`` data holds."""
-    return max(ChinaStaticHolidays.special_public_holidays)
-
-
-def _china(years: Iterable[int] | int, **kwargs: Any) -> Any:
-    return China(years=years, **kwargs)  # type: ignore[no-untyped-call]
-
-
-@functools.lru_cache(maxsize=8)
-def _official_flags(lo: int, hi: int) -> bytes:
-    """1 for a working day, 0 for a rest day, for every day of the years ``lo..hi``."""
-    base = date(lo, 1, 1).toordinal()
-    end = date(hi, 12, 31).toordinal()
-    # date.fromordinal(1) is a Monday, so (ordinal - 1) % 7 is the weekday.
-    flags = bytearray(1 if (o - 1) % 7 < 5 else 0 for o in range(base, end + 1))
-    # A make-up day is listed in the notice of the year it serves (29 Dec 2001 under 2002),
-    # so the neighbouring years are loaded too.
-    cn = _china(range(max(lo - 1, MIN_YEAR), hi + 2))
-    for d in cn:
-        if base <= d.toordinal() <= end:
-            flags[d.toordinal() - base] = 0
-    for d in cn.weekend_workdays:
-        if base <= d.toordinal() <= end:
-            flags[d.toordinal() - base] = 1
-    return bytes(flags)
-
-
-@dataclass(frozen=True, slots=True)
-class _Tables:
-    """Look-up tables over the ordinals ``base .. end`` (an immutable snapshot)."""
-
-    base: int
-    end: int
-    ndays: int
-    flags: bytes
-    cum0: list[int]
-    """``cum0[j]``: working days ``d`` with ``base <= d < base + j`` (``ndays + 1`` entries)."""
-    working: list[int]
-    """The working days' ordinals, ascending."""
-    next_working: list[int]
-    """``next_working[j]``: the first working ordinal ``>= base + j``, or ``end + 1``."""
-
-
-@functools.lru_cache(maxsize=64)
-def _tables(lo: int, hi: int, rest: frozenset[date], work: frozenset[date]) -> _Tables:
-    flags = bytearray(_official_flags(lo, hi))
-    base = date(lo, 1, 1).toordinal()
-    end = base + len(flags) - 1
-    for d in rest:
-        if base <= d.toordinal() <= end:
-            flags[d.toordinal() - base] = 0
-    for d in work:
-        if base <= d.toordinal() <= end:
-            flags[d.toordinal() - base] = 1
-    cum0 = [0, *accumulate(flags)]
-    working = [base + i for i, f in enumerate(flags) if f]
-    next_working = [0] * len(flags)
-    nxt = end + 1
-    for i in range(len(flags) - 1, -1, -1):
-        if flags[i]:
-            nxt = base + i
-        next_working[i] = nxt
-    return _Tables(base, end, len(flags), bytes(flags), cum0, working, next_working)
-
-
-@functools.lru_cache(maxsize=16)
-def _fixed_offset(key: str, first: int, last: int) -> int | None:
-    """The zone's UTC offset in seconds if it is the same on every day ``first..last``."""
-    zone = ZoneInfo(key)
-    seen: set[timedelta | None] = set()
-    for o in range(first, last + 1):
-        # Local noon: no zone moves its clocks twice within one day.
-        seen.add(zone.utcoffset(datetime.fromordinal(o).replace(hour=12)))
-        if len(seen) > 1:
-            return None
-    (offset,) = seen
-    return None if offset is None else int(offset.total_seconds())
-
-
-@functools.lru_cache(maxsize=32)
-def _holiday_names(year: int) -> dict[date, str]:
-    return {d: str(n) for d, n in _china(year, language="zh_CN").items()}
-
-
-@dataclass(frozen=True, slots=True)
-class Deadline:
-    """A due instant (期限届满时刻) and how it was reached.
-
-    ``projected`` is true when the result rests on a year past the official schedule (only
-    possible with ``allow_projection``). ``last_day`` is the period's last day (``None`` for
-    elapsed time); ``rule`` says how the instant was placed; ``moved_from`` is the nominal
-    last day of a day period when that day was a rest day and the period moved off it.
-    """
-
-    at: datetime
-    projected: bool = False
-    last_day: date | None = None
-    rule: EndRule = "elapsed"
-    moved_from: date | None = None
-
-
-def _parse_close(value: str | time | None) -> time | None:
-    if value is None:
-        return None
-    if isinstance(value, time):
-        close = value.replace(tzinfo=None)
-    else:
-        try:
-            hh, mm = value.split(":")
-            if len(hh) != 2 or len(mm) != 2:
-                raise ValueError(value)
-            close = time(int(hh), int(mm))
-        except ValueError:
-            raise PolicyError(f"business_close {value!r} is not a time like '17:30'") from None
-    if close == time(0):
-        # 00:00 would end a period at the very start of its own last day.
-        raise PolicyError("business_close '00:00' is not a closing time; leave it unset for 24:00")
-    return close
 
 
 class WorkCalendar:
@@ -214,46 +67,28 @@ class WorkCalendar:
         immediate_grace: str | Duration | None = None,
         allow_projection: bool = False,
     ) -> None:
-        try:
-            self._zone = ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError, TypeError):
-            raise PolicyError(f"{tz!r} is not a known time zone") from None
+        self._zone = zone_named(tz)
         self.tz = tz
-        self.business_close = _parse_close(business_close)
-        self.extra_rest_days = frozenset(extra_rest_days)
-        self.extra_work_days = frozenset(extra_work_days)
-        for d in self.extra_rest_days | self.extra_work_days:
-            if not isinstance(d, date) or isinstance(d, datetime):
-                raise PolicyError(f"{d!r} is not a date (write 2025-10-09)")
-        both = self.extra_rest_days & self.extra_work_days
-        if both:
-            day = min(both).isoformat()
-            raise PolicyError(f"{day} is both an extra rest day and an extra working day")
-        grace = None if immediate_grace is None else Duration.parse(immediate_grace)
-        if grace is not None and not grace.is_elapsed:
-            raise PolicyError(f"immediate grace {grace} must be elapsed time such as '30min'")
-        self.immediate_grace = grace
-        self._grace = None if grace is None else grace.as_timedelta()
-        self.allow_projection = allow_projection
-        self.first_covered_year = official_first_year()
-        self.last_covered_year = official_last_year()
-        self._first_official = date(self.first_covered_year, 1, 1).toordinal()
-        self._last_official = date(self.last_covered_year, 12, 31).toordinal()
-        lo, hi = (
-            (MIN_YEAR, MAX_YEAR)
-            if allow_projection
-            else (self.first_covered_year, self.last_covered_year)
+        self.business_close = parse_business_close(business_close)
+        self.extra_rest_days, self.extra_work_days = check_extra_days(
+            extra_rest_days, extra_work_days
         )
-        self._t = _tables(lo, hi, self.extra_rest_days, self.extra_work_days)
-        self._lo_year, self._hi_year = lo, hi
+        self.immediate_grace = elapsed_grace(immediate_grace)
+        self.allow_projection = allow_projection
+        horizon = Horizon.installed(projecting=allow_projection)
+        self.first_covered_year = horizon.first
+        self.last_covered_year = horizon.last
+        self._t = day_tables(*horizon.years, self.extra_rest_days, self.extra_work_days)
+        self._ends = DayEnds(self._zone, self.business_close, self._t.base, self._t.end)
+        grace = self.immediate_grace
+        self._periods = Periods(
+            self._t, horizon, self._ends, None if grace is None else grace.as_timedelta()
+        )
         self._close_seconds = (
             None
             if self.business_close is None
             else self.business_close.hour * 3600 + self.business_close.minute * 60
         )
-        # Instants of day ends, built on first use; datetimes are immutable, so shared.
-        self._midnights: dict[int, datetime] = {}
-        self._closes: dict[int, datetime] = {}
 
     @classmethod
     def china(
@@ -289,44 +124,11 @@ class WorkCalendar:
             f"official_until={self.last_covered_year}, allow_projection={self.allow_projection})"
         )
 
-    # -- coverage ------------------------------------------------------------------------
-
-    def _uncovered(self, year: int) -> CalendarCoverageError:
-        source = f"from holidays {_holidays_version()}"
-        span = f"{self.first_covered_year}-{self.last_covered_year}"
-        if self.allow_projection:
-            msg = f"{year} is outside the years this calendar can compute ({MIN_YEAR}-{MAX_YEAR})"
-        elif year > self.last_covered_year:
-            msg = (
-                f"{year} is past the official holiday schedule this calendar knows ({span}, "
-                f"{source}); upgrade holidays or build the calendar with allow_projection=True"
-            )
-        else:
-            msg = (
-                f"{year} is before the official holiday schedule this calendar knows ({span}, "
-                f"{source}); build the calendar with allow_projection=True to count it anyway"
-            )
-        return CalendarCoverageError(msg, year=year, last_covered_year=self.last_covered_year)
-
-    def _year_of(self, ordinal: int) -> int:
-        if ordinal < 1:
-            return 1
-        if ordinal > date.max.toordinal():
-            return date.max.year
-        return date.fromordinal(ordinal).year
+    # -- days ----------------------------------------------------------------------------
 
     def is_projected(self, day: date) -> bool:
         """Whether ``day`` lies outside the official years (only usable with projection)."""
-        return not self._first_official <= day.toordinal() <= self._last_official
-
-    # -- days ----------------------------------------------------------------------------
-
-    def _flag(self, ordinal: int) -> int:
-        t = self._t
-        j = ordinal - t.base
-        if 0 <= j < t.ndays:
-            return t.flags[j]
-        raise self._uncovered(self._year_of(ordinal))
+        return self._periods.horizon.is_projected(day.toordinal())
 
     def is_working_day(self, day: date) -> bool:
         """Whether ``day`` is a working day: weekdays that are not holidays, and 调休 weekend
@@ -336,7 +138,7 @@ class WorkCalendar:
         """
         if isinstance(day, datetime):
             day = self.local(day)
-        return bool(self._flag(day.toordinal()))
+        return self._periods.is_working(day.toordinal())
 
     def is_makeup_working_day(self, day: date) -> bool:
         """Whether ``day`` is a weekend day made a working day (调休上班, or the institution's)."""
@@ -344,23 +146,24 @@ class WorkCalendar:
 
     def holiday_name(self, day: date) -> str | None:
         """The official holiday name of ``day`` in Chinese, if it is one."""
-        return _holiday_names(day.year).get(day)
+        return holiday_names(day.year).get(day)
 
     def next_working_day(self, day: date, *, inclusive: bool = True) -> date:
         """The first working day on or after ``day`` (strictly after with ``inclusive=False``)."""
-        return date.fromordinal(self._last_day(day.toordinal() - inclusive, _DAYS, 1)[0])
+        last, _ = self._periods.last_day(day.toordinal() - inclusive, _DAYS, 1)
+        return date.fromordinal(last)
 
     def nth_working_day_after(self, day: date, n: int) -> date:
         """The ``n``-th working day after ``day`` (``day`` itself is not counted)."""
         if n < 1:
             raise ValueError("n must be at least 1")
-        return date.fromordinal(self._last_day(day.toordinal(), _WD, n)[0])
+        return date.fromordinal(self._periods.last_day(day.toordinal(), _WD, n)[0])
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days ``d`` with ``start < d <= end``."""
         if end <= start:
             return 0
-        return self._count_working(start.toordinal() + 1, end.toordinal() + 1)
+        return self._periods.count_working(start.toordinal() + 1, end.toordinal() + 1)
 
     def working_days_in(self, year: int, month: int) -> list[date]:
         """The working days of one month."""
@@ -369,45 +172,7 @@ class WorkCalendar:
         days = (first + timedelta(days=i) for i in range((nxt - first).days))
         return [d for d in days if self.is_working_day(d)]
 
-    def _count_working(self, lo: int, hi: int) -> int:
-        """Working days with ordinals ``lo <= d < hi``."""
-        if hi <= lo:
-            return 0
-        t = self._t
-        i, j = lo - t.base, hi - t.base
-        if i < 0:
-            raise self._uncovered(self._year_of(lo))
-        if j > t.ndays:
-            raise self._uncovered(self._year_of(t.end + 1))
-        return t.cum0[j] - t.cum0[i]
-
-    def _last_day(self, anchor: int, kind: DurationKind, n: int) -> tuple[int, int]:
-        """(last day, first day consulted) of an ``n``-day or ``n``-working-day period whose
-        starting day is ``anchor``; raises when a consulted day is not covered."""
-        t = self._t
-        if kind is _DAYS:
-            first = anchor + n
-            j = first - t.base
-            if j < 0:
-                raise self._uncovered(self._year_of(first))
-            if j >= t.ndays or t.next_working[j] > t.end:
-                raise self._uncovered(self._year_of(max(first, t.end + 1)))
-            return t.next_working[j], first
-        first = anchor + 1
-        j = first - t.base
-        if j < 0:
-            raise self._uncovered(self._year_of(first))
-        k = t.cum0[min(j, t.ndays)] + n
-        if j > t.ndays or k > len(t.working):
-            raise self._uncovered(self._year_of(max(first, t.end + 1)))
-        return t.working[k - 1], first
-
     # -- instants ------------------------------------------------------------------------
-
-    @functools.cached_property
-    def _fixed(self) -> int | None:
-        """The zone's UTC offset in seconds if it never changes within the tables' days."""
-        return _fixed_offset(self.tz, self._t.base - 1, self._t.end + 1)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -415,74 +180,12 @@ class WorkCalendar:
 
     def local(self, instant: datetime) -> datetime:
         """``instant`` in the calendar's time zone; a naive datetime raises."""
-        if not isinstance(instant, datetime):
-            raise TypeError(f"expected a datetime, got {type(instant).__name__}")
-        if instant.tzinfo is self._zone:
-            return instant
-        return ensure_aware(instant, "instant").astimezone(self._zone)
+        return self._ends.local(instant)
 
-    def _at_local(self, day: date, clock: time) -> datetime:
-        # Through UTC so that a wall time in a DST gap becomes the first instant after it.
-        return datetime.combine(day, clock, self._zone).astimezone(UTC).astimezone(self._zone)
-
-    def _midnight(self, ordinal: int) -> datetime:
-        """24:00 of day ``ordinal``, i.e. the first instant of the next day."""
-        at = self._midnights.get(ordinal)
-        if at is None:
-            at = self._at_local(date.fromordinal(ordinal + 1), time(0))
-            if self._t.base <= ordinal <= self._t.end:  # bounded: one entry per table day
-                self._midnights[ordinal] = at
-        return at
-
-    def _close(self, ordinal: int) -> datetime:
-        at = self._closes.get(ordinal)
-        if at is None:
-            assert self.business_close is not None
-            at = self._at_local(date.fromordinal(ordinal), self.business_close)
-            if self._t.base <= ordinal <= self._t.end:
-                self._closes[ordinal] = at
-        return at
-
-    def _end(self, ordinal: int) -> datetime:
-        """The end of day ``ordinal``: business close, or 24:00 (00:00 of the next day)."""
-        return self._midnight(ordinal) if self.business_close is None else self._close(ordinal)
-
-    def _elapsed(self, start: datetime, delta: timedelta) -> datetime:
-        # Aware arithmetic in one zone is wall-clock arithmetic; elapsed time is counted in UTC.
-        return (start.astimezone(UTC) + delta).astimezone(self._zone)
-
-    def _plain(self, local: datetime, d: Duration) -> Deadline:
-        kind = d.kind
-        if kind is _ELAPSED:
-            return Deadline(self._elapsed(local, d.as_timedelta()))
-        if kind is _NOW:
-            if self._grace is None:
-                raise PolicyError(
-                    "'now' needs an explicit immediate grace (timing.immediate_grace in the "
-                    "policy, or immediate_grace= on the calendar); it is never silently zero"
-                )
-            return Deadline(self._elapsed(local, self._grace), rule="immediate")
-        anchor = local.toordinal()
-        if kind is _SAME_DAY:
-            today = date.fromordinal(anchor)
-            if self.business_close is not None:
-                close = self._close(anchor)
-                if close > local:
-                    return Deadline(close, last_day=today, rule="business_close")
-            # Found after business close: the day itself still runs to 24:00.
-            return Deadline(self._midnight(anchor), last_day=today, rule="24:00")
-        return self._period(anchor, kind, d.amount)
-
-    def _period(self, anchor: int, kind: DurationKind, n: int) -> Deadline:
-        last, first = self._last_day(anchor, kind, n)
-        nominal = anchor + n
-        return Deadline(
-            self._end(last),
-            projected=first < self._first_official or last > self._last_official,
-            last_day=date.fromordinal(last),
-            rule="24:00" if self.business_close is None else "business_close",
-            moved_from=date.fromordinal(nominal) if kind is _DAYS and last != nominal else None,
-        )
+    @functools.cached_property
+    def _fixed(self) -> int | None:
+        """The zone's UTC offset in seconds if it never changes within the tables' days."""
+        return fixed_offset(self.tz, self._t.base - 1, self._t.end + 1)
 
     def due(
         self,
@@ -511,7 +214,7 @@ class WorkCalendar:
         if pauses:
             return self.deadline(start, duration, pauses=pauses).at
         if type(duration) is str:
-            d = _parsed(duration) or Duration.parse(duration)
+            d = already_parsed(duration) or Duration.parse(duration)
         elif type(duration) is Duration:
             d = duration
         else:
@@ -522,42 +225,24 @@ class WorkCalendar:
             raise TypeError(f"start: expected a datetime, got {type(start).__name__}") from None
         if tz is not self._zone:
             start = self.local(start)
-        # The fast path covers the common period kinds inside the tables; anything else, and
-        # every error, goes through the general path.
+        # The fast paths cover the common kinds; anything else, and every error, goes through
+        # the general path.
         kind = d.kind
-        t = self._t
-        if kind is _WD:
-            j = start.toordinal() + 1 - t.base
-            if 0 <= j < t.ndays:
-                k = t.cum0[j] + d.amount
-                if k <= len(t.working):
-                    last = t.working[k - 1]
-                    if self.business_close is None:
-                        at = self._midnights.get(last)
-                        return self._midnight(last) if at is None else at
-                    return self._close(last)
-        elif kind is _DAYS:
-            j = start.toordinal() + d.amount - t.base
-            if 0 <= j < t.ndays:
-                last = t.next_working[j]
-                if last <= t.end:
-                    return self._end(last)
+        if kind is _WD or kind is _DAYS:
+            last = self._t.last_day(start.toordinal(), kind, d.amount)
+            if last != MISS:
+                return self._ends.built.get(last) or self._ends.end(last)
         elif kind is _ELAPSED:
             delta = d.as_timedelta()
             if self._fixed is not None:
                 # With one offset throughout, wall-clock arithmetic is elapsed time.
                 at = start + delta
-                if t.base <= start.toordinal() and at.toordinal() <= t.end:
+                if self._t.base <= start.toordinal() and at.toordinal() <= self._t.end:
                     return at
-            return (start.astimezone(UTC) + delta).astimezone(self._zone)
+            return self._ends.elapsed(start, delta)
         elif kind is _SAME_DAY:
-            anchor = start.toordinal()
-            if self.business_close is not None:
-                close = self._close(anchor)
-                if close > start:
-                    return close
-            return self._midnight(anchor)
-        return self._plain(start, d).at
+            return self._periods.same_day_end(start)[0]
+        return self._periods.plain(start, d).at
 
     def deadline(
         self,
@@ -570,59 +255,9 @@ class WorkCalendar:
         day, the end rule used and whether the period moved off a rest day."""
         d = Duration.parse(duration)
         local = self.local(start)
-        result = self._plain(local, d)
+        result = self._periods.plain(local, d)
         if pauses:
-            result = self._paused(local, d, result, pauses)
-        return result
-
-    def _paused(
-        self,
-        local: datetime,
-        d: Duration,
-        result: Deadline,
-        pauses: Sequence[tuple[datetime, datetime]],
-    ) -> Deadline:
-        start = local.astimezone(UTC)
-        spans: list[tuple[datetime, datetime]] = []
-        for i, (a, b) in enumerate(pauses):
-            a = ensure_aware(a, f"pauses[{i}][0]").astimezone(UTC)
-            b = ensure_aware(b, f"pauses[{i}][1]").astimezone(UTC)
-            if b < a:
-                raise PauseError(
-                    f"pauses[{i}]: the pause ends ({b.isoformat()}) before it starts "
-                    f"({a.isoformat()})"
-                )
-            a = max(a, start)
-            if b > a:
-                spans.append((a, b))
-        spans.sort()
-        merged: list[tuple[datetime, datetime]] = []
-        for a, b in spans:
-            if merged and a <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-            else:
-                merged.append((a, b))
-        kind = d.kind
-        if kind in (_ELAPSED, _NOW, _SAME_DAY):
-            at = result.at.astimezone(UTC)
-            for a, b in merged:
-                if a >= at:
-                    break  # later pauses start later still
-                at += b - a
-            if at == result.at:
-                return result
-            rule: EndRule = "immediate" if kind is _NOW else "elapsed"
-            return Deadline(at.astimezone(self._zone), rule=rule)
-        anchor = local.toordinal()
-        n = d.amount
-        for a, b in merged:
-            if a >= result.at:
-                break
-            lo = self.local(a).toordinal()
-            hi = self.local(b).toordinal()
-            # Midnights passed while paused: the ends of the days lo .. hi - 1.
-            n += hi - lo if kind is _DAYS else self._count_working(lo, hi)
-            result = self._period(anchor, kind, n)
+            result = paused(self._periods, local, d, result, pauses)
         return result
 
     def extend(self, due_at: datetime, by: str | Duration) -> datetime:
@@ -632,16 +267,7 @@ class WorkCalendar:
         (00:00 of the next day) is the end of the day before, so extending a period that ends
         at 24:00 on 6 Nov by ``5d`` ends at 24:00 on 11 Nov.
         """
-        d = Duration.parse(by)
-        local = self.local(due_at)
-        if d.kind is _ELAPSED:
-            return self._elapsed(local, d.as_timedelta())
-        if d.kind in (_SAME_DAY, _NOW):
-            raise PolicyError(f"an extension must be a length of time, not {d}")
-        anchor = local.toordinal()
-        if local == self._midnight(anchor - 1):
-            anchor -= 1
-        return self._period(anchor, d.kind, d.amount).at
+        return extend(self._periods, due_at, by)
 
     # -- batches -------------------------------------------------------------------------
 
@@ -649,40 +275,25 @@ class WorkCalendar:
         """:meth:`due` for many starts with one duration (no pauses), in input order."""
         d = Duration.parse(duration)
         kind = d.kind
-        if kind not in (_WD, _DAYS):
+        if kind is not _WD and kind is not _DAYS:
             return [self.due(s, d) for s in starts]
-        zone = self._zone
-        t = self._t
-        base, ndays, n = t.base, t.ndays, d.amount
-        ends = self._midnights if self.business_close is None else self._closes
-        make_end = self._end
-        slow = self.due
+        zone, local, n = self._zone, self.local, d.amount
+        last_day, built, end_of = self._t.last_day, self._ends.built, self._ends.end
+        # Starts on one day share their due instant, so the kernel runs once per day.
+        by_day: dict[int, datetime] = {}
         out: list[datetime] = []
         append = out.append
-        if kind is _WD:
-            cum0, working = t.cum0, t.working
-            nworking = len(working)
-            for s in starts:
-                if s.tzinfo is not zone:
-                    s = self.local(s)
-                j = s.toordinal() + 1 - base
-                if 0 <= j < ndays and (k := cum0[j] + n) <= nworking:
-                    last = working[k - 1]
-                    at = ends.get(last)
-                    append(make_end(last) if at is None else at)
-                else:
-                    append(slow(s, d))
-            return out
-        nxt, end = t.next_working, t.end
         for s in starts:
             if s.tzinfo is not zone:
-                s = self.local(s)
-            j = s.toordinal() + n - base
-            if 0 <= j < ndays and (last := nxt[j]) <= end:
-                at = ends.get(last)
-                append(make_end(last) if at is None else at)
-            else:
-                append(slow(s, d))
+                s = local(s)
+            anchor = s.toordinal()
+            at = by_day.get(anchor)
+            if at is None:
+                last = last_day(anchor, kind, n)
+                if last == MISS:
+                    raise self._periods.uncovered_period(anchor, kind, n)
+                at = by_day[anchor] = built.get(last) or end_of(last)
+            append(at)
         return out
 
     def due_many_epoch(self, starts: Iterable[int], duration: str | Duration) -> list[int]:
@@ -690,7 +301,6 @@ class WorkCalendar:
         returns the due instants the same way. No datetimes are built on the fast path."""
         d = Duration.parse(duration)
         kind = d.kind
-        t = self._t
         off = self._fixed
         if off is None or kind is _NOW or kind is _SAME_DAY:
             return [int(self.due(datetime.fromtimestamp(s, UTC), d).timestamp()) for s in starts]
@@ -699,29 +309,23 @@ class WorkCalendar:
             return [s + step for s in starts]
         # Seconds from the epoch-day origin of a local day to the end of that day.
         shift = (self._close_seconds or _DAY) - off - _EPOCH_ORDINAL * _DAY
-        base, n, origin = t.base, d.amount, _EPOCH_ORDINAL
-        lo = base
+        last_day, n, base, origin = self._t.last_day, d.amount, self._t.base, _EPOCH_ORDINAL
+        # Starts on one local day share their due instant, so the kernel runs once per day.
+        by_day: dict[int, int] = {}
         out: list[int] = []
         append = out.append
-        if kind is _WD:
-            cum0, working, ndays = t.cum0, t.working, t.ndays
-            nworking = len(working)
-            for s in starts:
-                anchor = (s + off) // _DAY + origin
-                j = anchor + 1 - base
-                if anchor >= lo and j < ndays and (k := cum0[j] + n) <= nworking:
-                    append(working[k - 1] * _DAY + shift)
-                else:
-                    append(self._epoch_slow(s, d))
-            return out
-        nxt, end, ndays = t.next_working, t.end, t.ndays
         for s in starts:
             anchor = (s + off) // _DAY + origin
-            j = anchor + n - base
-            if anchor >= lo and j < ndays and (last := nxt[j]) <= end:
-                append(last * _DAY + shift)
-            else:
-                append(self._epoch_slow(s, d))
+            at = by_day.get(anchor)
+            if at is None:
+                # The offset is only known to be fixed within the tables: a start before
+                # them takes the general path, which reads the zone itself.
+                last = last_day(anchor, kind, n) if anchor >= base else MISS
+                if last == MISS:
+                    at = self._epoch_slow(s, d)
+                else:
+                    at = by_day[anchor] = last * _DAY + shift
+            append(at)
         return out
 
     def _epoch_slow(self, s: int, d: Duration) -> int:

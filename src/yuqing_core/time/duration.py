@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, Final
 
@@ -25,7 +26,7 @@ from pydantic_core import core_schema
 
 from ..errors import PolicyError
 
-__all__ = ["Duration", "DurationKind"]
+__all__ = ["Duration", "DurationKind", "already_parsed"]
 
 
 class DurationKind(enum.StrEnum):
@@ -212,3 +213,11 @@ class Duration:
             "description": "90min, 3h, 1h30min (elapsed); 3d (day period); 1wd (working "
             "days); same_day (until 24:00 or business close); now (the immediate grace)",
         }
+
+
+already_parsed: Final[Callable[[str], Duration | None]] = _PARSED.get
+"""The duration ``text`` parsed to before, while it is still cached, else ``None``.
+
+A plain dictionary look-up, for hot paths that take text: ``already_parsed(text) or
+Duration.parse(text)`` is :meth:`Duration.parse` without the call when ``text`` is known.
+"""
