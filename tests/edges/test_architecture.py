@@ -8,12 +8,14 @@ in-function import of the package is left without a stated reason.
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
 from radon.complexity import cc_visit
 
 import yuqing_core
+from tests.helpers import REPO
 
 SRC = Path(yuqing_core.__file__).resolve().parent
 MODULES = sorted(SRC.rglob("*.py"))
@@ -101,3 +103,28 @@ def test_in_function_imports_say_why(path: Path) -> None:
 def test_every_public_name_still_imports_from_the_package() -> None:
     for name in yuqing_core.__all__:
         assert getattr(yuqing_core, name) is not None, name
+
+
+def test_the_architecture_page_names_every_layer_and_module() -> None:
+    """docs/architecture.md stays in step with the package: each layer of the import
+    contract and each module is named on it."""
+    page = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    contract = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    (layers,) = [c["layers"] for c in contract["tool"]["importlinter"]["contracts"]]
+    named = {m.strip() for layer in layers for m in layer.replace("|", ":").split(":")}
+    assert sorted(m for m in named if f"`{m}" not in page) == []
+    modules = {
+        str(p.relative_to(SRC))
+        for p in MODULES
+        if p.name != "__main__.py" and not (p.name.startswith("_") and p.name != "__init__.py")
+    }
+    modules.discard("__init__.py")
+    # A package is named by its folder (``store/``), a module by its path, a top-level
+    # module also by its name (``errors``).
+    missing = sorted(
+        m
+        for m in modules
+        if f"`{m.removesuffix('__init__.py')}`" not in page
+        and f"`{m.removesuffix('.py')}`" not in page
+    )
+    assert missing == []

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import yuqing_core as yq
 from tests.helpers import cst
 from yuqing_core.store import DueItem, SQLiteStore, time_key
+from yuqing_core.store.rows import CaseRows
 from yuqing_core.workflow import Case
 
 
@@ -638,3 +639,47 @@ def test_index_and_log_always_match_the_live_case(
     got = store.due_before(cst(2030, 1, 1), limit=1000)
     assert [(d.due_at, d.obligation_id) for d in got] == expected
     assert all(d.case_id == "YQ-P" for d in got)
+
+
+# -- bulk import ---------------------------------------------------------------------------
+
+
+def test_import_rows_stores_whole_cases_as_save_would(tiered: yq.Policy, tmp_path: Path) -> None:
+    a, b = open_a(tiered), open_b(tiered)
+    saved = SQLiteStore(tmp_path / "saved.db")
+    saved.save(a)
+    saved.save(b)
+    imported = SQLiteStore(tmp_path / "imported.db")
+    assert imported.import_rows([CaseRows.of(a), CaseRows.of(b)]) == 2
+    assert imported.load(tiered, a.id) == a
+    assert imported.load(tiered, b.id) == b
+    assert dump(tmp_path / "imported.db") == dump(tmp_path / "saved.db")
+
+
+def test_import_rows_of_a_stored_case_conflicts_and_writes_nothing(
+    tiered: yq.Policy, tmp_path: Path
+) -> None:
+    a, b = open_a(tiered), open_b(tiered)
+    store = SQLiteStore(tmp_path / "s.db")
+    store.save(a)
+    before = dump(tmp_path / "s.db")
+    with pytest.raises(yq.ConflictError, match="nothing was written"):
+        store.import_rows([CaseRows.of(b), CaseRows.of(a)])
+    assert dump(tmp_path / "s.db") == before
+    with pytest.raises(yq.ConflictError):
+        store.import_rows([CaseRows.of(b), CaseRows.of(b)])
+    assert dump(tmp_path / "s.db") == before
+
+
+def test_import_rows_refuses_rows_that_are_not_one_whole_case(
+    tiered: yq.Policy, tmp_path: Path
+) -> None:
+    a, b = open_a(tiered), open_b(tiered)
+    a.fire("assess", at=a.events[-1].at + timedelta(minutes=5), actor="monitor")
+    rows = CaseRows.of(a)
+    store = SQLiteStore(tmp_path / "s.db")
+    with pytest.raises(yq.StoreError, match="not seq 1 to 2"):
+        store.import_rows([rows._replace(events=rows.events[:1])])
+    with pytest.raises(yq.StoreError, match=f"a row of case {b.id!r}"):
+        store.import_rows([rows._replace(events=[*rows.events[:1], *CaseRows.of(b).events])])
+    assert store.case_ids() == []

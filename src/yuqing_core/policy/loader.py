@@ -19,9 +19,7 @@ from .catalogue import preset_path
 from .check import structural_problems
 from .schema import PolicySpec
 
-# format_loc lives in errors; it stays importable from here while workflow.commands imports it
-# from this module.
-__all__ = ["format_loc", "load_spec", "merge_policy_data", "read_policy_data"]
+__all__ = ["load_spec", "merge_policy_data", "read_policy_data"]
 
 _MAX_EXTENDS_DEPTH = 8
 

@@ -20,10 +20,9 @@ from pydantic import (
     model_validator,
 )
 
-from ..errors import TransitionError
+from ..errors import TransitionError, error_message, format_loc
 from ..model import Metrics, SeverityField
 from ..model.vocab import ObligationKind
-from ..policy.loader import format_loc
 from ..time.duration import Duration
 
 __all__ = ["COMMAND_MODELS", "validate_data"]
@@ -200,7 +199,7 @@ def validate_data(
         problems = []
         for err in e.errors():
             where = format_loc(tuple(err["loc"]))
-            msg = str(err["msg"]).removeprefix("Value error, ")
+            msg = error_message(err)
             if err["type"] == "extra_forbidden":
                 msg = f"{trigger} takes no {where!r}"
             elif err["type"] == "missing":

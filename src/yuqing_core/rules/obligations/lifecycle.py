@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from ...model.vocab import DEFAULT_MET_BY, FINAL_STATES
+from ...model.vocab import DEFAULT_MET_BY, FINAL_STATES, INCIDENT_MOMENTS
 from ...policy.schema import ObligationSpec
 from .duty import Duty
 from .state import FoldState
@@ -31,10 +31,6 @@ REPORTED_AGAIN = frozenset({"report", "special_report"})
 """Kinds an escalation owes again even when the lower level's duty was met: the higher level
 is news the role has not heard (a public response already given is not owed twice)."""
 
-CASE_ANCHORS = ("discovered", "posted", "opened")
-"""Anchors fixed when the case opened: at an escalation the new duties count from the later
-of the anchor and the escalation."""
-
 
 # -- starting ------------------------------------------------------------------------------
 
@@ -47,7 +43,7 @@ def start_level(s: FoldState, at: datetime, *, escalation: bool) -> None:
         base = s.facts.anchor_of(spec.anchor)
         if base is None:
             continue  # waits for its trigger
-        anchor = max(base, at) if escalation and spec.anchor in CASE_ANCHORS else base
+        anchor = max(base, at) if escalation and spec.anchor in INCIDENT_MOMENTS else base
         _activate(s, spec, anchor, at_escalation=escalation)
     _start_ladders(s, at, escalation=escalation)
 
