@@ -305,8 +305,26 @@ class WorkflowSpec(_Spec):
     default_unit: str = "handling_unit"
     units: tuple[str, ...] = ()
     max_extension: Duration | None = None
-    """Total extension allowed per obligation (R5.2: ``5d``); none means ``extend`` is refused."""
+    """The most all extensions of one obligation may add up to (R5.2: ``5d``); none means
+    ``extend`` is refused. Extensions are given in the same unit (``2d`` under ``5d``) and the
+    extended due instant is counted from the original one with their total."""
+    late_extension: bool = False
+    """Whether ``extend`` may name an obligation already past its due instant. Off by default:
+    a missed deadline cannot be extended away. When on, the breach stays in the record (the
+    obligation keeps ``breached_at`` and accountability still lists it)."""
+    pausable: tuple[ObligationKind, ...] = ()
+    """The kinds of obligation whose clock ``pause`` stops, e.g. ``["reply",
+    "handling_report"]`` while waiting on the citizen. None by default: ``pause`` is refused.
+    A pause never stops an obligation already past its due instant."""
     dismissable: bool = True
+
+    @field_validator("pausable")
+    @classmethod
+    def _pausable(cls, v: tuple[ObligationKind, ...]) -> tuple[ObligationKind, ...]:
+        twice = sorted({k.value for k in v if v.count(k) > 1})
+        if twice:
+            raise ValueError(f"names {', '.join(twice)} more than once")
+        return v
 
     @model_validator(mode="after")
     def _stages(self) -> WorkflowSpec:
