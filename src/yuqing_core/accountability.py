@@ -3,9 +3,12 @@
 The source policies hold units to account for late, missing or concealed reports and slow
 replies. :func:`accountability` lists, per role and per handling unit (承办单位), every
 obligation due in ``[start, end)`` that was met after its due instant (逾期办结) or was still
-unmet past it at ``now`` (未办). Obligations owed by the role ``handling_unit`` are charged
-to the unit the case was assigned to (``assign`` with ``unit``), or to the policy's
-``workflow.default_unit`` before any assignment; every other role is its own row.
+unmet past it at ``now`` (未办). A breach is never erased: an obligation extended after its
+due instant (where the policy allows late extension) is listed against the due instant it
+missed (``breached_at``), as missed until it is met and then as late. Obligations owed by
+the role ``handling_unit`` are charged to the unit the case was assigned to (``assign`` with
+``unit``), or to the policy's ``workflow.default_unit`` before any assignment; every other
+role is its own row.
 
 Everything is computed from the cases' events: pass live cases, or ``store.load_all(policy)``.
 :func:`~yuqing_core.render.accountability.render_accountability_markdown` renders the rows.
@@ -70,6 +73,8 @@ class AccountabilityItem:
     met_at: datetime | None
     """When it was met (after ``due_at``); ``None`` if it was still unmet at ``now``."""
     outcome: Outcome
+    extended_to: datetime | None = None
+    """The due instant a late extension moved it to; ``due_at`` stays the one it missed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +96,17 @@ class AccountabilityRow:
 def _outcome(ob: Obligation, now: datetime) -> Outcome | None:
     # As of ``now``: a duty met only after ``now`` was still owed then (breached if overdue).
     status = ob.status(now)
-    return "late" if status == "late" else "missed" if status == "breached" else None
+    if status == "late":
+        return "late"
+    if status == "breached":
+        return "missed"
+    # Extended after its breach: running again toward a new due instant, still missed.
+    return "missed" if ob.breached_at is not None and ob.breached_at < now else None
+
+
+def _missed_due(ob: Obligation) -> datetime:
+    """The due instant the obligation is held to: the one it passed unmet, if any."""
+    return ob.breached_at if ob.breached_at is not None else ob.due_at
 
 
 def accountability(
@@ -128,7 +143,7 @@ def _overdue(
 ) -> Iterator[tuple[Obligation, Outcome]]:
     """The case's obligations due in ``[start, end)`` that were met late or missed."""
     for ob in case.obligations:
-        if start <= ob.due_at < end:
+        if start <= _missed_due(ob) < end:
             outcome = _outcome(ob, now)
             if outcome is not None:
                 yield ob, outcome
@@ -143,14 +158,16 @@ def _unit(case: Case, ob: Obligation) -> str | None:
 
 def _item(case: Case, ob: Obligation, outcome: Outcome) -> AccountabilityItem:
     cal = case.policy.calendar
+    due = _missed_due(ob)
     return AccountabilityItem(
         case_id=case.id,
         obligation_id=ob.id,
         kind=ob.kind,
         rule=ob.rule,
-        due_at=cal.local(ob.due_at),
+        due_at=cal.local(due),
         met_at=cal.local(ob.met_at) if outcome == "late" and ob.met_at else None,
         outcome=outcome,
+        extended_to=cal.local(ob.due_at) if ob.due_at != due else None,
     )
 
 

@@ -177,7 +177,10 @@ def test_as_of_now_a_duty_met_later_was_still_missed() -> None:
 
 
 def test_paused_duties_are_not_missed() -> None:
-    policy = yq.presets.load("school-tiered")
+    # school-tiered pauses nothing; a policy built on it that pauses responses does.
+    policy = yq.load_policy(
+        {"extends": "school-tiered", "workflow": {"pausable": ["initial_response"]}}
+    )
     case = open_case(policy, "YQ-8", cst(2025, 11, 3, 9), "general")
     case.fire("report", at=cst(2025, 11, 4, 9), actor="office")
     case.fire("pause", at=cst(2025, 11, 4, 10), actor="unit", reason="等待来信人补充材料")
@@ -220,3 +223,30 @@ def test_counts_add_up_across_a_split_period(split: int, span: int) -> None:
     assert merged == whole
     for row in accountability(cases, b, c, now=NOW):
         assert all(b <= i.due_at < c for i in row.items)
+
+
+def test_a_late_extension_is_counted_against_the_due_instant_it_missed() -> None:
+    # The general response is not extendable in school-tiered: make the rule extendable.
+    policy = yq.load_policy(
+        {
+            "extends": "school-tiered",
+            "workflow": {"max_extension": "5wd", "late_extension": True},
+            "obligations": [{"id": "general-response", "extendable": True}],
+        }
+    )
+    case = open_case(policy, "YQ-9", cst(2025, 11, 3, 9), "general")
+    # Response 3 working days from Mon 3 Nov: due 7 Nov 00:00; extended on Mon 10 Nov by 2
+    # working days from 24:00 on 6 Nov: Fri 7, Mon 10 Nov -> 11 Nov 00:00.
+    case.fire("extend", at=cst(2025, 11, 10, 9), actor="o", by="2wd", obligation="general-response")
+    response = next(o for o in case.obligations if o.id == "general-response")
+    assert (response.due_at, response.breached_at) == (cst(2025, 11, 11), cst(2025, 11, 7))
+    # Counted in the period holding 7 Nov, not in the one holding 11 Nov: once, never twice.
+    first = accountability([case], START, END, now=NOW)
+    assert [
+        (i.obligation_id, i.due_at, i.extended_to, i.outcome) for r in first for i in r.items
+    ] == [
+        ("general-report", cst(2025, 11, 5), None, "missed"),
+        ("general-response", cst(2025, 11, 7), cst(2025, 11, 11), "missed"),
+    ]
+    second = accountability([case], END, cst(2025, 11, 15), now=NOW)
+    assert [i.obligation_id for r in second for i in r.items] == []

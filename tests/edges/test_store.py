@@ -412,6 +412,11 @@ def test_met_and_paused_obligations_are_not_due(
 ) -> None:
     store, cases = three
     cases["YQ-C"].fire("report", at=cst(2025, 11, 4, 9), actor="office")
+    # school-tiered pauses nothing; the same rules with responses pausable stop YQ-A's.
+    pausing = yq.load_policy(
+        {"extends": "school-tiered", "workflow": {"pausable": ["initial_response"]}}
+    )
+    cases["YQ-A"] = store.load(pausing, "YQ-A")
     cases["YQ-A"].fire("pause", at=cst(2025, 11, 3, 10), actor="unit", reason="等待补充材料")
     store.save(cases["YQ-C"])
     store.save(cases["YQ-A"])

@@ -5,10 +5,15 @@ and left unanswered."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import pytest
 
 import yuqing_core as yq
-from tests.helpers import D, cst, ob, rows, run, state_path
+from tests.helpers import D, cst, fmt, ob, rows, run, state_path
+from yuqing_core.accountability import accountability
+from yuqing_core.render.accountability import render_accountability_markdown
 
 NOISE = "LY-2025-0929-01"
 WAGES = "LY-2026-0211-02"
@@ -175,3 +180,279 @@ def test_wage_handling_report_warns_then_breaches_before_it_is_met() -> None:
     assert report.status(cst(2026, 2, 15, 0, 0)) == "due_soon"
     assert report.status(cst(2026, 2, 15, 0, 1)) == "breached"
     assert report.status(cst(2026, 2, 24, 16, 0)) == "late"
+
+
+# -- no erasure: a missed deadline stays missed (extensions, pauses, the cap on the total) ----
+
+LEADER = "园区分管领导"
+PARK_OCT = (cst(2025, 10, 1), cst(2025, 11, 1))
+
+
+def park(**workflow: Any) -> yq.Policy:
+    """The preset with more ``[workflow]`` keys (it sets neither ``late_extension`` nor
+    ``pausable``: it never mentions late extension or pausing)."""
+    return yq.load_policy({"extends": "park-message-board", "workflow": workflow})
+
+
+def noise_before_extension(policy: yq.Policy | None = None) -> yq.Case:
+    """The noise case as it stood on 9 Oct before its extension (open, report, assign, start):
+    reply and handling-report both due 10 Oct 00:00 (24:00 on Thu 9 Oct, see above)."""
+    case = run("park-message-board").cases[NOISE]
+    return yq.Case.replay(policy or case.policy, case.events[:4])
+
+
+def snapshot(case: yq.Case) -> tuple[Any, ...]:
+    return (case.state, case.events, case.version, case.obligations)
+
+
+def overdue(
+    cases: list[yq.Case], now: datetime
+) -> list[tuple[str, list[tuple[str, str | None, str, str | None]]]]:
+    rows_ = accountability(cases, *PARK_OCT, now=now)
+    return [
+        (r.label, [(i.obligation_id, fmt(i.due_at), i.outcome, fmt(i.met_at)) for i in r.items])
+        for r in rows_
+    ]
+
+
+def test_a_breached_reply_cannot_be_extended_afterwards() -> None:
+    case = noise_before_extension()
+    at = cst(2025, 10, 12, 9)  # Sun 12 Oct: both were breached at 10 Oct 00:00
+    assert [(o.id, o.status(at)) for o in case.obligations] == [
+        ("accept-submit", "met"),
+        ("reply", "breached"),
+        ("handling-report", "breached"),
+    ]
+    before = snapshot(case)
+    with pytest.raises(yq.TransitionError) as named:
+        case.fire("extend", at=at, actor=LEADER, by="5d", obligation="reply")
+    assert str(named.value).startswith(
+        "reply is past its due instant 2025-10-10 00:00 (the command is at 2025-10-12 09:00); "
+        "the policy does not allow late extension (workflow.late_extension), so the breach "
+        "stands (allowed now: "
+    )
+    # Naming none, an extend applies only to obligations not yet past their due instant:
+    # here there are none, so it is refused too.
+    with pytest.raises(yq.TransitionError) as unnamed:
+        case.fire("extend", at=at, actor=LEADER, by="5d")
+    assert str(unnamed.value).startswith(
+        "no open extendable obligation is still before its due instant (reply was due "
+        "2025-10-10 00:00, handling-report was due 2025-10-10 00:00); an extend naming no "
+        "obligation applies only to those; the policy does not allow late extension"
+    )
+    assert snapshot(case) == before
+    assert {o.id: o.breached_at for o in case.obligations} == {
+        "accept-submit": None,
+        "reply": None,  # no event after 10 Oct 00:00 yet: the record does not show it
+        "handling-report": None,
+    }
+    # Accountability on 12 Oct lists both, against their due instants.
+    assert overdue([case], at) == [
+        ("园区生态环境分局（责任单位）", [("reply", "2025-10-10 00:00", "missed", None)]),
+        ("领导小组办公室", [("handling-report", "2025-10-10 00:00", "missed", None)]),
+    ]
+
+
+def test_an_extension_before_the_due_instant_still_applies_to_what_is_not_late() -> None:
+    case = noise_before_extension()
+    # 9 Oct 23:59 is before 10 Oct 00:00; exactly at the due instant is still in time too.
+    case.fire("extend", at=cst(2025, 10, 10, 0, 0), actor=LEADER, by="2d")
+    assert [(o.id, fmt(o.due_at), o.breached_at) for o in case.obligations if o.extensions] == [
+        ("reply", "2025-10-12 00:00", None),
+        ("handling-report", "2025-10-12 00:00", None),
+    ]
+
+
+def test_late_extension_when_the_policy_allows_it_keeps_the_breach() -> None:
+    policy = park(late_extension=True)
+    case = noise_before_extension(policy)
+    at = cst(2025, 10, 12, 9)
+    # Naming none still applies only to what is not yet late: refused, and it says how.
+    with pytest.raises(
+        yq.TransitionError, match=r"name it \(obligation=\.\.\.\) to extend it late"
+    ):
+        case.fire("extend", at=at, actor=LEADER, by="5d")
+    case.fire("extend", at=at, actor=LEADER, by="5d", obligation="reply")
+    reply, report = (o for o in case.obligations if o.id in ("reply", "handling-report"))
+    # From the original due instant, 24:00 on Thu 9 Oct, 5 days: 10, 11, 12, 13, Tue 14 Oct
+    # -> 15 Oct 00:00. Span 28 Sep 21:40 -> 15 Oct 00:00 is 386 h 20 min; 75% (289 h 45 min)
+    # had passed at 10 Oct 23:25, so on 12 Oct it is due soon -- but the breach stays.
+    assert (reply.due_at, reply.breached_at, reply.extensions) == (
+        cst(2025, 10, 15),
+        cst(2025, 10, 10),
+        ("5d",),
+    )
+    assert reply.status(at) == "due_soon"
+    # The handling report was not named: still breached, and now the record shows it.
+    assert (report.due_at, report.breached_at, report.status(at)) == (
+        cst(2025, 10, 10),
+        cst(2025, 10, 10),
+        "breached",
+    )
+    # Accountability still lists the reply, with its original due instant.
+    assert overdue([case], at) == [
+        ("园区生态环境分局（责任单位）", [("reply", "2025-10-10 00:00", "missed", None)]),
+        ("领导小组办公室", [("handling-report", "2025-10-10 00:00", "missed", None)]),
+    ]
+    items = accountability([case], *PARK_OCT, now=at)[0].items
+    assert items[0].extended_to == cst(2025, 10, 15)
+    assert render_accountability_markdown(accountability([case], *PARK_OCT, now=at)).splitlines()[
+        2
+    ] == (
+        "| 园区生态环境分局（责任单位） | 0 | 1 | LY-2025-0929-01 reply（R5.2）时限 "
+        "2025-10-10 00:00（逾期后延期至 2025-10-15 00:00），未办 |"
+    )
+    # Answered on 13 Oct 16:30, inside the new due instant: late, not met.
+    case.fire("report", at=cst(2025, 10, 13, 10), actor="unit", role="office")
+    case.fire("draft_reply", at=cst(2025, 10, 13, 11), actor="unit", text="答复")
+    case.fire("approve_reply", at=cst(2025, 10, 13, 15), actor=LEADER)
+    case.fire("respond", at=cst(2025, 10, 13, 16, 30), actor="admin")
+    done = cst(2025, 10, 14)
+    assert [(o.id, o.status(done), fmt(o.breached_at)) for o in case.obligations] == [
+        ("accept-submit", "met", None),
+        ("reply", "late", "2025-10-10 00:00"),
+        ("handling-report", "late", "2025-10-10 00:00"),
+    ]
+    # (Rows with as many missed and late are ordered by role: handling_unit, then office.)
+    assert overdue([case], done) == [
+        (
+            "园区生态环境分局（责任单位）",
+            [("reply", "2025-10-10 00:00", "late", "2025-10-13 16:30")],
+        ),
+        ("领导小组办公室", [("handling-report", "2025-10-10 00:00", "late", "2025-10-13 10:00")]),
+    ]
+
+
+def test_a_late_extended_reply_stays_on_record_when_the_case_closes_before_its_new_due() -> None:
+    case = noise_before_extension(park(late_extension=True))
+    case.fire("extend", at=cst(2025, 10, 12, 9), actor=LEADER, by="5d", obligation="reply")
+    # Dismissed on 13 Oct, before the new due instant (15 Oct 00:00): the breach stands.
+    case.fire("archive", at=cst(2025, 10, 13, 9), actor="office")
+    reply = next(o for o in case.obligations if o.id == "reply")
+    assert (reply.closed_at, reply.breached_at) == (cst(2025, 10, 13, 9), cst(2025, 10, 10))
+    assert reply.status(cst(2025, 10, 14)) == "breached"
+    assert [
+        i.obligation_id
+        for r in accountability([case], *PARK_OCT, now=cst(2025, 10, 14))
+        for i in r.items
+    ] == ["reply", "handling-report"]
+
+
+def test_a_pause_never_turns_a_breach_back_into_pending() -> None:
+    # Posted Mon 3 Nov 2025 08:00: reply "3日" 4, 5, Thu 6 Nov -> 7 Nov 00:00.
+    inc = yq.Incident(
+        id="LY-P", title="留言", discovered_at=cst(2025, 11, 3, 9), posted_at=cst(2025, 11, 3, 8)
+    )
+    preset = yq.presets.load("park-message-board")
+    case = preset.open_case(inc, at=cst(2025, 11, 3, 9), actor="admin")
+    case.fire("report", at=cst(2025, 11, 3, 9, 30), actor="admin", role="leader_in_charge")
+    # Assigned Fri 7 Nov 10:00: handling-report "3日" Sat 8, Sun 9, Mon 10 Nov -> 11 Nov 00:00.
+    case.fire("assign", at=cst(2025, 11, 7, 10), actor=LEADER, unit="园区城管局")
+    at = cst(2025, 11, 10, 9)
+    assert [(o.id, fmt(o.due_at), o.status(at)) for o in case.obligations] == [
+        ("accept-submit", "2025-11-03 11:00", "met"),
+        ("reply", "2025-11-07 00:00", "breached"),
+        ("handling-report", "2025-11-11 00:00", "due_soon"),
+    ]
+    before = snapshot(case)
+    # The preset never mentions pausing, so it pauses nothing: the command is refused.
+    with pytest.raises(yq.TransitionError) as e:
+        case.fire("pause", at=at, actor="unit", reason="等待补充材料")
+    assert str(e.value).startswith(
+        "policy 'park-message-board' pauses no obligation (workflow.pausable names no kind)"
+    )
+    assert snapshot(case) == before
+    # A policy that pauses replies and handling reports stops only the running one.
+    pausing = yq.Case.replay(park(pausable=["reply", "handling_report"]), case.events)
+    with pytest.raises(
+        yq.TransitionError,
+        match="reply is past its due instant 2025-11-07 00:00: a pause cannot stop a breach",
+    ):
+        pausing.fire("pause", at=at, actor="unit", obligations=["reply"])
+    pausing.fire("pause", at=at, actor="unit", reason="等待补充材料")
+    reply, report = pausing.obligations[1:]
+    assert (reply.paused, reply.status(at), reply.breached_at) == (
+        False,
+        "breached",
+        cst(2025, 11, 7),
+    )
+    assert (report.paused, report.status(cst(2025, 11, 20))) == (True, "pending")
+    # Resumed Tue 11 Nov 09:00: one midnight (11 Nov 00:00) passed paused adds a day: Sat 8 ..
+    # Tue 11 Nov -> 12 Nov 00:00.
+    pausing.fire("resume", at=cst(2025, 11, 11, 9), actor="unit")
+    assert [(o.id, fmt(o.due_at)) for o in pausing.obligations[1:]] == [
+        ("reply", "2025-11-07 00:00"),
+        ("handling-report", "2025-11-12 00:00"),
+    ]
+    # With only breached duties of a pausable kind left, an unnamed pause is refused.
+    with pytest.raises(yq.TransitionError) as only_late:
+        pausing.fire("pause", at=cst(2025, 11, 12, 9), actor="unit")
+    assert str(only_late.value).startswith(
+        "there is no running obligation of a pausable kind (reply, handling_report) to pause: "
+        "reply is past its due instant 2025-11-07 00:00, handling-report is past its due "
+        "instant 2025-11-12 00:00, and a pause cannot stop a breach"
+    )
+
+
+def test_the_cap_applies_to_the_total_of_the_extensions() -> None:
+    # 5d at once from the original due, 24:00 on Thu 9 Oct: 10, 11, 12, 13, Tue 14 Oct ->
+    # 15 Oct 00:00.
+    once = noise_before_extension()
+    once.fire("extend", at=cst(2025, 10, 9, 10), actor=LEADER, by="5d")
+    assert {o.id: fmt(o.due_at) for o in once.obligations if o.extensions} == {
+        "reply": "2025-10-15 00:00",
+        "handling-report": "2025-10-15 00:00",
+    }
+    steps = noise_before_extension()
+    # 3d: 10, 11, Sun 12 Oct is a rest day -> Mon 13 Oct -> 14 Oct 00:00.
+    steps.fire("extend", at=cst(2025, 10, 9, 10), actor=LEADER, by="3d")
+    assert {o.id: fmt(o.due_at) for o in steps.obligations if o.extensions} == {
+        "reply": "2025-10-14 00:00",
+        "handling-report": "2025-10-14 00:00",
+    }
+    # Another 3d would make 6d in all: refused, naming the cap and what is left.
+    before = snapshot(steps)
+    with pytest.raises(yq.TransitionError) as e:
+        steps.fire("extend", at=cst(2025, 10, 9, 11), actor=LEADER, by="3d")
+    assert str(e.value).startswith(
+        "reply: extending by 3d passes the cap of 5d in all (3d used, 2d left)"
+    )
+    assert snapshot(steps) == before
+    # 2d more is 5d in all: counted from the original due with the total, exactly as 5d at
+    # once (step by step it would have rolled from 14 Oct 00:00 to 16 Oct 00:00).
+    steps.fire("extend", at=cst(2025, 10, 9, 11), actor=LEADER, by="2d")
+    assert [(o.id, o.due_at, o.extensions) for o in steps.obligations if o.extensions] == [
+        ("reply", cst(2025, 10, 15), ("3d", "2d")),
+        ("handling-report", cst(2025, 10, 15), ("3d", "2d")),
+    ]
+    assert [o.due_at for o in steps.obligations] == [o.due_at for o in once.obligations]
+    # Nothing is left: even 1d more is refused.
+    with pytest.raises(yq.TransitionError, match=r"\(5d used, nothing left\)"):
+        steps.fire("extend", at=cst(2025, 10, 9, 12), actor=LEADER, by="1d")
+
+
+@pytest.mark.parametrize(
+    ("by", "message"),
+    [
+        ("same_day", "an extension is a length of time such as 2d, not same_day"),
+        ("now", "an extension is a length of time such as 2d, not now"),
+        ("1wd", "extension 1wd is not in the unit of the cap 5d: give it in days (d)"),
+        ("12h", "extension 12h is not in the unit of the cap 5d: give it in days (d)"),
+        ("6d", "extension 6d is more than the cap 5d (R5.2)"),
+    ],
+)
+def test_an_extension_that_is_not_days_within_the_cap_is_a_refused_command(
+    by: str, message: str
+) -> None:
+    case = noise_before_extension()
+    before = snapshot(case)
+    with pytest.raises(yq.TransitionError) as e:
+        case.fire("extend", at=cst(2025, 10, 9, 10), actor=LEADER, by=by)
+    assert str(e.value).startswith(message)
+    assert e.value.trigger == "extend"
+    assert snapshot(case) == before
+    # Mixed units are refused after a first extension in days, too.
+    case.fire("extend", at=cst(2025, 10, 9, 10), actor=LEADER, by="1d")
+    if by not in ("6d",):
+        with pytest.raises(yq.TransitionError, match=r"is a length of time|not in the unit"):
+            case.fire("extend", at=cst(2025, 10, 9, 11), actor=LEADER, by=by)

@@ -343,7 +343,8 @@ BOARD: dict[str, Any] = {
     "name": "board",
     "title": "留言办理",
     "levels": [{"severity": "general"}],
-    "workflow": {"max_extension": "5d"},
+    # The board pauses replies while it waits on the citizen: pausing is never a default.
+    "workflow": {"max_extension": "5d", "pausable": ["reply"]},
     "obligations": [
         {
             "id": "reply",
@@ -373,9 +374,14 @@ def test_extension_counts_from_the_due_instant_within_the_cap(board: Case) -> No
     assert dues(board) == {"reply": cst(2025, 11, 11)}
     with pytest.raises(yq.TransitionError, match="passes the cap of 5d"):
         board.fire("extend", at=cst(2025, 11, 5, 10), actor="unit", by="3d")
+    # The total, 4d, counts from the original due: 7, 8, 9, Mon 10 Nov -> 11 Nov 00:00. The
+    # rest-day roll-over of the first extension does not compound.
     board.fire("extend", at=cst(2025, 11, 5, 10), actor="unit", by="1d")
-    assert dues(board) == {"reply": cst(2025, 11, 12)}
+    assert dues(board) == {"reply": cst(2025, 11, 11)}
     assert board.obligations[0].extensions == ("3d", "1d")
+    # One more day makes 5d: 7 .. Tue 11 Nov -> 12 Nov 00:00, the cap.
+    board.fire("extend", at=cst(2025, 11, 5, 11), actor="unit", by="1d")
+    assert dues(board) == {"reply": cst(2025, 11, 12)}
 
 
 def test_extension_longer_than_the_cap_or_unknown_obligation(board: Case) -> None:

@@ -14,6 +14,8 @@ _NOTHING = "| （无逾期或未办） | 0 | 0 | |"
 
 def _item_text(item: AccountabilityItem) -> str:
     due = f"{item.due_at:%Y-%m-%d %H:%M}"
+    if item.extended_to is not None:
+        due += f"（逾期后延期至 {item.extended_to:%Y-%m-%d %H:%M}）"
     done = f"办结 {item.met_at:%Y-%m-%d %H:%M}" if item.met_at is not None else "未办"
     return f"{item.case_id} {item.obligation_id}（{item.rule}）时限 {due}，{done}"
 

@@ -38,7 +38,7 @@ from ..api import Policy
 from ..errors import TransitionError
 from ..model import KNOWN_FLAGS, METRIC_NAMES, Category, Incident, Metrics
 from ..model.vocab import FINAL_STATES, TRIGGERS
-from ..time.duration import Duration
+from ..time.duration import Duration, DurationKind
 from ..workflow.case import Case
 from .command import Command
 from .soundness.severity import band_points
@@ -313,9 +313,13 @@ def _metrics_data(
 def _extend_data(
     draw: st.DrawFn, policy: Policy, trigger: str, case: Case | None
 ) -> dict[str, Any] | None:
-    if policy.spec.workflow.max_extension is None:
+    cap = policy.spec.workflow.max_extension
+    if cap is None:
         return None
-    return {"by": draw(st.sampled_from(["2h", "1d", "1wd", "3d"]))}
+    # Extensions are given in the cap's unit (their total is checked against it).
+    unit = {DurationKind.DAYS: "d", DurationKind.WORKING_DAYS: "wd"}.get(cap.kind)
+    choices = [f"{n}{unit}" for n in (1, 2, 3)] if unit else ["30min", "2h"]
+    return {"by": draw(st.sampled_from(choices))}
 
 
 _DATA: dict[str, _DataFor] = {

@@ -2,7 +2,7 @@
 
 An effect gets the fold before the command and the fold with the command's stage move already
 applied, checks what only the case can check (a level the policy has, a role it knows, an
-extension within the cap) and returns the next fold. A check that fails raises
+extension or a pause the obligations allow) and returns the next fold. A check that fails raises
 :class:`Refusal`; the case turns it into a :class:`~yuqing_core.TransitionError` that lists
 the triggers allowed now. Triggers without an effect only move the case.
 """
@@ -16,9 +16,7 @@ from typing import Protocol
 
 from ..model import CaseState, Event, Incident, Metrics, Severity
 from ..policy.data import PolicyData as Policy
-from ..policy.schema import ObligationSpec
-from ..rules.obligations import Obligation, derive, extension_applies
-from ..time.duration import Duration
+from ..rules.obligations import refusal
 
 __all__ = ["EFFECTS", "CaseView", "Effect", "Refusal", "level_problem"]
 
@@ -35,8 +33,6 @@ class CaseView(Protocol):
 
     @property
     def events(self) -> tuple[Event, ...]: ...
-
-    def open_obligations(self) -> list[Obligation]: ...
 
 
 Effect = Callable[[CaseView, Event, CaseState, CaseState], CaseState]
@@ -167,10 +163,6 @@ def refer(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> 
     return replace(moved, referred_to=(*before.referred_to, str(to)))
 
 
-def pause(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
-    return replace(moved, paused_since=event.at)
-
-
 def resume(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
     return replace(moved, paused_since=None)
 
@@ -185,58 +177,28 @@ def name_roles(case: CaseView, event: Event, before: CaseState, moved: CaseState
     return moved
 
 
-# -- extensions ------------------------------------------------------------------------------
+# -- extensions and pauses -------------------------------------------------------------------
 
 
 def extend(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
-    """An extension (延期) of the obligations it applies to, each within the policy's cap."""
-    policy = case.policy
-    cap = policy.spec.workflow.max_extension
-    if cap is None:
-        raise Refusal(f"policy {policy.name!r} allows no extension")
-    by = Duration.parse(str(event.data["by"]))
-    if by.kind in (cap.kind,) and cap < by:
-        raise Refusal(f"extension {by} is more than the cap {cap} (R5.2)")
-    target = event.data.get("obligation")
-    candidates = [
-        o for o in case.open_obligations() if extension_applies(_spec_of(policy, o), o.id, target)
-    ]
-    if not candidates:
-        what = f"obligation {target!r}" if target else "open extendable obligation"
-        raise Refusal(f"there is no {what} to extend")
-    for ob in candidates:
-        _check_within_cap(case, ob, by, cap)
+    """An extension (延期) of the obligations it applies to, within the policy's cap on their
+    total, and never of a missed deadline unless the policy allows late extension."""
+    _check_obligations(case, event)
     return moved
 
 
-def _check_within_cap(case: CaseView, ob: Obligation, by: Duration, cap: Duration) -> None:
-    cal = case.policy.calendar
-    original = _original_due(case, ob)
-    limit = cal.extend(original, cap)
-    new_due = cal.extend(ob.due_at, by)
-    if new_due > limit:
-        raise Refusal(
-            f"{ob.id}: extending to {cal.local(new_due):%Y-%m-%d %H:%M} passes the cap "
-            f"of {cap} after the original due {cal.local(original):%Y-%m-%d %H:%M}"
-        )
+def pause(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    """A pause of the clocks of the kinds the policy pauses; never of a missed deadline."""
+    _check_obligations(case, event)
+    return replace(moved, paused_since=event.at)
 
 
-def _original_due(case: CaseView, ob: Obligation) -> datetime:
-    """The due instant before any extension."""
-    if not ob.extensions:
-        return ob.due_at
-    unextended = [e for e in case.events if e.trigger != "extend"]
-    for o in derive(case.policy, unextended):
-        if o.id == ob.id:
-            return o.due_at
-    return ob.due_at  # pragma: no cover - an extended obligation existed before
-
-
-def _spec_of(policy: Policy, ob: Obligation) -> ObligationSpec | None:
-    try:
-        return policy.obligation_spec(ob.spec_id)
-    except KeyError:
-        return None
+def _check_obligations(case: CaseView, event: Event) -> None:
+    # The rules live with the obligation fold (rules.obligations.clocks), which applies the
+    # same ones: what the case accepts is exactly what the fold does.
+    why = refusal(case.policy, case.events, event)
+    if why is not None:
+        raise Refusal(why)
 
 
 EFFECTS: Mapping[str, Effect] = {

@@ -8,18 +8,21 @@ The fold applies RULES P3-P7: periods on the policy calendar; escalation anchors
 level's obligations at the escalation and a running obligation of the same kind and role keeps
 the earlier due instant (P7); a downgrade waives what the lower level does not owe; level-by-
 level reports start when the previous report is met; recurring follow-ups (续报) run until the
-case reaches their ``until`` stage; pauses stop the clock; extensions count from the due
-instant within the policy's cap.
+case reaches their ``until`` stage; pauses stop the clock of the kinds the policy names;
+extensions count from the due instant within the policy's cap on their total; and neither
+erases a breach: a duty past its due instant is never paused, and is extended only when the
+policy allows late extension, keeping ``breached_at`` (:mod:`.clocks`).
 
 The parts: :mod:`.obligation` (the value type), :mod:`.duty` (the fold's record of one
 obligation), :mod:`.state` (the fold state), :mod:`.handlers` (what each trigger does, applied
 once per event), :mod:`.lifecycle` (when duties start and stop), :mod:`.meeting` (which
-duties an event meets), :mod:`.ladders` (escalation ladders) and :mod:`.fold` (the fold and
-:func:`derive`).
+duties an event meets), :mod:`.clocks` (which duties an extension or a pause applies to, and
+why one is refused), :mod:`.ladders` (escalation ladders) and :mod:`.fold` (the fold,
+:func:`derive` and :func:`refusal`).
 """
 
-from .duty import extension_applies
-from .fold import ObligationFold, derive
+from .clocks import extension_applies
+from .fold import ObligationFold, derive, refusal
 from .obligation import Obligation, Status
 
-__all__ = ["Obligation", "ObligationFold", "Status", "derive", "extension_applies"]
+__all__ = ["Obligation", "ObligationFold", "Status", "derive", "extension_applies", "refusal"]

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Literal
 
 from ...model import Severity
 from ...policy.schema import ObligationSpec
-from ...time.duration import Duration
+from ...time.duration import Duration, DurationKind
 
 if TYPE_CHECKING:
     from ...time.calendar import WorkCalendar
 
-__all__ = ["Duty", "extension_applies"]
+__all__ = ["Duty"]
 
 
 @dataclass(slots=True)
@@ -48,6 +48,8 @@ class Duty:
     pauses: list[tuple[datetime, datetime]] = field(default_factory=list)
     paused_since: datetime | None = None
     extensions: list[str] = field(default_factory=list)
+    breached_at: datetime | None = None
+    """The due instant it passed unmet, kept when a late extension moved it on."""
     fixed_due: datetime | None = None
     """A due instant fixed when the duty was made (ladder steps)."""
     source: Literal["obligation", "ladder"] = "obligation"
@@ -56,22 +58,31 @@ class Duty:
     def open(self) -> bool:
         return self.met_at is None and self.closed_at is None
 
+    def end_pause(self, at: datetime) -> None:
+        """End a running pause at ``at`` (a ``resume``, or the duty met or closed while
+        paused: its clock stood still until then)."""
+        if self.paused_since is not None:
+            self.pauses.append((self.paused_since, at))
+            self.paused_since = None
+
     def due(self, calendar: WorkCalendar) -> datetime:
-        """The due instant: the period from the anchor with the pauses, then the extensions,
-        and no later than the cap."""
+        """The due instant: the period from the anchor with the pauses, then the extensions
+        (counted from that due instant with their total), and no later than the cap."""
         if self.fixed_due is not None:
             return self.fixed_due
         due = calendar.due(self.anchor, self.within, pauses=self.pauses)
-        for ext in self.extensions:
-            due = calendar.extend(due, ext)
+        for total in self._extension_totals():
+            due = calendar.extend(due, total)
         if self.cap is not None and self.cap < due:
             due = self.cap
         return due
 
+    def extended_by(self, kind: DurationKind) -> int:
+        """The amount of the extensions of ``kind`` so far (days, working days or minutes)."""
+        return sum(d.amount for d in map(Duration.parse, self.extensions) if d.kind is kind)
 
-def extension_applies(spec: ObligationSpec | None, ident: str, target: str | None) -> bool:
-    """Whether an ``extend`` naming ``target`` (or none) extends the open obligation ``ident``
-    of ``spec``: only obligations the policy marks extendable, and only the one named."""
-    if spec is None or not spec.extendable:
-        return False
-    return target is None or target in (ident, spec.id)
+    def _extension_totals(self) -> list[Duration]:
+        # The cap makes every extension of one duty share a unit, so this is one total; a
+        # record with several units adds each up, in the order they first appear.
+        kinds = dict.fromkeys(Duration.parse(e).kind for e in self.extensions)
+        return [Duration(kind, self.extended_by(kind)) for kind in kinds]

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from . import clocks
 from .duty import Duty
 from .handlers import handlers_of
 from .ladders import ladder_duties
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from ...model.event import Event
     from ...policy.data import PolicyData as Policy
 
-__all__ = ["ObligationFold", "derive"]
+__all__ = ["ObligationFold", "derive", "refusal"]
 
 
 class ObligationFold:
@@ -41,20 +42,27 @@ class ObligationFold:
         for handle in handlers_of(event.trigger):
             handle(s, event, version)
 
+    def refusal(self, event: Event) -> str | None:
+        """Why the duties as they stand refuse ``event`` (an extension or a pause they cannot
+        take, :mod:`.clocks`), or ``None``. Nothing changes."""
+        return clocks.refusal(self._state, event)
+
     def obligations(self) -> tuple[Obligation, ...]:
         """Every obligation owed or owed so far, in the order they arose.
 
         Obligations waived before they fell due (the level was lowered, the case closed, a
-        recurrence ended) are left out; those closed while overdue stay, as ``breached``.
+        recurrence ended) are left out; those closed while overdue stay, as ``breached``,
+        and so does one whose breach a late extension kept.
         """
         s = self._state
         closed_at = s.facts.last_at if s.facts.closed else None
         out = []
         for duty in [*s.book.duties, *ladder_duties(s, closed_at)]:
             due = s.due(duty)
-            if duty.closed_at is not None and duty.met_at is None and duty.closed_at <= due:
+            breached_at = _breached_at(s, duty, due)
+            if duty.closed_at is not None and duty.met_at is None and breached_at is None:
                 continue
-            out.append(_obligation(s, duty, due))
+            out.append(_obligation(s, duty, due, breached_at))
         return tuple(out)
 
 
@@ -70,7 +78,32 @@ def derive(policy: Policy, events: Sequence[Event]) -> tuple[Obligation, ...]:
     return fold.obligations()
 
 
-def _obligation(s: FoldState, duty: Duty, due: datetime) -> Obligation:
+def refusal(policy: Policy, events: Sequence[Event], event: Event) -> str | None:
+    """Why the obligations of a case with ``events`` refuse ``event``, the next command (an
+    extension or a pause the rules of :mod:`.clocks` do not allow), or ``None``."""
+    fold = ObligationFold(policy)
+    for version, past in enumerate(events, 1):
+        fold.apply(past, version)
+    return fold.refusal(event)
+
+
+def _breached_at(s: FoldState, duty: Duty, due: datetime) -> datetime | None:
+    """The due instant ``duty`` passed unmet, as far as the events show: one a late extension
+    kept, or ``due`` when it was met or closed after it, or an event came after it while it
+    was still owed and running."""
+    if duty.breached_at is not None:
+        return duty.breached_at
+    if duty.met_at is not None:
+        return due if duty.met_at > due else None
+    if duty.closed_at is not None:
+        return due if duty.closed_at > due else None
+    last = s.facts.last_at
+    return due if duty.paused_since is None and last is not None and last > due else None
+
+
+def _obligation(
+    s: FoldState, duty: Duty, due: datetime, breached_at: datetime | None
+) -> Obligation:
     calendar = s.terms.calendar
     spec = duty.spec
     return Obligation(
@@ -83,6 +116,7 @@ def _obligation(s: FoldState, duty: Duty, due: datetime) -> Obligation:
         met_at=duty.met_at,
         met_by=duty.met_version,
         closed_at=duty.closed_at,
+        breached_at=breached_at,
         spec_id=spec.id if spec is not None else duty.id.split("#")[0],
         level=duty.level,
         extensions=tuple(duty.extensions),

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ...model import Severity
 from ...model.vocab import STAGE_TRIGGERS, TRIGGERS
-from .duty import extension_applies
+from . import clocks
 from .lifecycle import close_case, start_level, start_trigger, stop_recurring, waive
 from .meeting import meet_duties
 from .state import FoldState
@@ -24,10 +24,6 @@ __all__ = ["HANDLERS", "Handler", "handlers_of"]
 
 Handler = Callable[[FoldState, "Event", int], None]
 """A step of the fold: the state, the event and its version (1-based event number)."""
-
-PAUSABLE_KINDS = frozenset({"initial_response", "reply", "handling_report", "feedback"})
-"""Kinds whose clock a pause stops by default: those that wait on the citizen's matter, not
-reports upward, which a pause never delays."""
 
 
 def open_case(s: FoldState, event: Event, version: int) -> None:
@@ -87,25 +83,29 @@ def acknowledge(s: FoldState, event: Event, version: int) -> None:
 
 
 def extend(s: FoldState, event: Event, version: int) -> None:
-    target = event.data.get("obligation")
-    for duty in s.book.duties:
-        if duty.open and extension_applies(duty.spec, duty.id, target):
-            duty.extensions.append(str(event.data["by"]))
+    """Extend the duties the extension applies to (:func:`.clocks.extension`); one extended
+    after its due instant keeps the due instant it passed as its breach. An extension the
+    rules refuse (the case never records one) changes nothing."""
+    decision = clocks.extension(s, event.data, event.at)
+    if decision.problem is not None:
+        return
+    by = str(event.data["by"])
+    for duty in decision.duties:
+        if duty.breached_at is None and clocks.past_due(s, duty, event.at):
+            duty.breached_at = s.due(duty)
+        duty.extensions.append(by)
 
 
 def pause(s: FoldState, event: Event, version: int) -> None:
-    """Stop the clocks of the duties named, or of every pausable open duty."""
-    ids = set(event.data.get("obligations") or ())
-    for duty in s.book.duties:
-        if duty.open and (duty.id in ids if ids else duty.kind in PAUSABLE_KINDS):
-            duty.paused_since = event.at
+    """Stop the clocks of the duties the pause applies to (:func:`.clocks.pause`): of the
+    kinds the policy pauses, never one already past its due instant."""
+    for duty in clocks.pause(s, event.data, event.at).duties:
+        duty.paused_since = event.at
 
 
 def resume(s: FoldState, event: Event, version: int) -> None:
     for duty in s.book.duties:
-        if duty.paused_since is not None:
-            duty.pauses.append((duty.paused_since, event.at))
-            duty.paused_since = None
+        duty.end_pause(event.at)
 
 
 def settle(s: FoldState, event: Event, version: int) -> None:

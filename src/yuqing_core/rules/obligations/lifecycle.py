@@ -86,6 +86,7 @@ def recur(s: FoldState, duty: Duty, at: datetime) -> None:
         pauses=[],
         paused_since=None,
         extensions=[],
+        breached_at=None,
     )
     s.book.duties.append(nxt)
 
@@ -179,6 +180,7 @@ def waive(s: FoldState, at: datetime) -> None:
     """Close the open duties the level no longer owes (after a downgrade)."""
     for duty in s.book.duties:
         if duty.open and duty.spec is not None and not s.facts.admits(duty.spec):
+            duty.end_pause(at)
             duty.closed_at = at
             s.book.forget(duty)
 
@@ -188,6 +190,7 @@ def stop_recurring(s: FoldState, at: datetime) -> None:
     for duty in s.book.duties:
         spec = duty.spec
         if duty.open and spec is not None and spec.every is not None and s.past(spec.until):
+            duty.end_pause(at)
             duty.closed_at = at
 
 
@@ -198,4 +201,5 @@ def close_case(s: FoldState, at: datetime) -> None:
     s.facts.closed = True
     for duty in s.book.duties:
         if duty.open:
+            duty.end_pause(at)
             duty.closed_at = at

@@ -48,6 +48,7 @@ def meet(
     ]
     chosen = _choose(s, pool, roles, kinds)
     for duty in chosen:
+        duty.end_pause(event.at)  # met while paused: on time if within the paused due
         duty.met_at = event.at
         duty.met_version = version
     return chosen

@@ -20,10 +20,14 @@ class Obligation:
     """One deadline a case owes (时限义务): to ``role``, of ``kind``, by ``due_at``.
 
     ``status(now)`` is ``pending``, ``due_soon`` (the policy's share of the span has passed),
-    ``met`` (met at or before ``due_at``), ``late`` (met after it) or ``breached`` (unmet past
-    it). An obligation whose case closed before it was met stays ``breached`` if it was overdue.
-    The status is as of ``now``: a meeting event after ``now`` is not seen, so a past instant
-    gives the status an officer saw then.
+    ``met`` (met at or before ``due_at``, never breached), ``late`` (met after a breach) or
+    ``breached`` (unmet past it). An obligation whose case closed before it was met stays
+    ``breached`` if it was overdue. The status is as of ``now``: a meeting event after ``now``
+    is not seen, so a past instant gives the status an officer saw then.
+
+    A breach is never erased: ``breached_at`` keeps the due instant it passed unmet. Where the
+    policy allows late extension, an extended obligation has a new ``due_at`` ahead and is
+    ``pending`` or ``due_soon`` again, but keeps ``breached_at``; met, it is ``late``.
     """
 
     id: str
@@ -37,6 +41,10 @@ class Obligation:
     """The version (1-based event number) of the event that met it."""
     closed_at: datetime | None = None
     """When it stopped being owed unmet (case closed, level lowered, recurrence ended)."""
+    breached_at: datetime | None = None
+    """The due instant it passed unmet (the instant it became breached), once the events show
+    it: met or closed after it, an event recorded after it while still owed, or a late
+    extension that moved it on. ``None`` while no breach is recorded; once set, it stays."""
     spec_id: str = ""
     level: Severity | None = None
     extensions: tuple[str, ...] = ()
@@ -55,14 +63,15 @@ class Obligation:
 
     def status(self, now: datetime) -> Status:
         now = ensure_aware(now, "now")
+        breached = self.breached_at is not None
         if self.met_at is not None and self.met_at <= now:
-            return "met" if self.met_at <= self.due_at else "late"
-        if self.closed_at is not None and self.closed_at <= self.due_at:
+            return "late" if breached or self.met_at > self.due_at else "met"
+        if self.closed_at is not None and self.closed_at <= self.due_at and not breached:
             return "met"  # pragma: no cover - closed-in-time obligations are not listed
         if now > self.due_at and not self.paused:
             return "breached"
         if self.closed_at is not None and self.closed_at <= now:
-            return "breached" if self.closed_at > self.due_at else "pending"
+            return "breached"  # closed after its due instant, or after a breach kept
         span = (self.due_at - self.anchor_at).total_seconds()
         if not self.paused and span > 0:
             passed = (now - self.anchor_at).total_seconds()

@@ -16,6 +16,7 @@ from ...model import Category, Severity
 from ...model.vocab import FINAL_STATES
 from ...policy.schema import LadderSpec, ObligationSpec
 from ...policy.stages import StageTable
+from ...time.duration import Duration
 from .duty import Duty
 
 if TYPE_CHECKING:
@@ -34,16 +35,26 @@ class Terms:
     ladders: tuple[LadderSpec, ...]
     stages: StageTable
     due_soon_share: float
+    name: str = ""
+    """The policy's name, for the reasons a command is refused."""
+    max_extension: Duration | None = None
+    late_extension: bool = False
+    pausable: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, policy: Policy) -> Terms:
         spec = policy.spec
+        workflow = spec.workflow
         return cls(
             calendar=policy.calendar,
             obligations=spec.obligations,
             ladders=spec.ladders,
-            stages=StageTable.of(spec.workflow),
+            stages=StageTable.of(workflow),
             due_soon_share=spec.timing.due_soon_share,
+            name=policy.name,
+            max_extension=workflow.max_extension,
+            late_extension=workflow.late_extension,
+            pausable=tuple(k.value for k in workflow.pausable),
         )
 
 
