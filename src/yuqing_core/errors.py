@@ -13,6 +13,7 @@ __all__ = [
     "CalendarCoverageError",
     "ConflictError",
     "CorruptCaseError",
+    "DuplicateCaseError",
     "NaiveDatetimeError",
     "PauseError",
     "PolicyError",
@@ -92,6 +93,14 @@ class ConflictError(YuqingError):
 
 class StoreError(YuqingError):
     """The store holds rows it cannot read, or cannot be used as asked."""
+
+
+class DuplicateCaseError(StoreError):
+    """A new case was saved under an id the store already holds.
+
+    Not a :class:`ConflictError`: no other writer raced this one, and saving again cannot
+    succeed. Load the stored case to add events to it, or give the new case another id.
+    """
 
 
 class CorruptCaseError(TransitionError, StoreError):
