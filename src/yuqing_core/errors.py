@@ -12,6 +12,8 @@ __all__ = [
     "AccountabilityError",
     "CalendarCoverageError",
     "ConflictError",
+    "CorruptCaseError",
+    "DuplicateCaseError",
     "NaiveDatetimeError",
     "PauseError",
     "PolicyError",
@@ -91,6 +93,41 @@ class ConflictError(YuqingError):
 
 class StoreError(YuqingError):
     """The store holds rows it cannot read, or cannot be used as asked."""
+
+
+class DuplicateCaseError(StoreError):
+    """A new case was saved under an id the store already holds.
+
+    Not a :class:`ConflictError`: no other writer raced this one, and saving again cannot
+    succeed. Load the stored case to add events to it, or give the new case another id.
+    """
+
+
+class CorruptCaseError(TransitionError, StoreError):
+    """A case read back (:meth:`Case.replay <yuqing_core.Case.replay>`,
+    :meth:`Case.from_json <yuqing_core.Case.from_json>`, ``store.load``) is not one the library
+    could have recorded: an event cannot be read, is not what ``fire`` records, or does not
+    replay under the policy.
+
+    ``case_id`` is the case's id (``None`` if even that cannot be read), ``seq`` the 1-based
+    number of the event at fault (``None`` when the document as a whole cannot be read) and
+    ``problem`` what was wrong; the message joins them as ``case 'YQ-1' seq 3: ...``. It names
+    keys and rules, never the values of personal data.
+
+    It is also a :class:`TransitionError` and a :class:`StoreError`, the errors these calls
+    raised before, so handlers written for those still catch it.
+    """
+
+    def __init__(self, problem: str, *, case_id: str | None = None, seq: int | None = None) -> None:
+        where = "case (id unknown)" if case_id is None else f"case {case_id!r}"
+        if seq is not None:
+            where += f" seq {seq}"
+        YuqingError.__init__(self, f"{where}: {problem}")
+        self.case_id = case_id
+        self.seq = seq
+        self.problem = problem
+        self.trigger = "replay"
+        self.allowed: tuple[str, ...] = ()
 
 
 class ReportError(YuqingError, ValueError):

@@ -181,6 +181,8 @@ def test_errors_share_one_base() -> None:
         yq.CalendarCoverageError,
         yq.ConflictError,
         yq.StoreError,
+        yq.DuplicateCaseError,
+        yq.CorruptCaseError,
         yq.NaiveDatetimeError,
         yq.ReportError,
         yq.PauseError,

@@ -8,6 +8,7 @@ has no holiday: a day ends at 24:00, given as 00:00 of the next day.
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 import os
 import sqlite3
@@ -182,15 +183,22 @@ def test_two_copies_first_save_wins_second_conflicts_and_changes_nothing(
     assert [e.trigger for e in store.load(tiered, "YQ-A").events] == ["open", "assess", "report"]
 
 
-def test_a_case_the_store_never_saw_conflicts_with_a_stored_id(
+def test_a_new_case_under_a_stored_id_is_a_duplicate_not_a_conflict(
     tiered: yq.Policy, tmp_path: Path
 ) -> None:
     store = SQLiteStore(tmp_path / "s.db")
     store.save(open_a(tiered))
-    with pytest.raises(
-        yq.ConflictError, match="holds version 1, but this case was loaded at version 0"
-    ):
+    before = dump(tmp_path / "s.db")
+    with pytest.raises(yq.DuplicateCaseError) as e:
         store.save(open_a(tiered))
+    assert str(e.value) == (
+        "case 'YQ-A' is already in the store: a new case cannot be saved under an id the "
+        "store holds; load the stored case to add events to it"
+    )
+    assert not isinstance(e.value, yq.ConflictError)  # retrying cannot help
+    assert isinstance(e.value, yq.StoreError)
+    assert "13800000000" not in str(e.value)
+    assert dump(tmp_path / "s.db") == before
     twin = open_a(tiered)
     twin.fire("assess", at=cst(2025, 11, 3, 10), actor="office")
     # A host that tracks versions itself says which version its copy started from.
@@ -544,6 +552,270 @@ def test_unreadable_rows_name_the_case_and_seq(
     assert message in str(e.value)
 
 
+REPLAY = "the event does not replay under policy 'school-tiered'"
+ROW = "cannot read the event row"
+DEEP = "[" * 100_000 + "]" * 100_000
+
+TAMPERED_ROWS = [
+    # bad JSON, wrong column types
+    ("UPDATE yq_events SET data = '{broken' WHERE seq = 3", f"seq 3: {ROW}: data is not JSON"),
+    (
+        'UPDATE yq_events SET data = \'{"note": ' + DEEP + "}' WHERE seq = 2",
+        f"seq 2: {ROW}: data is nested too deeply",
+    ),
+    (
+        # TEXT affinity: SQLite stores the 5 as '5'.
+        "UPDATE yq_events SET trigger = 5 WHERE seq = 2",
+        f"seq 2: {REPLAY}: unknown trigger <not a name>",
+    ),
+    (
+        "UPDATE yq_events SET actor = x'00' WHERE seq = 2",
+        f"seq 2: {ROW}: the actor column holds a blob, not text",
+    ),
+    (
+        "UPDATE yq_events SET data = x'7b7d' WHERE seq = 2",
+        f"seq 2: {ROW}: the data column holds a blob, not text",
+    ),
+    (
+        "UPDATE yq_events SET at = 1.5 WHERE seq = 3",
+        f"seq 3: {ROW}: at: not an ISO 8601 date and time",
+    ),
+    (
+        "UPDATE yq_events SET data = json_set(data, '$.incident.reporter.phone', 13800000000) "
+        "WHERE seq = 1",
+        f"seq 1: {ROW}: data.incident.reporter.phone: Input should be a valid string",
+    ),
+    (
+        "UPDATE yq_events SET data = json_set(data, '$.role', 5) WHERE seq = 3",
+        f"seq 3: {REPLAY}: data.role: Input should be a valid string",
+    ),
+    # missing keys
+    (
+        "UPDATE yq_events SET data = json_remove(data, '$.severity') WHERE seq = 1",
+        "seq 1: open needs 'severity'",
+    ),
+    (
+        "UPDATE yq_events SET data = json_remove(data, '$.incident') WHERE seq = 1",
+        "seq 1: the open event carries no incident",
+    ),
+    (
+        "UPDATE yq_events SET data = json_remove(data, '$.incident.title') WHERE seq = 1",
+        f"seq 1: {ROW}: data.incident.title: Field required",
+    ),
+    (
+        "UPDATE yq_events SET trigger = 'downgrade', data = '{\"severity\":\"general\"}' "
+        "WHERE seq = 2",
+        f"seq 2: {REPLAY}: downgrade needs 'reason'",
+    ),
+    # unknown trigger, a forged escalation, another incident
+    (
+        "UPDATE yq_events SET trigger = 'explode' WHERE seq = 2",
+        f"seq 2: {REPLAY}: unknown trigger 'explode'",
+    ),
+    (
+        "UPDATE yq_events SET trigger = 'escalate', actor = 'yuqing_core', "
+        'data = \'{"auto":true,"reason":"R3.3","severity":"critical"}\' '
+        "WHERE seq = 2",
+        f"seq 2: {REPLAY}: an automatic escalation the library did not record: re-assessing "
+        "the incident at 2025-11-03T10:00:00+08:00 gives no escalation, and the library "
+        "records one only right after the update_metrics that raises the level",
+    ),
+    (
+        "UPDATE yq_events SET data = json_set(data, '$.incident.id', 'YQ-Z') WHERE seq = 1",
+        "seq 1: the open event is for incident 'YQ-Z'",
+    ),
+    # out-of-order times, seq gaps, a wrong version
+    (
+        "UPDATE yq_events SET at = '2025-11-03T08:00:00+08:00' WHERE seq = 2",
+        f"seq 2: {REPLAY}: assess at 2025-11-03T08:00:00+08:00 is before the last event "
+        "(2025-11-03T09:00:00+08:00); events are recorded in time order",
+    ),
+    (
+        "DELETE FROM yq_events WHERE seq = 2",
+        "seq 2: event missing from the store (found seq 3 instead)",
+    ),
+    (
+        "UPDATE yq_events SET seq = 'two' WHERE seq = 2",
+        "seq 2: event missing from the store (found seq 3 instead)",
+    ),
+    (
+        "UPDATE yq_events SET seq = 5 WHERE seq = 3",
+        "seq 3: event missing from the store (found seq 5 instead)",
+    ),
+    (
+        "UPDATE yq_cases SET version = 4",
+        "seq 4: the case row says version 4 but 3 events are stored",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sql", "message"), TAMPERED_ROWS)
+def test_tampered_rows_are_a_corrupt_case_naming_case_and_seq(
+    tiered: yq.Policy, stored: Path, sql: str, message: str
+) -> None:
+    tamper(stored, sql)
+    store = SQLiteStore(stored)
+    with pytest.raises(yq.CorruptCaseError) as e:
+        store.load(tiered, "YQ-A")
+    assert str(e.value) == f"case 'YQ-A' {message}"
+    assert e.value.case_id == "YQ-A"
+    assert f"seq {e.value.seq}:" in message
+    assert isinstance(e.value, yq.StoreError)  # what store.load raised before
+    for secret in ("张三", "13800000000"):
+        assert secret not in str(e.value)
+        assert secret not in repr(e.value)
+
+
+def test_a_tampered_row_also_fails_reindex_and_export(tiered: yq.Policy, stored: Path) -> None:
+    tamper(
+        stored,
+        'UPDATE yq_events SET data = \'{"flags":"emergency"}\', '
+        "trigger = 'update_metrics' WHERE seq = 2",
+    )
+    store = SQLiteStore(stored)
+    before = dump(stored)
+    with pytest.raises(yq.CorruptCaseError, match=r"^case 'YQ-A' seq 2: .*data\.flags"):
+        store.reindex(tiered)
+    assert dump(stored) == before
+    tamper(stored, "UPDATE yq_events SET actor = x'07' WHERE seq = 3")
+    with pytest.raises(
+        yq.CorruptCaseError,
+        match=r"^case 'YQ-A' seq 3: cannot read the event row: the actor column holds a blob",
+    ):
+        store.export_case("YQ-A")
+
+
+COLUMNS = ("seq", "trigger", "at", "actor", "data")
+SQL_VALUES = (
+    st.none()
+    | st.integers(-3, 10)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=6)
+    | st.binary(max_size=3)
+    | st.sampled_from(
+        [
+            "open",
+            "assess",
+            "report",
+            "escalate",
+            "yuqing_core",
+            "{}",
+            '{"severity":"critical"}',
+            '{"flags":"emergency"}',
+            '{"metrics":"x"}',
+            "2025-11-03T09:30:00+08:00",
+            "2025-11-03T10:00:00+08:00",
+            "2025-11-03T12:00:00+08:00",
+        ]
+    )
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    changes=st.lists(
+        st.tuples(st.integers(1, 3), st.sampled_from(COLUMNS), SQL_VALUES), min_size=1, max_size=2
+    )
+)
+def test_a_tampered_store_is_refused_naming_case_and_seq_or_reads_the_same(
+    tiered: yq.Policy, tmp_path: Path, changes: list[tuple[int, str, Any]]
+) -> None:
+    path = tmp_path / f"h{time.monotonic_ns()}.db"
+    case = open_a(tiered)
+    case.fire("assess", at=cst(2025, 11, 3, 10), actor="office")
+    case.fire("report", at=cst(2025, 11, 3, 11), actor="office")
+    SQLiteStore(path).save(case)
+    before = dump(path)["yq_events"]
+    db = sqlite3.connect(path)
+    for seq, column, value in changes:
+        with contextlib.suppress(sqlite3.IntegrityError), db:  # NOT NULL, a taken seq
+            db.execute(f"UPDATE yq_events SET {column} = ? WHERE seq = ?", (value, seq))
+    db.close()
+    try:
+        back = SQLiteStore(path).load(tiered, "YQ-A")
+    except yq.CorruptCaseError as e:
+        error = e
+    else:
+        # Read without an error: the case is what the rows say, as they say it (an actor
+        # renamed is a valid row), and nothing else; unchanged rows give the same case.
+        rows = dump(path)["yq_events"]
+        assert [(r[1], r[2], r[5]) for r in rows] == [
+            (seq, e.trigger, e.actor) for seq, e in enumerate(back.events, 1)
+        ]
+        for row, event in zip(rows, back.events, strict=True):
+            assert datetime.fromisoformat(row[3]) == event.at
+            assert json.loads(row[6]) == event.to_dict(include_personal=True)["data"]
+        if rows == before:
+            assert back == case
+        return
+    assert error.case_id == "YQ-A"
+    assert error.seq is not None
+    assert 1 <= error.seq <= 3
+    assert str(error).startswith(f"case 'YQ-A' seq {error.seq}: ")
+    assert "13800000000" not in str(error)
+
+
+# -- clear store errors --------------------------------------------------------------------
+
+
+def test_two_handles_on_one_file_give_no_false_conflict(tiered: yq.Policy, tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    one, two = SQLiteStore(path), SQLiteStore(path)
+    assert one.save(open_a(tiered)) == 1
+    case = one.load(tiered, "YQ-A")
+    case.fire("assess", at=cst(2025, 11, 3, 10), actor="office")
+    # Loaded through one handle, saved through the other: nobody else wrote.
+    assert two.known_version(case) == 1
+    assert two.save(case) == 1
+    case.fire("report", at=cst(2025, 11, 3, 11), actor="office")
+    assert one.save(case) == 1
+    # Another path to the same file is the same database.
+    (tmp_path / "sub").mkdir()
+    three = SQLiteStore(tmp_path / "sub" / ".." / "s.db")
+    assert three.known_version(case) == 3
+    assert [e.trigger for e in three.load(tiered, "YQ-A").events] == ["open", "assess", "report"]
+    # A real conflict between handles is still one.
+    first, second = one.load(tiered, "YQ-A"), two.load(tiered, "YQ-A")
+    first.fire("assign", at=cst(2025, 11, 3, 12), actor="office")
+    second.fire("start", at=cst(2025, 11, 3, 12), actor="office")
+    assert two.save(first) == 1
+    with pytest.raises(
+        yq.ConflictError, match="holds version 4, but this case was loaded at version 3"
+    ):
+        one.save(second)
+
+
+def test_another_file_knows_nothing_of_a_case(tiered: yq.Policy, tmp_path: Path) -> None:
+    a, b = SQLiteStore(tmp_path / "a.db"), SQLiteStore(tmp_path / "b.db")
+    a.save(open_a(tiered))
+    case = a.load(tiered, "YQ-A")
+    case.fire("assess", at=cst(2025, 11, 3, 10), actor="office")
+    assert b.known_version(case) == 0
+    assert b.save(case) == 2  # a new case in b: all of its events
+    memory = SQLiteStore(":memory:")
+    assert memory.known_version(case) == 0
+    assert memory.save(case) == 2
+
+
+def test_ids_with_surrounding_spaces_are_refused_not_stripped(
+    tiered: yq.Policy, tmp_path: Path
+) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    store.save(
+        tiered.open_case(incident("a", cst(2025, 11, 3, 9)), at=cst(2025, 11, 3, 9), actor="m")
+    )
+    for padded in ("  a  ", "a ", " a", "a\n"):
+        with pytest.raises(ValueError, match="an id must not start or end with whitespace"):
+            incident(padded, cst(2025, 11, 3, 9))
+    with pytest.raises(yq.StoreError, match="'  a  ' is not in the store"):
+        store.load(tiered, "  a  ")
+    assert store.case_ids() == ["a"]
+
+
 def test_a_newer_schema_or_a_foreign_file_is_refused(stored: Path, tmp_path: Path) -> None:
     tamper(stored, "UPDATE yq_meta SET value = '2' WHERE key = 'schema_version'")
     with pytest.raises(yq.StoreError, match=r"newer yuqing_core \(schema 2; this version reads"):
@@ -661,17 +933,22 @@ def test_import_rows_stores_whole_cases_as_save_would(tiered: yq.Policy, tmp_pat
     assert dump(tmp_path / "imported.db") == dump(tmp_path / "saved.db")
 
 
-def test_import_rows_of_a_stored_case_conflicts_and_writes_nothing(
+def test_import_rows_of_a_stored_case_is_a_duplicate_and_writes_nothing(
     tiered: yq.Policy, tmp_path: Path
 ) -> None:
     a, b = open_a(tiered), open_b(tiered)
     store = SQLiteStore(tmp_path / "s.db")
     store.save(a)
     before = dump(tmp_path / "s.db")
-    with pytest.raises(yq.ConflictError, match="nothing was written"):
+    with pytest.raises(
+        yq.DuplicateCaseError,
+        match=r"^cannot import: case 'YQ-A' is already in the store; nothing was written$",
+    ):
         store.import_rows([CaseRows.of(b), CaseRows.of(a)])
     assert dump(tmp_path / "s.db") == before
-    with pytest.raises(yq.ConflictError):
+    with pytest.raises(
+        yq.DuplicateCaseError, match=r"^cannot import: case 'YQ-B' is given twice; nothing was"
+    ):
         store.import_rows([CaseRows.of(b), CaseRows.of(b)])
     assert dump(tmp_path / "s.db") == before
 

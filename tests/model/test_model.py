@@ -48,6 +48,19 @@ def test_id_must_not_be_empty(ident: str) -> None:
     assert e.value.errors()[0]["loc"] == ("id",)
 
 
+@pytest.mark.parametrize("ident", ["  a  ", "a ", " a", "a\n", "\ta"])
+def test_an_id_with_surrounding_whitespace_is_refused_not_stripped(ident: str) -> None:
+    # Stripped, "  a  " would be the id "a": another case's id in the store.
+    with pytest.raises(ValidationError) as e:
+        yq.Incident(id=ident, title="t", discovered_at=cst(2025, 10, 1))
+    (err,) = e.value.errors()
+    assert (err["loc"], err["msg"]) == (
+        ("id",),
+        "Value error, an id must not start or end with whitespace",
+    )
+    assert yq.Incident(id="YQ 1", title="t", discovered_at=cst(2025, 10, 1)).id == "YQ 1"
+
+
 def test_metrics_observed_before_the_post_are_rejected() -> None:
     with pytest.raises(
         ValidationError,

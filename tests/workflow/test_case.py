@@ -548,13 +548,18 @@ def test_replay_gives_an_equal_case(tiered: yq.Policy) -> None:
 
 def test_json_round_trip_and_personal_data(tiered: yq.Policy) -> None:
     case = _lived(tiered)
-    text = case.to_json()
+    text = case.export_json()
+    whole = case.to_json()
     for secret in ("李四", "13900000000", "li_si"):
         assert secret not in text
+        assert secret in whole
         assert secret not in repr(case)
         assert secret not in repr(case.events)
+    assert Case.from_json(tiered, whole) == case
     assert Case.from_json(tiered, case.to_json(include_personal=True)) == case
+    assert case.to_json(include_personal=False) == text
     without = Case.from_json(tiered, text)
+    assert without != case
     assert without.obligations == case.obligations
     assert without.incident.reporter is not None
     assert without.incident.reporter.unit == "后勤处"

@@ -12,6 +12,7 @@ import enum
 from typing import Annotated, Any, Final
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -158,7 +159,17 @@ class Reporter(BaseModel):
         return data
 
 
-IncidentId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+def _unpadded(value: str) -> str:
+    if value != value.strip():
+        # Not stripped: "  a  " and "a" would be one case id in the store.
+        raise ValueError("an id must not start or end with whitespace")
+    return value
+
+
+IncidentId = Annotated[
+    str, StringConstraints(min_length=1, max_length=200), AfterValidator(_unpadded)
+]
+"""A case id: 1 to 200 characters, kept exactly as given, without surrounding whitespace."""
 
 
 class Incident(BaseModel):

@@ -7,15 +7,20 @@ instant as an integer key, rewritten inside the same transaction as the events i
 from. :meth:`SQLiteStore.due_before` reads that index and never replays or scans cases.
 
 Writers are optimistic: a case remembers nothing about storage, so the store remembers, per
-case object, the version it had when it was loaded or last saved. :meth:`SQLiteStore.save`
-checks that version against the stored one inside a ``BEGIN IMMEDIATE`` transaction; if
-another writer got there first it raises :class:`~yuqing_core.ConflictError` and writes
-nothing. The database runs in WAL mode, so a process killed mid-save leaves the previous
-version readable.
+case object and database file (:mod:`~yuqing_core.store.versions`, shared by every handle on
+the file in this process), the version it had when it was loaded or last saved.
+:meth:`SQLiteStore.save` checks that version against the stored one inside a ``BEGIN
+IMMEDIATE`` transaction; if another writer got there first it raises
+:class:`~yuqing_core.ConflictError` and writes nothing. A new case saved under an id the store
+already holds raises :class:`~yuqing_core.DuplicateCaseError`. The database runs in WAL mode, so
+a process killed mid-save leaves the previous version readable.
 
 The store keeps personal data (reporter names, phones, account ids) because it is the host's
 own database and the case must replay exactly; :meth:`SQLiteStore.export_case` gives the JSON
-of a case without it.
+of a case without it, to share. Loading checks every stored event as
+:meth:`Case.replay <yuqing_core.Case.replay>` does: a row that cannot be read, or an event the
+library could not have recorded, raises :class:`~yuqing_core.CorruptCaseError` naming the case
+and the seq.
 
 >>> from datetime import datetime, timedelta
 >>> from zoneinfo import ZoneInfo
@@ -42,16 +47,15 @@ import json
 import os
 import sqlite3
 import threading
-import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .._dt import ensure_aware
-from ..errors import ConflictError, StoreError, TransitionError
+from ..errors import ConflictError, CorruptCaseError, DuplicateCaseError, StoreError
 from ..model.event import Event
 from ..workflow.case import Case
-from ..workflow.document import dump_case
+from ..workflow.document import UnreadableEvent, dump_case, event_from_dict
 from .connection import Transaction, ensure_wal
 from .due import DueItem, time_key
 from .rows import (
@@ -77,6 +81,7 @@ from .schema import (
     UPSERT_CASE,
     install,
 )
+from .versions import SeenVersions
 
 if TYPE_CHECKING:
     from ..api import Policy
@@ -99,9 +104,6 @@ class SQLiteStore:
         self.path = os.fspath(path)
         self._timeout = timeout
         self._lock = threading.RLock()
-        # Case objects carry no storage state and are unhashable (they compare by value), so
-        # the versions they were loaded or saved at are kept here by identity, weakly.
-        self._seen: dict[int, tuple[weakref.ref[Case], int]] = {}
         try:
             self._db = sqlite3.connect(
                 self.path, timeout=timeout, isolation_level=None, check_same_thread=False
@@ -122,6 +124,10 @@ class SQLiteStore:
         self._db.execute("PRAGMA foreign_keys=OFF")
         with self._write() as db:
             install(db, self.path)
+        # Case objects carry no storage state, so the versions they were loaded or saved at
+        # are kept per database file, shared with every other handle on it.
+        file = next((r[2] for r in self._db.execute("PRAGMA database_list") if r[1] == "main"), "")
+        self._versions = SeenVersions.of(file)
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -149,37 +155,27 @@ class SQLiteStore:
         return f"<SQLiteStore {self.path!r}>"
 
     def _remember(self, case: Case, version: int) -> None:
-        key = id(case)
-        seen = self._seen
-        current = seen.get(key)
-        if current is not None and current[0]() is case:
-            seen[key] = (current[0], version)
-            return
-
-        def forget(ref: weakref.ref[Case], key: int = key) -> None:
-            entry = seen.get(key)
-            if entry is not None and entry[0] is ref:
-                del seen[key]
-
-        seen[key] = (weakref.ref(case, forget), version)
+        self._versions.remember(case, version)
 
     def known_version(self, case: Case) -> int:
-        """The version ``case`` had when this store loaded or last saved it (0 if never)."""
-        entry = self._seen.get(id(case))
-        if entry is not None and entry[0]() is case:
-            return entry[1]
-        return 0
+        """The version ``case`` had when it was last loaded from or saved to this database
+        file, through this store or another :class:`SQLiteStore` of this process on the same
+        file (0 if never)."""
+        return self._versions.version(case)
 
     # -- writing -------------------------------------------------------------------------
 
     def save(self, case: Case, *, expected_version: int | None = None) -> int:
         """Append the events of ``case`` not yet stored, in one transaction; return how many.
 
-        The stored version must still be the one this store loaded or last saved ``case`` at
-        (or ``expected_version`` when given, for a host that tracks versions itself; a case
-        the store never saw counts as version 0). Otherwise another writer stored events
-        first: :class:`~yuqing_core.ConflictError` is raised and nothing is written; load the
-        case again and re-apply the command.
+        The stored version must still be the one ``case`` was loaded or last saved at, through
+        any store of this process on the same file (or ``expected_version`` when given, for a
+        host that tracks versions itself). Otherwise another writer stored events first:
+        :class:`~yuqing_core.ConflictError` is raised and nothing is written; load the case
+        again and re-apply the command. A case never loaded or saved here is new (version
+        0): if the store already holds its id, :class:`~yuqing_core.DuplicateCaseError` is
+        raised and nothing is written (saving again cannot help; load the stored case, or
+        give the new one another id).
         """
         if not isinstance(case, Case):
             raise StoreError(f"save needs a Case, got {type(case).__name__}")
@@ -212,6 +208,11 @@ class SQLiteStore:
         policy = case.policy.name
         row = db.execute(SELECT_CASE, (case.id,)).fetchone()
         stored = 0 if row is None else int(row[1])
+        if row is not None and base == 0:
+            raise DuplicateCaseError(
+                f"case {case.id!r} is already in the store: a new case cannot be saved under "
+                "an id the store holds; load the stored case to add events to it"
+            )
         if row is not None and row[0] != policy:
             raise StoreError(f"case {case.id!r} is stored under policy {row[0]!r}, not {policy!r}")
         if stored != base:
@@ -231,13 +232,24 @@ class SQLiteStore:
         consistently. Each case must be whole (see
         :meth:`~yuqing_core.store.rows.CaseRows.check_whole`, else
         :class:`~yuqing_core.StoreError`) and new: if one is already stored, or given twice,
-        :class:`~yuqing_core.ConflictError` is raised and nothing is written. Load a case
-        before saving new events to it: the store knows its version from the load.
+        :class:`~yuqing_core.DuplicateCaseError` is raised and nothing is written. Load a
+        case before saving new events to it: the store knows its version from the load.
         """
         bundles = list(cases)
         for rows in bundles:
             rows.check_whole()
+        ids = [rows.case.case_id for rows in bundles]
+        twice = next((i for n, i in enumerate(ids) if i in ids[:n]), None)
+        if twice is not None:
+            raise DuplicateCaseError(
+                f"cannot import: case {twice!r} is given twice; nothing was written"
+            )
         with self._write() as db:
+            held = next((i for i in ids if db.execute(SELECT_VERSION, (i,)).fetchone()), None)
+            if held is not None:
+                raise DuplicateCaseError(
+                    f"cannot import: case {held!r} is already in the store; nothing was written"
+                )
             try:
                 self._write_events(db, [r for rows in bundles for r in rows.events])
                 self._write_cases(db, [rows.case for rows in bundles])
@@ -290,8 +302,11 @@ class SQLiteStore:
     def load(self, policy: Policy, case_id: str) -> Case:
         """The case ``case_id`` rebuilt from its stored events under ``policy``.
 
-        Raises :class:`~yuqing_core.StoreError` if the case is not stored, was opened under
-        another policy, or has a row that cannot be read (the error names the case and seq).
+        Every event is checked as :meth:`Case.replay <yuqing_core.Case.replay>` checks it.
+        Raises :class:`~yuqing_core.StoreError` if the case is not stored or was opened under
+        another policy, and :class:`~yuqing_core.CorruptCaseError` (a ``StoreError``) if a row
+        cannot be read or holds an event the library could not have recorded: the error
+        names the case and the seq, never personal data.
         """
         with self._read() as db:
             case = self._load_in(db, policy, case_id)
@@ -343,9 +358,13 @@ class SQLiteStore:
         return iter(self.case_ids())
 
     def export_case(self, case_id: str, *, include_personal: bool = False) -> str:
-        """The stored case as :meth:`Case.to_json` JSON, without personal data by default.
+        """The stored case as JSON to share: the redacted export, like
+        :meth:`Case.export_json <yuqing_core.Case.export_json>`.
 
-        Needs no policy: the events are read as stored, not replayed.
+        The reporter's name, phone and account and the author's handle are left out unless
+        ``include_personal``; free text is kept as written. Needs no policy: the events are
+        read as stored (each row checked), not replayed. For a complete copy of a case, load
+        it and use :meth:`Case.to_json <yuqing_core.Case.to_json>`.
         """
         with self._read() as db:
             row = db.execute(SELECT_CASE, (case_id,)).fetchone()
@@ -387,50 +406,53 @@ def _events_from_rows(case_id: str, rows: Sequence[Sequence[Any]], version: int)
     events: list[Event] = []
     for expected, row in enumerate(rows, 1):
         seq = row[0]
-        if seq != expected:
-            raise StoreError(
-                f"case {case_id!r} seq {expected}: event missing from the store (found seq "
-                f"{seq!r} instead)"
+        if type(seq) is not int or seq != expected:
+            raise CorruptCaseError(
+                f"event missing from the store (found seq {seq!r} instead)",
+                case_id=case_id,
+                seq=expected,
             )
         try:
-            data = json.loads(row[4])
-            if not isinstance(data, dict):
-                raise TypeError(f"data is a JSON {type(data).__name__}, not an object")
-            event = Event.from_dict(
-                {"trigger": row[1], "at": row[2], "actor": row[3], "data": data}
+            _check_columns(row)
+            event = event_from_dict(
+                {"trigger": row[1], "at": row[2], "actor": row[3], "data": _data(row[4])}
             )
-        except (ValueError, TypeError, KeyError) as e:
-            raise StoreError(f"case {case_id!r} seq {seq}: cannot read the event row: {e}") from e
+        except UnreadableEvent as e:
+            raise CorruptCaseError(
+                f"cannot read the event row: {e}", case_id=case_id, seq=seq
+            ) from None
         events.append(event)
     if len(events) != version:
-        raise StoreError(
-            f"case {case_id!r} seq {len(events) + 1}: the case row says version {version} "
-            f"but {len(events)} events are stored"
+        raise CorruptCaseError(
+            f"the case row says version {version} but {len(events)} events are stored",
+            case_id=case_id,
+            seq=len(events) + 1,
         )
     return events
 
 
+_SQL_TYPES = {int: "an integer", float: "a real", bytes: "a blob", type(None): "NULL"}
+
+
+def _check_columns(row: Sequence[Any]) -> None:
+    """The text columns of an event row hold text."""
+    for name, value in zip(("trigger", "at", "actor", "data"), row[1:], strict=True):
+        if not isinstance(value, str):
+            held = _SQL_TYPES.get(type(value), type(value).__name__)
+            raise UnreadableEvent(f"the {name} column holds {held}, not text")
+
+
+def _data(text: str) -> object:
+    """The data column, read as JSON."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise UnreadableEvent("data is nested too deeply") from None
+    except ValueError:  # JSONDecodeError, or an integer too long to read
+        raise UnreadableEvent("data is not JSON") from None
+
+
 def _replay(policy: Policy, case_id: str, events: list[Event]) -> Case:
     if not events:
-        raise StoreError(f"case {case_id!r} seq 1: the case has no events")
-    try:
-        case = Case.replay(policy, events)
-    except TransitionError as e:
-        seq = _first_failing(policy, events)
-        raise StoreError(
-            f"case {case_id!r} seq {seq}: the event does not replay under policy "
-            f"{policy.name!r}: {e}"
-        ) from e
-    if case.id != case_id:
-        raise StoreError(f"case {case_id!r} seq 1: the open event is for incident {case.id!r}")
-    return case
-
-
-def _first_failing(policy: Policy, events: list[Event]) -> int:
-    """The seq of the first event that does not replay (only computed on the error path)."""
-    for n in range(1, len(events) + 1):
-        try:
-            Case.replay(policy, events[:n])
-        except TransitionError:
-            return n
-    return len(events)  # pragma: no cover - the full replay failed, so some prefix does
+        raise CorruptCaseError("the case has no events", case_id=case_id, seq=1)
+    return Case.replay(policy, events, case_id=case_id)

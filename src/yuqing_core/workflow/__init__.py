@@ -1,6 +1,7 @@
 """The workflow layer: the case aggregate (:mod:`.case`), the data each command takes
 (:mod:`.commands`), what each command does to the case (:mod:`.effects`), the case document
-(:mod:`.document`) and the per-policy state machine with its guards (:mod:`.machine`)."""
+(:mod:`.document`), the checks of each event on replay (:mod:`.replay`) and the per-policy
+state machine with its guards (:mod:`.machine`)."""
 
 from ..model import CaseState, Event
 from .case import Case, Notification

@@ -13,7 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from .._dt import ensure_aware
-from ..errors import NaiveDatetimeError, TransitionError
+from ..errors import (
+    CalendarCoverageError,
+    CorruptCaseError,
+    NaiveDatetimeError,
+    TransitionError,
+)
 from ..model import CaseState, Event, Incident, Severity
 from ..model.vocab import FINAL_STATES, TRIGGERS
 from ..policy.data import PolicyData as Policy
@@ -23,6 +28,17 @@ from .commands import validate_data
 from .document import dump_case, read_case_events
 from .effects import EFFECTS, Refusal, level_problem
 from .machine import workflow_for
+from .replay import (
+    auto_problem,
+    data_problem,
+    event_tuple,
+    incident_id,
+    open_problem,
+    shape_problem,
+    shown,
+    unexpected,
+    unreplayable,
+)
 
 __all__ = ["SYSTEM_ACTOR", "Case", "CaseState", "Notification"]
 
@@ -78,6 +94,8 @@ class Case:
         _check_actor(actor, "open")
         if not isinstance(incident, Incident):
             raise TransitionError("open needs an Incident", trigger="open")
+        if reason is not None and not isinstance(reason, str):
+            raise TransitionError("reason must be text", trigger="open")
         floor = assess(policy, incident, at).severity
         data: dict[str, Any] = {"incident": incident}
         if floor is not None:
@@ -106,18 +124,67 @@ class Case:
         return cls(policy, (event,), _open_state(policy, event))
 
     @classmethod
-    def replay(cls, policy: Policy, events: Iterable[Event]) -> Case:
-        """Rebuild the case from its events, checking each as it was when fired."""
-        evs = tuple(events)
-        if not evs or evs[0].trigger != "open":
-            raise TransitionError("a case's first event must be 'open'", trigger="replay")
-        fold = _open_state(policy, evs[0])
-        case = cls(policy, (evs[0],), fold)
-        for event in evs[1:]:
-            case._fold = case._step(event)
-            case._events = (*case._events, event)
-            case._obligations = None  # a guard may have derived them for the shorter log
+    def replay(cls, policy: Policy, events: Iterable[Event], *, case_id: str | None = None) -> Case:
+        """Rebuild the case from its events, checking each as ``open`` and ``fire`` checked it.
+
+        Each event must be one the library records: data the command's model accepts, in the
+        form ``fire`` writes it, no key ``fire`` never writes, the guards and effects passed,
+        in time order after an ``open`` that assesses as it says; an automatic escalation only
+        where re-assessing the incident gives it. Otherwise
+        :class:`~yuqing_core.CorruptCaseError` names the case (``case_id``, the id the events
+        were stored under, or the incident's) and the 1-based number of the event at fault.
+        (A calendar that does not cover an event's dates still raises
+        :class:`~yuqing_core.CalendarCoverageError`: the events are not at fault.)
+        """
+        evs = event_tuple(events, case_id)
+        name = case_id if case_id is not None else incident_id(evs[0])
+        case = cls._replayed_open(policy, evs[0], name, case_id)
+        expected: Event | None = None
+        for seq, event in enumerate(evs[1:], 2):
+            try:
+                expected = case._replay_step(event, expected)
+            except Refusal as e:
+                raise unreplayable(policy, name, seq, str(e)) from None
+            except (CalendarCoverageError, MemoryError):
+                raise
+            except Exception as e:  # the last net: a restore never ends in a bare exception
+                raise unreplayable(policy, name, seq, unexpected(e)) from None
+        # A log may end right after an update_metrics whose escalation follows it: a prefix
+        # of a case is the case as it stood, and replays.
         return case
+
+    @classmethod
+    def _replayed_open(
+        cls, policy: Policy, event: Event, name: str | None, case_id: str | None
+    ) -> Case:
+        try:
+            problem = shape_problem(event, first=True) or open_problem(policy, event)
+        except (CalendarCoverageError, MemoryError):
+            raise
+        except Exception as e:  # the last net, as for every other event
+            problem = unexpected(e)
+        if problem is None and case_id is not None and event.data["incident"].id != case_id:
+            problem = f"the open event is for incident {shown(event.data['incident'].id)}"
+        if problem is not None:
+            raise CorruptCaseError(problem, case_id=name, seq=1)
+        return cls(policy, (event,), _open_state(policy, event))
+
+    def _replay_step(self, event: Event, expected: Event | None) -> Event | None:
+        """Apply one recorded event (after checking it as ``fire`` would have); return the
+        automatic escalation that must follow it, if any."""
+        problem = (
+            shape_problem(event, first=False)
+            or auto_problem(event, expected, lambda: self._auto_escalation(self._fold, event.at))
+            or data_problem(event)
+        )
+        if problem is not None:
+            raise Refusal(problem)
+        self._fold = self._next(event)
+        self._events = (*self._events, event)
+        self._obligations = None  # a guard may have derived them for the shorter log
+        if event.trigger == "update_metrics":
+            return self._auto_escalation(self._fold, event.at)
+        return None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -238,6 +305,12 @@ class Case:
             )
         at = _aware(at, trigger)
         _check_actor(actor, trigger, self.allowed_triggers)
+        if trigger == "escalate" and "auto" in data:
+            raise self._fail(
+                trigger,
+                "escalate takes no 'auto': the library records automatic escalations itself, "
+                "after update_metrics",
+            )
         clean = validate_data(trigger, dict(data), self.allowed_triggers)
         event = Event(trigger, at, actor, clean)
         fold = self._step(event)
@@ -272,25 +345,32 @@ class Case:
         return TransitionError(message, trigger=trigger, allowed=self.allowed_triggers())
 
     def _step(self, event: Event) -> CaseState:
-        """Check ``event`` against the current fold and return the next fold."""
+        """Check ``event`` against the current fold and return the next fold, or raise the
+        :class:`~yuqing_core.TransitionError` ``fire`` raises."""
+        try:
+            return self._next(event)
+        except Refusal as e:
+            raise self._fail(event.trigger, str(e)) from None
+
+    def _next(self, event: Event) -> CaseState:
+        """The fold after ``event``; :class:`Refusal` says why there is none."""
         s = self._fold
         t = event.trigger
         if t not in TRIGGERS:
-            raise self._fail(t, f"unknown trigger {t!r}")
+            raise Refusal(f"unknown trigger {t!r}")
         if event.at < s.last_at:
-            raise self._fail(
-                t,
+            raise Refusal(
                 f"{t} at {event.at.isoformat()} is before the last event "
-                f"({s.last_at.isoformat()}); events are recorded in time order",
+                f"({s.last_at.isoformat()}); events are recorded in time order"
             )
         move = workflow_for(self.policy).move(t, s.state)
         if move is None:
-            raise self._fail(t, f"{t} is not allowed in state {s.state!r}")
+            raise Refusal(f"{t} is not allowed in state {s.state!r}")
         data = event.data
         for guard in move.guards:
             why = guard(s, data)
             if why is not None:
-                raise self._fail(t, f"{t}: {why}")
+                raise Refusal(f"{t}: {why}")
         # One replace() instead of two: it is the costliest step of a command.
         if move.dest is not None:
             moved = replace(s, last_at=event.at, state=move.dest)
@@ -299,15 +379,36 @@ class Case:
         effect = EFFECTS.get(t)
         if effect is None:
             return moved
-        try:
-            return effect(self, event, s, moved)
-        except Refusal as e:
-            raise self._fail(t, str(e)) from None
+        return effect(self, event, s, moved)
 
     # -- JSON ----------------------------------------------------------------------------
 
-    def to_json(self, *, include_personal: bool = False, indent: int | None = None) -> str:
-        """The case as JSON (its events). Personal data only with ``include_personal``."""
+    def to_json(self, *, indent: int | None = None, include_personal: bool = True) -> str:
+        """The case as JSON, complete: the persistence format.
+
+        Every event whole, personal data included (a reporter's name, phone and account, an
+        author's handle), so ``Case.from_json(policy, case.to_json()) == case``. Keep it
+        where the host keeps personal data. To hand a case to anyone else use
+        :meth:`export_json`. (``include_personal=False``, accepted for code written before
+        this was the default, gives :meth:`export_json`.)
+        """
+        return dump_case(
+            self.policy.name,
+            self.id,
+            self._events,
+            include_personal=include_personal,
+            indent=indent,
+        )
+
+    def export_json(self, *, include_personal: bool = False, indent: int | None = None) -> str:
+        """The case as JSON to share (对外提供): personal data left out.
+
+        The same document as :meth:`to_json` without the reporter's name, phone and account
+        and the author's handle (unless ``include_personal``). Free text (the title, summary,
+        reasons, notes, reply texts) is kept as written. Read back with :meth:`from_json` it
+        gives a case with the same events but without that personal data, so not an equal
+        case.
+        """
         return dump_case(
             self.policy.name,
             self.id,
@@ -318,20 +419,19 @@ class Case:
 
     @classmethod
     def from_json(cls, policy: Policy, text: str) -> Case:
-        """Rebuild a case from :meth:`to_json` output."""
-        return cls.replay(policy, read_case_events(text, policy.name))
+        """Rebuild a case from :meth:`to_json` output, checking every event as :meth:`replay`
+        does; a document that cannot be read raises :class:`~yuqing_core.CorruptCaseError`
+        naming the case id and the 1-based number of the event at fault."""
+        case_id, events = read_case_events(text, policy.name)
+        return cls.replay(policy, events, case_id=case_id)
 
 
 def _open_state(policy: Policy, event: Event) -> CaseState:
-    incident = event.data.get("incident")
-    if not isinstance(incident, Incident):
-        raise TransitionError("the open event carries no incident", trigger="open")
-    severity = Severity.parse(event.data["severity"])
-    _check_level(policy, severity, "open")
+    """The fold after the ``open`` event (checked already by ``open`` or :func:`open_problem`)."""
     return CaseState(
         state="registered",
-        severity=severity,
-        incident=incident,
+        severity=Severity.parse(event.data["severity"]),
+        incident=event.data["incident"],
         opened_at=event.at,
         last_at=event.at,
     )

@@ -25,7 +25,7 @@ from ..model import Metrics, SeverityField
 from ..model.vocab import ObligationKind
 from ..time.duration import Duration
 
-__all__ = ["COMMAND_MODELS", "validate_data"]
+__all__ = ["COMMAND_MODELS", "stored_form", "validate_data"]
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(max_length=20000)]
@@ -209,6 +209,12 @@ def validate_data(
             problems.append(msg)
         allowed_now = allowed() if callable(allowed) else allowed
         raise TransitionError("; ".join(problems), trigger=trigger, allowed=allowed_now) from None
+    return stored_form(parsed)
+
+
+def stored_form(parsed: BaseModel) -> dict[str, Any]:
+    """The data of a validated command as its event records it: the keys given, ``None``
+    left out, levels as their keys, durations as text, tuples as lists."""
     out: dict[str, Any] = {}
     for key in type(parsed).model_fields:
         value = getattr(parsed, key)

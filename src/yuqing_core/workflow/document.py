@@ -1,24 +1,60 @@
 """The case document (案件 JSON): one home for its format tag and for writing and reading it.
 
 A case is stored as its events; the document is ``{"format", "policy", "id", "events"}``.
-:meth:`Case.to_json <yuqing_core.Case.to_json>` and the store's export both write it with
-:func:`dump_case`, and :meth:`Case.from_json <yuqing_core.Case.from_json>` reads it back with
-:func:`read_case_events`.
+:meth:`Case.to_json <yuqing_core.Case.to_json>` writes it whole, personal data included (the
+persistence format); :meth:`Case.export_json <yuqing_core.Case.export_json>` and the store's
+``export_case`` write it without personal data, for sharing. Both use :func:`dump_case`.
+:meth:`Case.from_json <yuqing_core.Case.from_json>` reads it back with
+:func:`read_case_events`, and the store reads its rows with :func:`event_from_dict`: every key
+and type is checked, and what cannot be read is named by key, never by a value that could be
+personal data.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
-from ..errors import TransitionError
-from ..model import Event
+from pydantic import BaseModel, ValidationError
 
-__all__ = ["CASE_FORMAT", "dump_case", "events_from_dicts", "read_case_events"]
+from .._dt import ensure_aware
+from ..errors import CorruptCaseError, NaiveDatetimeError, TransitionError
+from ..model import Event, Incident, Metrics
+from .replay import problem_text, shown
+
+__all__ = [
+    "CASE_FORMAT",
+    "EVENT_KEYS",
+    "UnreadableEvent",
+    "dump_case",
+    "event_from_dict",
+    "json_kind",
+    "read_case_events",
+]
 
 CASE_FORMAT = "yuqing_core.case/1"
 """The format tag of the case document."""
+
+EVENT_KEYS = ("trigger", "at", "actor", "data")
+"""The keys of one event in the document, all required."""
+
+_DOCUMENT_KEYS = frozenset({"format", "policy", "id", "events"})
+
+_MODELS: Mapping[tuple[str, str], type[BaseModel]] = {
+    ("open", "incident"): Incident,
+    ("update_metrics", "metrics"): Metrics,
+}
+"""The data keys that hold a model, by trigger: read back into that model."""
+
+_DEEPEST = 100
+"""Nesting deeper than this is never in a case document: where it is, the event is unreadable."""
+
+
+class UnreadableEvent(Exception):
+    """An event's dict form cannot be read; the message says what is wrong."""
 
 
 def dump_case(
@@ -26,11 +62,11 @@ def dump_case(
     case_id: str,
     events: Iterable[Event],
     *,
-    include_personal: bool = False,
+    include_personal: bool,
     indent: int | None = None,
 ) -> str:
-    """The document of case ``case_id`` under policy ``policy``, as JSON. Personal data only
-    with ``include_personal``."""
+    """The document of case ``case_id`` under policy ``policy``, as JSON; the reporter's and
+    author's personal data only with ``include_personal``."""
     doc = {
         "format": CASE_FORMAT,
         "policy": policy,
@@ -40,25 +76,145 @@ def dump_case(
     return json.dumps(doc, ensure_ascii=False, indent=indent)
 
 
-def read_case_events(text: str, policy: str) -> list[Event]:
-    """The events of a case document written under policy ``policy``; a document that is not
-    one, or was written under another policy, raises :class:`~yuqing_core.TransitionError`."""
+def json_kind(value: object) -> str:
+    """The JSON name of a value's type, for messages (``object``, ``list``, ``string``...)."""
+    if value is None:
+        return "null"
+    kinds = ((bool, "boolean"), (str, "string"), (int, "number"), (float, "number"))
+    for kind, name in (*kinds, (Mapping, "object"), (list, "list")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
+
+
+def event_from_dict(raw: object) -> Event:
+    """The event of one dict of the document, as :meth:`Event.to_dict` wrote it; anything
+    else raises :class:`UnreadableEvent` naming the key at fault."""
+    if not isinstance(raw, Mapping):
+        raise UnreadableEvent(f"an event is a JSON object, not a {json_kind(raw)}")
+    unknown = sorted((k for k in raw if k not in EVENT_KEYS), key=str)
+    if unknown:
+        raise UnreadableEvent(f"unknown key {shown(unknown[0])}")
+    for key in EVENT_KEYS:
+        if key not in raw:
+            raise UnreadableEvent(f"no {key!r}")
+    for key in ("trigger", "at", "actor"):
+        if not isinstance(raw[key], str):
+            raise UnreadableEvent(f"{key} is a JSON {json_kind(raw[key])}, not a string")
+    data = raw["data"]
+    if not isinstance(data, Mapping):
+        raise UnreadableEvent(f"data is a JSON {json_kind(data)}, not an object")
+    trigger: str = raw["trigger"]
+    return Event(trigger, _instant(raw["at"]), raw["actor"], _with_models(trigger, data))
+
+
+def _instant(text: str) -> datetime:
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise TransitionError(f"not case JSON: {e}", trigger="from_json") from None
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise UnreadableEvent("at: not an ISO 8601 date and time") from None
+    try:
+        return ensure_aware(at, "at")
+    except NaiveDatetimeError as e:
+        raise UnreadableEvent(str(e)) from None
+
+
+def _with_models(trigger: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    for (on, key), model in _MODELS.items():
+        value = out.get(key)
+        if on != trigger or not isinstance(value, Mapping):
+            continue
+        try:
+            out[key] = model.model_validate(value)
+        except ValidationError as e:
+            # Key paths and pydantic's messages only: its input may be a reporter's phone.
+            raise UnreadableEvent(
+                "; ".join(f"data.{problem_text(err, (key,))}" for err in e.errors())
+            ) from None
+    return out
+
+
+def read_case_events(text: str | bytes, policy: str) -> tuple[str, list[Event]]:
+    """The case id and events of a case document written under policy ``policy``.
+
+    A document written under another policy raises :class:`~yuqing_core.TransitionError`;
+    one that cannot be read raises :class:`~yuqing_core.CorruptCaseError` naming the case id
+    and the 1-based number of the event at fault, when they can be read.
+    """
+    doc = _parse(text)
     if not isinstance(doc, Mapping) or doc.get("format") != CASE_FORMAT:
-        raise TransitionError(f"not case JSON of format {CASE_FORMAT!r}", trigger="from_json")
+        raise CorruptCaseError(f"not case JSON of format {CASE_FORMAT!r}")
     if doc.get("policy") != policy:
+        written = doc.get("policy")
         raise TransitionError(
-            f"the case was written under policy {doc.get('policy')!r}, not {policy!r}",
+            f"the case was written under policy {shown(written)}, not {policy!r}",
             trigger="from_json",
         )
-    return events_from_dicts(doc.get("events") or [])
+    case_id = doc.get("id")
+    if not isinstance(case_id, str):
+        raise CorruptCaseError(f"the case id is a JSON {json_kind(case_id)}, not a string")
+    unknown = sorted(str(k) for k in doc if k not in _DOCUMENT_KEYS)
+    if unknown:
+        raise CorruptCaseError(f"unknown key {shown(unknown[0])} in the case JSON", case_id=case_id)
+    rows = doc.get("events")
+    if not isinstance(rows, list):
+        raise CorruptCaseError(f"events is a JSON {json_kind(rows)}, not a list", case_id=case_id)
+    events = []
+    for seq, raw in enumerate(rows, 1):
+        try:
+            events.append(event_from_dict(raw))
+        except UnreadableEvent as e:
+            raise CorruptCaseError(
+                f"cannot read the event: {e}", case_id=case_id, seq=seq
+            ) from None
+    return case_id, events
 
 
-def events_from_dicts(rows: Sequence[Mapping[str, Any]]) -> list[Event]:
+def _parse(text: object) -> Any:
+    if not isinstance(text, str | bytes | bytearray):
+        raise CorruptCaseError(f"not case JSON: a {type(text).__name__}, not text")
     try:
-        return [Event.from_dict(r) for r in rows]
-    except (KeyError, TypeError, ValueError) as e:
-        raise TransitionError(f"unreadable event: {e}", trigger="from_json") from None
+        return json.loads(text)
+    except RecursionError:
+        case_id, seq = _too_deep(
+            text if isinstance(text, str) else bytes(text).decode("utf-8", "replace")
+        )
+        what = "not case JSON" if seq is None else "cannot read the event"
+        raise CorruptCaseError(f"{what}: nested too deeply", case_id=case_id, seq=seq) from None
+    except ValueError as e:  # JSONDecodeError, bad UTF-8, an integer too long to read
+        where = (
+            f" (line {e.lineno} column {e.colno})" if isinstance(e, json.JSONDecodeError) else ""
+        )
+        raise CorruptCaseError(f"not case JSON: it does not parse{where}") from None
+
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
+
+
+def _too_deep(text: str) -> tuple[str | None, int | None]:
+    """Where a document nests too deeply for the JSON reader: the case id, if read before, and
+    the 1-based number of the event the nesting is in (``None`` outside the events)."""
+    depth = 0
+    recent: list[str] = ["", ""]  # the two tokens before this one
+    case_id: str | None = None
+    events_depth: int | None = None
+    seq = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if token == "[" and depth == 2 and recent == ['"events"', ":"]:
+                events_depth, seq = depth, 1
+            if depth > _DEEPEST:
+                return case_id, seq if events_depth is not None else None
+        elif token in "]}":
+            depth -= 1
+            if events_depth is not None and depth < events_depth:
+                events_depth = None
+        elif token == "," and depth == events_depth:
+            seq += 1
+        elif token.startswith('"') and depth == 1 and recent == ['"id"', ":"]:
+            case_id = json.loads(token)
+        recent = [recent[1], token]
+    return case_id, None

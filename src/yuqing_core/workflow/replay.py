@@ -1,0 +1,271 @@
+"""What a recorded event must be for a case to be read back (重放校验).
+
+:meth:`Case.replay <yuqing_core.Case.replay>`, and through it
+:meth:`Case.from_json <yuqing_core.Case.from_json>` and ``store.load``, holds every event to
+what :meth:`Case.open <yuqing_core.Case.open>` and :meth:`Case.fire <yuqing_core.Case.fire>`
+record: data a command model accepts, in the very form ``fire`` stores it, and no key ``fire``
+never writes. The checks here judge one event on its own; the case then applies the guards and
+effects ``fire`` applies, and the rule of automatic escalation.
+
+Each check returns ``None`` or what is wrong. The text names keys, levels and rules, never a
+value that could be personal data (a reporter's phone in a tampered row stays out of it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import CorruptCaseError, YuqingError, error_message, format_loc
+from ..model import Event, Incident, Severity
+from ..policy.data import PolicyData as Policy
+from ..rules.assessment import assess
+from .commands import COMMAND_MODELS, stored_form
+from .effects import level_problem
+
+__all__ = [
+    "OPEN_KEYS",
+    "auto_problem",
+    "data_problem",
+    "event_tuple",
+    "incident_id",
+    "open_problem",
+    "problem_text",
+    "shape_problem",
+    "shown",
+    "unexpected",
+    "unreplayable",
+]
+
+OPEN_KEYS = frozenset({"incident", "assessed", "severity", "judged", "reason"})
+"""The keys :meth:`Case.open <yuqing_core.Case.open>` may record on the ``open`` event."""
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,39}")
+"""What a name read from a document looks like (a trigger, key, level or id) when a message
+may show it. Anything else (a phone number put where a name belongs) is not shown."""
+
+
+def shown(value: object) -> str:
+    """A name read from a document, quoted for an error message, or ``<not a name>``."""
+    if isinstance(value, str) and _NAME.fullmatch(value):
+        return repr(value)
+    return "<not a name>"
+
+
+def _where(err: Mapping[str, Any], prefix: tuple[str | int, ...] = ()) -> str:
+    """The key path of one pydantic error; a key that is not a name is not shown."""
+    loc = [p if isinstance(p, int) or _NAME.fullmatch(p) else "<not a name>" for p in err["loc"]]
+    return format_loc((*prefix, *loc))
+
+
+def problem_text(err: Mapping[str, Any], prefix: tuple[str | int, ...] = ()) -> str:
+    """One pydantic error as ``key.path: message``, without its input (which may be a
+    reporter's phone)."""
+    msg = error_message(err)
+    value = err.get("input")
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        # Our own validators quote the value they refuse: keep the rule, not the value.
+        msg = msg.replace(repr(value), "<value>").replace(repr(str(value)), "<value>")
+    return f"{_where(err, prefix)}: {msg}"
+
+
+def shape_problem(event: object, first: bool) -> str | None:
+    """Why ``event`` is not an event a case records at all: not an :class:`Event`, an
+    unknown trigger, an ``open`` that is not first (or a first event that is not ``open``),
+    or no actor."""
+    if not isinstance(event, Event):
+        return f"not an Event but a {type(event).__name__}"
+    trigger = event.trigger
+    if first and trigger != "open":
+        return "a case's first event must be 'open'"
+    if not first and trigger == "open":
+        return "'open' can only be a case's first event"
+    if not first and trigger not in COMMAND_MODELS:
+        return f"unknown trigger {shown(trigger)}"
+    actor = event.actor
+    if not isinstance(actor, str) or not actor.strip():
+        return "the actor must be a non-empty string naming who acted"
+    return None
+
+
+def data_problem(event: Event) -> str | None:
+    """Why the data of ``event`` is not what ``fire`` records for its trigger: what the
+    command model refuses, or a value in another form than the one ``fire`` writes."""
+    trigger = event.trigger
+    data = dict(event.data)
+    try:
+        parsed = COMMAND_MODELS[trigger].model_validate(data)
+    except ValidationError as e:
+        return "; ".join(_describe(trigger, err) for err in e.errors())
+    stored = stored_form(parsed)
+    for key, value in data.items():
+        if key not in stored:
+            return f"data.{key}: fire records no null value"
+        if not _same(value, stored[key]):
+            return f"data.{key}: not in the form fire records it"
+    return None
+
+
+def _describe(trigger: str, err: Mapping[str, Any]) -> str:
+    if err["type"] in ("extra_forbidden", "missing"):
+        verb = "takes no" if err["type"] == "extra_forbidden" else "needs"
+        return f"{trigger} {verb} {_where(err)!r}"
+    return f"data.{problem_text(err)}"
+
+
+def _same(given: object, stored: object) -> bool:
+    """``given`` is ``stored`` in kind and value (``True`` is not ``1``; a list not a tuple)."""
+    if isinstance(stored, bool) or isinstance(given, bool):
+        return type(given) is type(stored) and given == stored
+    if isinstance(stored, str):
+        return isinstance(given, str) and given == stored
+    if isinstance(stored, list):
+        return (
+            type(given) is list
+            and len(given) == len(stored)
+            and all(_same(g, s) for g, s in zip(given, stored, strict=True))
+        )
+    return type(given) is type(stored) and given == stored
+
+
+# -- the open event ------------------------------------------------------------------------
+
+
+def open_problem(policy: Policy, event: Event) -> str | None:
+    """Why the ``open`` event is not what :meth:`Case.open <yuqing_core.Case.open>` records:
+    its keys, its incident, its level (one of the policy's; the automatic level unless a
+    person judged it, and below that only with a reason) and the automatic assessment it
+    records, which must be what assessing the incident at that instant gives."""
+    data = event.data
+    unknown = sorted((k for k in data if k not in OPEN_KEYS), key=str)
+    if unknown:
+        return f"open takes no {shown(unknown[0])}"
+    incident = data.get("incident")
+    if not isinstance(incident, Incident):
+        return "the open event carries no incident"
+    if "severity" not in data:
+        return "open needs 'severity'"
+    severity = data["severity"]
+    if not isinstance(severity, str):
+        return "data.severity: must be a level key"
+    try:
+        level = Severity.parse(severity)
+    except ValueError:
+        return f"data.severity: {shown(severity)} is not a level"
+    if level.key != severity:
+        return "data.severity: not in the form open records it (a level key)"
+    problem = level_problem(policy, level)
+    if problem is not None:
+        return f"data.severity: {problem}"
+    found = assess(policy, incident, event.at).severity
+    floor = None if found is None else policy.normalize_severity(found)
+    return _floor_problem(policy, data, level, floor)
+
+
+def _floor_problem(
+    policy: Policy, data: Mapping[str, Any], level: Severity, floor: Severity | None
+) -> str | None:
+    assessed = data.get("assessed")
+    if floor is None and "assessed" in data:
+        return "data.assessed: assessing the incident at that instant gives no level"
+    if floor is not None and not (isinstance(assessed, str) and assessed == floor.key):
+        return f"data.assessed: assessing the incident at that instant gives {floor.key}"
+    judged = "judged" in data
+    if judged and data["judged"] is not True:
+        return "data.judged: open records only true"
+    reason = data.get("reason")
+    if "reason" in data and not (isinstance(reason, str) and reason):
+        return "data.reason: must be a non-empty text"
+    if not judged:
+        expected = floor if floor is not None else policy.lowest
+        if level != expected:
+            return (
+                f"data.severity: {level.key} is not the automatic level {expected.key}, and "
+                "the event records no person's judgement ('judged')"
+            )
+    elif floor is not None and level < floor and not reason:
+        return (
+            f"data.severity: {level.key} is below the automatic floor {floor.key}; "
+            "a lower level needs a reason (P8)"
+        )
+    return None
+
+
+# -- automatic escalation ----------------------------------------------------------------
+
+
+def auto_problem(
+    event: Event, expected: Event | None, found: Callable[[], Event | None]
+) -> str | None:
+    """An automatic escalation is the one ``fire`` records right after the ``update_metrics``
+    whose counts or flags raise the automatic level (``expected``), and only that one.
+    ``found`` re-assesses the incident at the event's instant, for the message."""
+    claims = event.trigger == "escalate" and "auto" in event.data
+    if expected is None:
+        if not claims:
+            return None
+        again = found()
+        gives = "no escalation" if again is None else again.data["severity"]
+        return (
+            f"an automatic escalation the library did not record: re-assessing the "
+            f"incident at {event.at.isoformat()} gives {gives}, and the library records "
+            "one only right after the update_metrics that raises the level"
+        )
+    data = event.data
+    if (
+        claims
+        and data.get("auto") is True
+        and data.get("severity") == expected.data["severity"]
+        and event.actor == expected.actor
+        and event.at == expected.at
+        and event.at.utcoffset() == expected.at.utcoffset()
+    ):
+        return None
+    return (
+        f"the update_metrics before it raises the automatic level to "
+        f"{expected.data['severity']}: the event after it must be that automatic "
+        f"escalation (by {expected.actor!r}, at the same instant)"
+    )
+
+
+# -- the errors of a replay ----------------------------------------------------------------
+
+
+def event_tuple(events: Iterable[Event], case_id: str | None) -> tuple[Event, ...]:
+    """The events to replay, at least one."""
+    try:
+        evs = tuple(events)
+    except TypeError:
+        raise CorruptCaseError("the events are not a sequence", case_id=case_id) from None
+    if not evs:
+        raise CorruptCaseError("a case's first event must be 'open'", case_id=case_id, seq=1)
+    return evs
+
+
+def incident_id(event: object) -> str | None:
+    """The id of the incident the ``open`` event registers, if it can be read."""
+    if isinstance(event, Event) and isinstance(event.data, Mapping):
+        incident = event.data.get("incident")
+        if isinstance(incident, Incident):
+            return incident.id
+    return None
+
+
+def unreplayable(policy: Policy, name: str | None, seq: int, why: str) -> CorruptCaseError:
+    """The error for event ``seq`` of case ``name`` that does not replay."""
+    return CorruptCaseError(
+        f"the event does not replay under policy {policy.name!r}: {why}", case_id=name, seq=seq
+    )
+
+
+def unexpected(e: Exception) -> str:
+    """What went wrong, for an error no check foresaw: a library error's message, or only the
+    type of any other (its message may quote a value)."""
+    if isinstance(e, YuqingError):
+        return f"{type(e).__name__}: {e}"
+    if isinstance(e, RecursionError):
+        return "its data is nested too deeply"
+    return f"it cannot be applied ({type(e).__name__})"
