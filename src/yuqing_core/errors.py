@@ -12,6 +12,8 @@ __all__ = [
     "AccountabilityError",
     "CalendarCoverageError",
     "ConflictError",
+    "InvalidArgumentError",
+    "InvalidDataError",
     "NaiveDatetimeError",
     "PauseError",
     "PolicyError",
@@ -22,6 +24,7 @@ __all__ = [
     "error_message",
     "format_loc",
     "format_problem",
+    "invalid_data",
 ]
 
 
@@ -31,6 +34,31 @@ class YuqingError(Exception):
 
 class NaiveDatetimeError(YuqingError, ValueError):
     """A datetime without a time zone was given where an instant is needed."""
+
+
+class InvalidArgumentError(YuqingError, TypeError, ValueError):
+    """A library call was given an argument of the wrong type or value.
+
+    It is both a :class:`TypeError` and a :class:`ValueError`, so a host that caught either
+    around the call before still catches it.
+    """
+
+
+class InvalidDataError(YuqingError, ValueError):
+    """An :class:`~yuqing_core.Incident`, :class:`~yuqing_core.Metrics`,
+    :class:`~yuqing_core.Reporter` or :class:`~yuqing_core.Source` was given bad values.
+
+    ``problems`` holds one ``(key_path, message)`` pair per problem. The message is one line,
+    ``Model: key.path: what was wrong``, problems separated by ``; ``. It never quotes the
+    value given: it may be personal data.
+    """
+
+    def __init__(
+        self, message: str, *, model: str = "", problems: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        super().__init__(message)
+        self.model = model
+        self.problems: tuple[tuple[str, str], ...] = tuple(problems)
 
 
 class PolicyError(YuqingError, ValueError):
@@ -141,4 +169,29 @@ def error_message(err: Mapping[str, Any]) -> str:
     msg = str(err.get("msg", ""))
     for prefix in _PYDANTIC_PREFIXES:
         msg = msg.removeprefix(prefix)
+    return msg
+
+
+def invalid_data(model: str, errors: Iterable[Mapping[str, Any]]) -> InvalidDataError:
+    """The library error for pydantic ``errors`` of validating ``model``: each error's key
+    path and message, and for a value of the wrong type the type's name, never the value.
+
+    >>> str(invalid_data("Reporter", [{"loc": ("phone",), "type": "string_type",
+    ...     "msg": "Input should be a valid string", "input": 13800138000}]))
+    'Reporter: phone: Input should be a valid string (got int)'
+    """
+    problems = [(format_loc(err.get("loc", ())), _data_message(err)) for err in errors]
+    text = "; ".join(f"{path}: {msg}" if path else msg for path, msg in problems)
+    return InvalidDataError(f"{model}: {text}", model=model, problems=problems)
+
+
+def _data_message(err: Mapping[str, Any]) -> str:
+    kind = str(err.get("type", ""))
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "required field is missing"
+    msg = error_message(err)
+    if kind.endswith(("_type", "_parsing")):
+        msg = f"{msg} (got {type(err.get('input')).__name__})"
     return msg

@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
-
 from .api import Policy
-from .errors import PolicyError, YuqingError, error_message, format_loc
+from .errors import InvalidDataError, PolicyError, YuqingError
 from .model import Incident, Metrics
 from .presets import load as load_preset
 from .presets import scenario_path
@@ -93,7 +91,7 @@ def simulate(
             continue
         try:
             at = _apply(sim, text)
-        except (YuqingError, ValueError, ValidationError, KeyError, TypeError) as e:
+        except (YuqingError, ValueError, KeyError, TypeError) as e:
             sim.errors.append((number, _one_line(e)))
             continue
         if at is not None:
@@ -122,10 +120,8 @@ def _apply(sim: Simulation, text: str) -> datetime | None:
 
 
 def _one_line(e: BaseException) -> str:
-    if isinstance(e, ValidationError):
-        return "; ".join(
-            f"{format_loc(err['loc'], dotted=True)}: {error_message(err)}" for err in e.errors()
-        )
+    if isinstance(e, InvalidDataError):
+        return "; ".join(f"{path}: {msg}" for path, msg in e.problems)
     if isinstance(e, KeyError):
         return f"missing key {e}"
     return str(e).replace("\n", "; ")
