@@ -9,7 +9,7 @@ capabilities add sections without breaking existing files.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import (
     BaseModel,
@@ -25,7 +25,12 @@ from ..model import METRIC_NAMES, Category, Severity, SeverityField
 from ..model.incident import METRIC_LABELS
 from ..model.vocab import IncidentMoment, ObligationAnchor, ObligationKind, State, Trigger
 from ..time.duration import Duration, DurationKind
-from ..time.settings import BusinessCloseText, check_extra_days
+from ..time.settings import (
+    BusinessCloseText,
+    check_extra_days,
+    parse_business_close,
+    zone_named,
+)
 
 __all__ = [
     "AssessmentSpec",
@@ -43,6 +48,7 @@ __all__ = [
     "SeverityRule",
     "TimingSpec",
     "WorkflowSpec",
+    "recurrence_problem",
     "within_posting",
 ]
 
@@ -77,6 +83,18 @@ class CalendarSpec(_Spec):
     extra_work_days: tuple[date, ...] = ()
     allow_projection: bool = False
     """Count past the last official year using statutory holidays without 调休 swaps."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        zone_named(v)
+        return v
+
+    @field_validator("business_close")
+    @classmethod
+    def _closing_time(cls, v: str | None) -> str | None:
+        parse_business_close(v)
+        return v
 
     @model_validator(mode="after")
     def _disjoint(self) -> CalendarSpec:
@@ -308,6 +326,15 @@ class WorkflowSpec(_Spec):
     """Total extension allowed per obligation (R5.2: ``5d``); none means ``extend`` is refused."""
     dismissable: bool = True
 
+    @field_validator("max_extension")
+    @classmethod
+    def _extension_span(cls, v: Duration | None) -> Duration | None:
+        if v is not None and v.kind in (DurationKind.NOW, DurationKind.SAME_DAY):
+            raise ValueError(
+                f"'{v}' is not a length one can extend by; write elapsed time or days such as '5d'"
+            )
+        return v
+
     @model_validator(mode="after")
     def _stages(self) -> WorkflowSpec:
         order = list(State)
@@ -346,16 +373,68 @@ class DutySpec(_Spec):
     @field_validator("rrule")
     @classmethod
     def _rrule(cls, v: str) -> str:
-        from dateutil.rrule import rrulestr
-
         text = v.strip()
         if text.upper().startswith("RRULE:"):
             text = text[6:]
-        try:
-            rrulestr(text, ignoretz=True)
-        except (ValueError, TypeError) as e:
-            raise ValueError(f"{v!r} is not an RFC 5545 recurrence rule ({e})") from None
+        problem = recurrence_problem(text)
+        if problem is not None:
+            raise ValueError(f"{v!r} {problem}")
         return text
+
+
+_STEP_SECONDS: Final = {
+    "YEARLY": 365 * 86_400,
+    "MONTHLY": 28 * 86_400,
+    "WEEKLY": 7 * 86_400,
+    "DAILY": 86_400,
+    "HOURLY": 3_600,
+    "MINUTELY": 60,
+    "SECONDLY": 1,
+}
+"""The shortest step of each RFC 5545 frequency, in seconds."""
+
+
+def recurrence_problem(text: str) -> str | None:
+    """What is wrong with a monitoring duty's recurrence rule ``text``, or ``None``.
+
+    It must be one RFC 5545 rule whose due instants are at least a minute apart: a rule that
+    steps by zero never moves on, and one that fires every second is no duty.
+
+    >>> recurrence_problem("FREQ=DAILY;BYHOUR=16;BYMINUTE=0") is None
+    True
+    >>> recurrence_problem("FREQ=MINUTELY;INTERVAL=0")
+    'steps by INTERVAL=0: a rule must move on (INTERVAL of 1 or more)'
+    """
+    from dateutil.rrule import rrule, rrulestr
+
+    parts = _rule_parts(text)
+    if "COUNT" in parts and "UNTIL" in parts:
+        return "gives both COUNT and UNTIL: give one"
+    try:
+        parsed = rrulestr(text, ignoretz=True)
+    except Exception as e:  # dateutil raises what it meets: ValueError, but also others
+        return f"is not an RFC 5545 recurrence rule ({type(e).__name__}: {e})"
+    if not isinstance(parsed, rrule):
+        return "is not one RFC 5545 rule (FREQ=...;...), without other lines"
+    return _step_problem(parts)
+
+
+def _rule_parts(text: str) -> dict[str, str]:
+    """The ``NAME=value`` parts of a rule, names upper-case (malformed parts left out)."""
+    pairs = (p.partition("=") for p in text.upper().split(";"))
+    return {name.strip(): value.strip() for name, eq, value in pairs if eq}
+
+
+def _step_problem(parts: dict[str, str]) -> str | None:
+    interval = parts.get("INTERVAL", "1")
+    if not interval.isdigit() or int(interval) < 1:
+        return f"steps by INTERVAL={interval}: a rule must move on (INTERVAL of 1 or more)"
+    step = _STEP_SECONDS.get(parts.get("FREQ", ""), 86_400) * int(interval)
+    if step < 60:
+        return f"steps every {step} s: due instants must be at least a minute apart"
+    if len(parts.get("BYSECOND", "").split(",")) > 1:
+        return "lists several BYSECOND values: due instants must be at least a minute apart"
+    return None
 
 
 class PolicySpec(_Spec):

@@ -110,6 +110,7 @@ _SHOWN = (
 )
 """Event data shown in a timeline row, in this order."""
 
+
 def _stage_of(trigger: str) -> str:
     return STAGE_TRIGGERS.get(trigger, "")
 

@@ -46,7 +46,7 @@ def zone_named(tz: str) -> ZoneInfo:
     """The IANA time zone ``tz`` (``"Asia/Shanghai"``)."""
     try:
         return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         raise PolicyError(f"{tz!r} is not a known time zone") from None
 
 
