@@ -5,6 +5,7 @@ Every one derives from :class:`YuqingError`, so a host can catch them all at onc
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -139,25 +140,28 @@ _PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
 """What pydantic puts before the text of a ``ValueError`` or ``assert`` in a validator."""
 
 
-def format_loc(loc: Iterable[str | int], *, dotted: bool = False) -> str:
-    """A pydantic error location as a key path: list indexes in brackets.
-
-    ``dotted`` writes indexes as keys instead, the form simulation line errors use.
+def format_loc(loc: Iterable[str | int]) -> str:
+    """A pydantic error location as a key path: list indexes in brackets, and a key that is
+    not a plain word (empty, or with dots, brackets or spaces in it) quoted in brackets.
 
     >>> format_loc(("obligations", 2, "within"))
     'obligations[2].within'
-    >>> format_loc(("metrics", 0, "views"), dotted=True)
-    'metrics.0.views'
+    >>> format_loc(("calendar", "", "a.b"))
+    'calendar[""]["a.b"]'
     """
-    if dotted:
-        return ".".join(str(part) for part in loc)
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
+        elif _plain_key(str(part)):
             out += ("." if out else "") + str(part)
+        else:
+            out += f"[{json.dumps(str(part), ensure_ascii=False)}]"
     return out
+
+
+def _plain_key(key: str) -> bool:
+    return key != "" and all(c.isalnum() or c in "_-" for c in key)
 
 
 def error_message(err: Mapping[str, Any]) -> str:

@@ -24,6 +24,12 @@ from .schema import PolicySpec
 __all__ = ["load_spec", "merge_policy_data", "read_policy_data"]
 
 _MAX_EXTENDS_DEPTH = 8
+MAX_NESTING = 16
+"""How deep a policy's tables and arrays may nest (the deepest key a policy has is five
+levels down, ``assessment.rules[0].any_metrics[0].min``)."""
+
+_PRESET_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
+"""What a preset name looks like; anything else is not looked up among the presets."""
 
 Layers = list[tuple[str | None, Mapping[str, Any]]]
 """The data each file of an ``extends`` chain wrote, with its file: the child first."""
@@ -49,9 +55,26 @@ def _problems_from(
 ) -> list[tuple[str | None, str, str]]:
     problems = []
     for err in e.errors():
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p and "(" in p))
+        loc = _data_loc(merged, err["loc"])
         problems.append((*_blame(layers, merged, loc), _message(err)))
     return problems
+
+
+def _data_loc(data: Any, loc: Sequence[str | int]) -> tuple[str | int, ...]:
+    """A pydantic error location without the parts that name the branch of a union pydantic
+    tried (``function-after[...]``): those are not keys of the data."""
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, int):
+            data = data[part] if isinstance(data, list) and 0 <= part < len(data) else None
+        elif isinstance(data, Mapping) and part in data:
+            data = data[part]
+        elif "[" in part:
+            continue
+        else:
+            data = None
+        out.append(part)
+    return tuple(out)
 
 
 # -- which file of an extends chain wrote a key ------------------------------------------------
@@ -108,6 +131,9 @@ def _index_of(items: list[Any], key: str, ident: object) -> int | None:
     return None
 
 
+_TOO_DEEP_TO_READ = f"nests too deeply to be read (a policy nests at most {MAX_NESTING} levels)"
+
+
 def read_policy_data(path: str | Path) -> dict[str, Any]:
     """Read a ``.toml`` or ``.json`` policy file into a dict (no validation, no ``extends``)."""
     p = Path(path)
@@ -130,11 +156,15 @@ def read_policy_data(path: str | Path) -> dict[str, Any]:
             data: Any = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
             raise PolicyError.from_problems([(shown, "", f"is not valid TOML: {e}")]) from None
+        except RecursionError:
+            raise PolicyError.from_problems([(shown, "", _TOO_DEEP_TO_READ)]) from None
     elif suffix == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as e:
             raise PolicyError.from_problems([(shown, "", f"is not valid JSON: {e}")]) from None
+        except RecursionError:
+            raise PolicyError.from_problems([(shown, "", _TOO_DEEP_TO_READ)]) from None
     else:
         raise PolicyError.from_problems(
             [(shown, "", f"unknown policy file type {suffix or '(none)'!r}: use .toml or .json")]
@@ -218,11 +248,26 @@ def _keyed_list(value: Any, key: str) -> bool:
     )
 
 
+def _check_nesting(data: Mapping[str, Any], file: str | None) -> None:
+    """Refuse data nested deeper than :data:`MAX_NESTING`, naming the key path that does."""
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:
+        loc, node = stack.pop()
+        if len(loc) > MAX_NESTING:
+            message = f"nests deeper than {MAX_NESTING} levels"
+            raise PolicyError.from_problems([(file, format_loc(loc), message)])
+        if isinstance(node, Mapping):
+            stack += [((*loc, key), value) for key, value in node.items()]
+        elif isinstance(node, list | tuple):
+            stack += [((*loc, n), value) for n, value in enumerate(node)]
+
+
 def _resolve_extends(
     data: dict[str, Any], file: str | None, base_dir: Path | None, layers: Layers, depth: int = 0
 ) -> dict[str, Any]:
     """``data`` merged over the chain of policies it extends; each file's own data is added
     to ``layers``, the child first."""
+    _check_nesting(data, file)
     layers.append((file, data))
     parent_ref = data.get("extends")
     if parent_ref is None:
@@ -240,7 +285,7 @@ def _resolve_extends(
         if not parent_path.is_absolute() and base_dir is not None:
             parent_path = base_dir / parent_path
     else:
-        found = preset_path(parent_ref)
+        found = preset_path(parent_ref) if _PRESET_NAME.fullmatch(parent_ref) else None
         if found is None:
             raise PolicyError.from_problems(
                 [(file, "extends", f"{parent_ref!r} is not a preset or a .toml/.json file")]

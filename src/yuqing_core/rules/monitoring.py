@@ -110,7 +110,7 @@ def _instants(
             return
         if naive < lo:
             continue
-        count += 1
+        count += naive < hi
         if count > MAX_INSTANTS:
             raise InvalidArgumentError(
                 f"monitoring[{index}] ({duty.id}) falls due more than {MAX_INSTANTS} times "
