@@ -245,7 +245,10 @@ class Incident(_Checked):
     reporter: Reporter | None = None
     unit: str | None = None
     """The unit where it was found or which it concerns (责任单位), if known."""
-    summary: str = ""
+    summary: str = Field(default="", repr=False)
+    """What the post says, in the monitor's words. Free text: left out of ``repr`` (which ends
+    up in logs and tracebacks); exported, and shown in the quick report form, as the case's
+    content."""
 
     @field_validator("metrics")
     @classmethod
