@@ -66,7 +66,12 @@ class Simulation:
 def _parse_time(value: Any, what: str) -> datetime:
     if not isinstance(value, str):
         raise ValueError(f"{what} must be an ISO datetime string")
-    at = datetime.fromisoformat(value)
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"{what} {value!r} is not an ISO instant such as 2025-11-03T09:00+08:00"
+        ) from None
     if at.tzinfo is None:
         raise ValueError(f"{what} {value!r} has no time zone (add e.g. +08:00)")
     return at
@@ -105,7 +110,10 @@ def simulate(
 
 def _apply(sim: Simulation, text: str) -> datetime | None:
     """Apply one line; return when what it records happened (``None`` for a ``now`` line)."""
-    item = json.loads(text)
+    try:
+        item = json.loads(text)
+    except RecursionError:
+        raise ValueError("the line nests too deeply to be read") from None
     if not isinstance(item, dict):
         raise ValueError("a line must be a JSON object")
     kind = item.pop("type", None)
@@ -148,7 +156,10 @@ def _event(sim: Simulation, item: dict[str, Any]) -> datetime:
     if case is None:
         raise ValueError(f"no open case {case_id!r}")
     at = _parse_time(item.get("at"), "at")
-    data = dict(item.get("data") or {})
+    data = item.get("data") or {}
+    if not isinstance(data, dict):
+        raise ValueError("data must be a JSON object")
+    data = dict(data)
     if isinstance(data.get("metrics"), dict):
         data["metrics"] = Metrics.model_validate(data["metrics"])
     case.fire(str(item["trigger"]), at=at, actor=str(item.get("actor", "simulation")), **data)

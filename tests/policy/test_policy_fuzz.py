@@ -33,7 +33,12 @@ PRESETS = {
 TOP_KEYS = sorted({key for data in PRESETS.values() for key in data} | {"extends", "roles"})
 SECONDS_PER_LOAD = 20
 """Far more than any load takes; a load that runs longer is taken to hang."""
-FILE_PROBLEMS = ("is not valid JSON", "nests too deeply to be read", "is not UTF-8 text")
+FILE_PROBLEMS = (
+    "is not valid JSON",
+    "nests too deeply to be read",
+    "is not UTF-8 text",
+    "cannot be read",
+)
 """Problems of a whole file, which have no key path."""
 
 _LEAF = st.one_of(

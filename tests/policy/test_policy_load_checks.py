@@ -220,10 +220,14 @@ def test_an_extends_that_is_no_preset_name_is_refused(parent: str) -> None:
     ]
 
 
-def test_an_extends_path_with_a_nul_is_refused_naming_it() -> None:
-    data = {"extends": "our\x00.toml", "name": "p", "title": "t"}
-    assert _problems_any(lambda: yq.load_policy(data)) == [
-        "our\x00.toml: is not a usable file path"
+@pytest.mark.parametrize("parent", ["our\x00.toml", "missing.toml", "a" * 300 + ".json"])
+def test_an_extends_file_that_is_not_there_is_a_problem_of_the_extends_key(
+    tmp_path: Path, parent: str
+) -> None:
+    child = tmp_path / "child.toml"
+    child.write_text(f"extends = {json.dumps(parent)}\n" + HEAD, encoding="utf-8")
+    assert _problems(lambda: yq.load_policy(child)) == [
+        f"{child}: extends: {parent!r} is not a preset or a .toml/.json file"
     ]
 
 

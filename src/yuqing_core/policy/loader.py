@@ -262,6 +262,30 @@ def _check_nesting(data: Mapping[str, Any], file: str | None) -> None:
             stack += [((*loc, n), value) for n, value in enumerate(node)]
 
 
+def _parent_path(ref: str, file: str | None, base_dir: Path | None) -> Path:
+    """The file ``extends = ref`` names: a preset's, or a ``.toml``/``.json`` path (relative
+    to the folder of the file that extends it)."""
+    found: Path | None = None
+    if ref.endswith((".toml", ".json")):
+        path = Path(ref)
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        found = path if _is_file(path) else None
+    elif _PRESET_NAME.fullmatch(ref):
+        found = preset_path(ref)
+    if found is None:
+        message = f"{ref!r} is not a preset or a .toml/.json file"
+        raise PolicyError.from_problems([(file, "extends", message)])
+    return found
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long, or with a NUL in it
+        return False
+
+
 def _resolve_extends(
     data: dict[str, Any], file: str | None, base_dir: Path | None, layers: Layers, depth: int = 0
 ) -> dict[str, Any]:
@@ -280,17 +304,7 @@ def _resolve_extends(
         raise PolicyError.from_problems(
             [(file, "extends", f"extends chain deeper than {_MAX_EXTENDS_DEPTH} (a cycle?)")]
         )
-    if parent_ref.endswith((".toml", ".json")):
-        parent_path = Path(parent_ref)
-        if not parent_path.is_absolute() and base_dir is not None:
-            parent_path = base_dir / parent_path
-    else:
-        found = preset_path(parent_ref) if _PRESET_NAME.fullmatch(parent_ref) else None
-        if found is None:
-            raise PolicyError.from_problems(
-                [(file, "extends", f"{parent_ref!r} is not a preset or a .toml/.json file")]
-            )
-        parent_path = found
+    parent_path = _parent_path(parent_ref, file, base_dir)
     parent = read_policy_data(parent_path)
     parent = _resolve_extends(parent, str(parent_path), parent_path.parent, layers, depth + 1)
     child = {k: v for k, v in data.items() if k != "extends"}
