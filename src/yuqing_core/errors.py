@@ -146,8 +146,8 @@ def format_loc(loc: Iterable[str | int]) -> str:
 
     >>> format_loc(("obligations", 2, "within"))
     'obligations[2].within'
-    >>> format_loc(("calendar", "", "a.b"))
-    'calendar[""]["a.b"]'
+    >>> format_loc(("calendar", "a.b"))
+    'calendar["a.b"]'
     """
     out = ""
     for part in loc:

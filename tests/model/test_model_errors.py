@@ -215,3 +215,17 @@ def test_severity_parse_gives_a_severity_or_the_library_error(value: object) -> 
     except yq.InvalidArgumentError as e:
         message = str(e)
     assert "is not a severity" in message
+
+
+def test_asking_for_a_metric_that_does_not_exist_is_an_invalid_argument() -> None:
+    with pytest.raises(yq.InvalidArgumentError) as e:
+        yq.Metrics(observed_at=FOUND).value("likes")
+    assert str(e.value) == "'likes' is not a metric (one of views, comments, reposts, outlets)"
+
+
+def test_an_event_needs_its_data_as_a_mapping() -> None:
+    with pytest.raises(yq.InvalidArgumentError) as e:
+        yq.Event("report", FOUND, "m1", ["role", "office"])  # type: ignore[arg-type]
+    assert str(e.value) == "data: expected a mapping, got list"
+    with pytest.raises(yq.InvalidArgumentError, match=r"^at: expected a datetime, got str$"):
+        yq.Event("report", "2025-11-03", "m1")  # type: ignore[arg-type]

@@ -58,6 +58,12 @@ FIRST = datetime(1, 1, 1, 3, tzinfo=timezone(timedelta(hours=8)))
             "start: expected a datetime, got str; read ISO text with datetime.fromisoformat",
         ),
         (lambda: LOOSE.local(date(2025, 11, 3)), "expected a datetime, got date"),
+        (
+            lambda: LOOSE.due_many([date(2025, 11, 3)], "1wd"),
+            "start: expected a datetime, got date",
+        ),
+        (lambda: LOOSE.due_many_epoch(["0"], "1wd"), "start: expected whole seconds, got str"),
+        (lambda: LOOSE.due_many_epoch([None], "3h"), "starts: expected whole seconds"),
         (lambda: LOOSE.extend("soon", "1d"), "expected a datetime, got str"),
     ],
 )
@@ -184,3 +190,10 @@ def test_due_with_any_aware_start_and_text_gives_an_instant_or_a_library_error(
     for call in (cal.due, cal.deadline, cal.extend, lambda s, d: cal.due_many([s], d)):
         with contextlib.suppress(yq.YuqingError):
             call(start, text)
+
+
+def test_a_pause_that_is_not_a_pair_is_a_pause_error() -> None:
+    start = datetime(2025, 11, 3, 9, tzinfo=CST)
+    with pytest.raises(yq.PauseError) as e:
+        CAL.deadline(start, "3h", pauses=[start])  # type: ignore[list-item]
+    assert str(e.value) == "pauses[0]: a pause is a (start, end) pair of datetimes"

@@ -33,7 +33,7 @@ from pydantic import (
 )
 
 from .._dt import AwareDatetime
-from ..errors import invalid_data
+from ..errors import InvalidArgumentError, invalid_data
 
 __all__ = [
     "KNOWN_FLAGS",
@@ -166,9 +166,10 @@ class Metrics(_Checked):
     """Mainstream sites that carried it (主流网站转载数)."""
 
     def value(self, metric: str) -> int:
-        """The count of one metric by name."""
+        """The count of one metric by name (one of :data:`METRIC_NAMES`)."""
         if metric not in METRIC_NAMES:
-            raise KeyError(metric)
+            names = ", ".join(METRIC_NAMES)
+            raise InvalidArgumentError(f"{metric!r} is not a metric (one of {names})")
         return int(getattr(self, metric))
 
 

@@ -312,8 +312,11 @@ class WorkCalendar:
         out: list[datetime] = []
         append = out.append
         for s in starts:
-            if s.tzinfo is not zone:
-                s = local(s)
+            try:
+                if s.tzinfo is not zone:
+                    s = local(s)
+            except AttributeError:
+                raise _wrong_type(s, "start", "a datetime") from None
             anchor = s.toordinal()
             at = by_day.get(anchor)
             if at is None:
@@ -334,7 +337,10 @@ class WorkCalendar:
             return [self._epoch_slow(s, d) for s in starts]
         if kind is _ELAPSED:
             step = d.minutes * 60
-            return [s + step for s in starts]
+            try:
+                return [s + step for s in starts]
+            except TypeError:
+                raise InvalidArgumentError("starts: expected whole seconds") from None
         # Seconds from the epoch-day origin of a local day to the end of that day.
         shift = (self._close_seconds or _DAY) - off - _EPOCH_ORDINAL * _DAY
         last_day, n, base, origin = self._t.last_day, d.amount, self._t.base, _EPOCH_ORDINAL
@@ -343,7 +349,10 @@ class WorkCalendar:
         out: list[int] = []
         append = out.append
         for s in starts:
-            anchor = (s + off) // _DAY + origin
+            try:
+                anchor = (s + off) // _DAY + origin
+            except TypeError:
+                raise _wrong_type(s, "start", "whole seconds") from None
             at = by_day.get(anchor)
             if at is None:
                 # The offset is only known to be fixed within the tables: a start before
@@ -357,6 +366,8 @@ class WorkCalendar:
         return out
 
     def _epoch_slow(self, s: int, d: Duration) -> int:
+        if not isinstance(s, int | float):
+            raise _wrong_type(s, "start", "whole seconds")
         if not -62_135_596_800 <= s <= 253_402_300_799:  # datetime's own range
             raise CalendarCoverageError(
                 f"{s} seconds since the epoch is outside the years any calendar can compute",
@@ -374,5 +385,6 @@ def _day(value: date, name: str = "day") -> date:
 
 
 def _wrong_type(value: object, name: str, expected: str) -> InvalidArgumentError:
-    hint = f"; read ISO text with {expected[2:]}.fromisoformat" if isinstance(value, str) else ""
+    iso = isinstance(value, str) and expected in ("a date", "a datetime")
+    hint = f"; read ISO text with {expected[2:]}.fromisoformat" if iso else ""
     return InvalidArgumentError(f"{name}: expected {expected}, got {type(value).__name__}{hint}")
