@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from .errors import NaiveDatetimeError
+from .errors import InvalidArgumentError, NaiveDatetimeError
 
 __all__ = ["AwareDatetime", "ensure_aware"]
 
@@ -25,7 +25,7 @@ def ensure_aware(value: datetime, name: str = "datetime") -> datetime:
 give an aware datetime such as 2025-10-01T09:00:00+08:00
     """
     if not isinstance(value, datetime):
-        raise TypeError(f"{name}: expected a datetime, got {type(value).__name__}")
+        raise InvalidArgumentError(f"{name}: expected a datetime, got {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise NaiveDatetimeError(
             f"{name}: {value.isoformat()} has no time zone; "

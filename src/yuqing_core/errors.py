@@ -5,6 +5,7 @@ Every one derives from :class:`YuqingError`, so a host can catch them all at onc
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -14,6 +15,8 @@ __all__ = [
     "ConflictError",
     "CorruptCaseError",
     "DuplicateCaseError",
+    "InvalidArgumentError",
+    "InvalidDataError",
     "NaiveDatetimeError",
     "PauseError",
     "PolicyError",
@@ -24,6 +27,7 @@ __all__ = [
     "error_message",
     "format_loc",
     "format_problem",
+    "invalid_data",
 ]
 
 
@@ -33,6 +37,31 @@ class YuqingError(Exception):
 
 class NaiveDatetimeError(YuqingError, ValueError):
     """A datetime without a time zone was given where an instant is needed."""
+
+
+class InvalidArgumentError(YuqingError, TypeError, ValueError):
+    """A library call was given an argument of the wrong type or value.
+
+    It is both a :class:`TypeError` and a :class:`ValueError`, so a host that caught either
+    around the call before still catches it.
+    """
+
+
+class InvalidDataError(YuqingError, ValueError):
+    """An :class:`~yuqing_core.Incident`, :class:`~yuqing_core.Metrics`,
+    :class:`~yuqing_core.Reporter` or :class:`~yuqing_core.Source` was given bad values.
+
+    ``problems`` holds one ``(key_path, message)`` pair per problem. The message is one line,
+    ``Model: key.path: what was wrong``, problems separated by ``; ``. It never quotes the
+    value given: it may be personal data.
+    """
+
+    def __init__(
+        self, message: str, *, model: str = "", problems: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        super().__init__(message)
+        self.model = model
+        self.problems: tuple[tuple[str, str], ...] = tuple(problems)
 
 
 class PolicyError(YuqingError, ValueError):
@@ -148,25 +177,28 @@ _PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
 """What pydantic puts before the text of a ``ValueError`` or ``assert`` in a validator."""
 
 
-def format_loc(loc: Iterable[str | int], *, dotted: bool = False) -> str:
-    """A pydantic error location as a key path: list indexes in brackets.
-
-    ``dotted`` writes indexes as keys instead, the form simulation line errors use.
+def format_loc(loc: Iterable[str | int]) -> str:
+    """A pydantic error location as a key path: list indexes in brackets, and a key that is
+    not a plain word (empty, or with dots, brackets or spaces in it) quoted in brackets.
 
     >>> format_loc(("obligations", 2, "within"))
     'obligations[2].within'
-    >>> format_loc(("metrics", 0, "views"), dotted=True)
-    'metrics.0.views'
+    >>> format_loc(("calendar", "a.b"))
+    'calendar["a.b"]'
     """
-    if dotted:
-        return ".".join(str(part) for part in loc)
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
+        elif _plain_key(str(part)):
             out += ("." if out else "") + str(part)
+        else:
+            out += f"[{json.dumps(str(part), ensure_ascii=False)}]"
     return out
+
+
+def _plain_key(key: str) -> bool:
+    return key != "" and all(c.isalnum() or c in "_-" for c in key)
 
 
 def error_message(err: Mapping[str, Any]) -> str:
@@ -178,4 +210,29 @@ def error_message(err: Mapping[str, Any]) -> str:
     msg = str(err.get("msg", ""))
     for prefix in _PYDANTIC_PREFIXES:
         msg = msg.removeprefix(prefix)
+    return msg
+
+
+def invalid_data(model: str, errors: Iterable[Mapping[str, Any]]) -> InvalidDataError:
+    """The library error for pydantic ``errors`` of validating ``model``: each error's key
+    path and message, and for a value of the wrong type the type's name, never the value.
+
+    >>> str(invalid_data("Reporter", [{"loc": ("phone",), "type": "string_type",
+    ...     "msg": "Input should be a valid string", "input": 13800138000}]))
+    'Reporter: phone: Input should be a valid string (got int)'
+    """
+    problems = [(format_loc(err.get("loc", ())), _data_message(err)) for err in errors]
+    text = "; ".join(f"{path}: {msg}" if path else msg for path, msg in problems)
+    return InvalidDataError(f"{model}: {text}", model=model, problems=problems)
+
+
+def _data_message(err: Mapping[str, Any]) -> str:
+    kind = str(err.get("type", ""))
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "required field is missing"
+    msg = error_message(err)
+    if kind.endswith(("_type", "_parsing")):
+        msg = f"{msg} (got {type(err.get('input')).__name__})"
     return msg

@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
-
 from .api import Policy
-from .errors import PolicyError, YuqingError, error_message, format_loc
+from .errors import InvalidDataError, PolicyError, YuqingError
 from .model import Incident, Metrics
 from .presets import load as load_preset
 from .presets import scenario_path
@@ -68,7 +66,12 @@ class Simulation:
 def _parse_time(value: Any, what: str) -> datetime:
     if not isinstance(value, str):
         raise ValueError(f"{what} must be an ISO datetime string")
-    at = datetime.fromisoformat(value)
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"{what} {value!r} is not an ISO instant such as 2025-11-03T09:00+08:00"
+        ) from None
     if at.tzinfo is None:
         raise ValueError(f"{what} {value!r} has no time zone (add e.g. +08:00)")
     return at
@@ -93,7 +96,7 @@ def simulate(
             continue
         try:
             at = _apply(sim, text)
-        except (YuqingError, ValueError, ValidationError, KeyError, TypeError) as e:
+        except (YuqingError, ValueError, KeyError, TypeError) as e:
             sim.errors.append((number, _one_line(e)))
             continue
         if at is not None:
@@ -107,7 +110,10 @@ def simulate(
 
 def _apply(sim: Simulation, text: str) -> datetime | None:
     """Apply one line; return when what it records happened (``None`` for a ``now`` line)."""
-    item = json.loads(text)
+    try:
+        item = json.loads(text)
+    except RecursionError:
+        raise ValueError("the line nests too deeply to be read") from None
     if not isinstance(item, dict):
         raise ValueError("a line must be a JSON object")
     kind = item.pop("type", None)
@@ -122,10 +128,8 @@ def _apply(sim: Simulation, text: str) -> datetime | None:
 
 
 def _one_line(e: BaseException) -> str:
-    if isinstance(e, ValidationError):
-        return "; ".join(
-            f"{format_loc(err['loc'], dotted=True)}: {error_message(err)}" for err in e.errors()
-        )
+    if isinstance(e, InvalidDataError):
+        return "; ".join(f"{path}: {msg}" for path, msg in e.problems)
     if isinstance(e, KeyError):
         return f"missing key {e}"
     return str(e).replace("\n", "; ")
@@ -152,7 +156,10 @@ def _event(sim: Simulation, item: dict[str, Any]) -> datetime:
     if case is None:
         raise ValueError(f"no open case {case_id!r}")
     at = _parse_time(item.get("at"), "at")
-    data = dict(item.get("data") or {})
+    data = item.get("data") or {}
+    if not isinstance(data, dict):
+        raise ValueError("data must be a JSON object")
+    data = dict(data)
     if isinstance(data.get("metrics"), dict):
         data["metrics"] = Metrics.model_validate(data["metrics"])
     case.fire(str(item["trigger"]), at=at, actor=str(item.get("actor", "simulation")), **data)

@@ -63,7 +63,7 @@ EXPECTED: dict[str, list[str]] = {
         "a mistaken edit is refused:",
         "  obligations[0].within: '半天' is not a duration "
         "(write 90min, 3h, 3d, 1wd, same_day or now)",
-        "  obligations[2].levels[0]: '紧急' is not a severity "
+        "  obligations[1].levels[0]: '紧急' is not a severity "
         "(one of low, general, significant, major, critical)",
     ],
 }

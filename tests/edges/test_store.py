@@ -583,7 +583,7 @@ TAMPERED_ROWS = [
     (
         "UPDATE yq_events SET data = json_set(data, '$.incident.reporter.phone', 13800000000) "
         "WHERE seq = 1",
-        f"seq 1: {ROW}: data.incident.reporter.phone: Input should be a valid string",
+        f"seq 1: {ROW}: data.incident.reporter.phone: Input should be a valid string (got int)",
     ),
     (
         "UPDATE yq_events SET data = json_set(data, '$.role', 5) WHERE seq = 3",
@@ -600,7 +600,7 @@ TAMPERED_ROWS = [
     ),
     (
         "UPDATE yq_events SET data = json_remove(data, '$.incident.title') WHERE seq = 1",
-        f"seq 1: {ROW}: data.incident.title: Field required",
+        f"seq 1: {ROW}: data.incident.title: required field is missing",
     ),
     (
         "UPDATE yq_events SET trigger = 'downgrade', data = '{\"severity\":\"general\"}' "

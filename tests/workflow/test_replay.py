@@ -360,7 +360,8 @@ TAMPERED_JSON = [
     ),
     (
         _set(("events", 0, "data", "incident", "reporter", "phone"), 13800000000),
-        f"case 'YQ-R' seq 1: {READ}: data.incident.reporter.phone: Input should be a valid string",
+        f"case 'YQ-R' seq 1: {READ}: data.incident.reporter.phone: "
+        "Input should be a valid string (got int)",
     ),
     (
         _set(("events", 0, "data", "incident", "id"), " YQ-R"),

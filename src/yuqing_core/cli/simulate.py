@@ -39,7 +39,14 @@ def run(args: argparse.Namespace) -> int:
     text = _read(args.file)
     if text is None:
         return 1
-    now = datetime.fromisoformat(args.now) if args.now else None
+    try:
+        now = datetime.fromisoformat(args.now) if args.now else None
+    except ValueError:
+        print(
+            f"--now {args.now!r} is not an ISO instant such as 2025-11-03T09:00+08:00",
+            file=sys.stderr,
+        )
+        return 2
     if now is not None and now.tzinfo is None:
         print(f"--now {args.now!r} has no time zone (add e.g. +08:00)", file=sys.stderr)
         return 2
@@ -58,14 +65,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _read(file: str) -> str | None:
-    """The input text, or ``None`` after saying why it cannot be read."""
-    if file == "-":
-        return sys.stdin.read()
+    """The input text, or ``None`` after saying why it cannot be read. A UTF-8 byte-order mark
+    at the start is dropped."""
     try:
-        return Path(file).read_text(encoding="utf-8")
+        if file != "-":
+            return Path(file).read_bytes().decode("utf-8-sig")
+        stream = getattr(sys.stdin, "buffer", None)  # a replaced stdin may be text only
+        text = sys.stdin.read() if stream is None else stream.read().decode("utf-8-sig")
+        return text.removeprefix("\ufeff")
     except OSError as e:
         print(f"{file}: cannot be read ({e.strerror})", file=sys.stderr)
-        return None
+    except UnicodeDecodeError:
+        print(f"{file}: is not UTF-8 text", file=sys.stderr)
+    return None
 
 
 def _progress(total: int) -> Callable[[int], None]:

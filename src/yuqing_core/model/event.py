@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .._dt import ensure_aware
+from ..errors import InvalidArgumentError
 from .incident import Incident, Metrics
 
 __all__ = ["Event"]
@@ -35,6 +36,8 @@ class Event:
         self._trigger = trigger
         self._at = ensure_aware(at, "at")
         self._actor = actor
+        if data is not None and not isinstance(data, Mapping):
+            raise InvalidArgumentError(f"data: expected a mapping, got {type(data).__name__}")
         self._data: Mapping[str, Any] = MappingProxyType(dict(data or {}))
 
     @property

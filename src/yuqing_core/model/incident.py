@@ -4,12 +4,21 @@ Personal data (a reporter's name, phone, account; an author's handle) is held as
 :class:`pydantic.SecretStr`: it never shows in ``repr``, ``str``, logs or the default
 ``model_dump``/JSON, and is exported only through :meth:`Incident.export` with
 ``include_personal=True``.
+
+Bad values raise :class:`~yuqing_core.errors.InvalidDataError` (a ``ValueError``) naming the
+field path and what was wrong, never the value given:
+
+>>> Reporter(phone=13800138000)
+Traceback (most recent call last):
+...
+yuqing_core.errors.InvalidDataError: Reporter: phone: Input should be a valid string (got int)
 """
 
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Any, Final
+from collections.abc import Callable
+from typing import Annotated, Any, Final, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -19,11 +28,13 @@ from pydantic import (
     NonNegativeInt,
     SecretStr,
     StringConstraints,
+    ValidationError,
     field_validator,
     model_validator,
 )
 
 from .._dt import AwareDatetime
+from ..errors import InvalidArgumentError, invalid_data
 
 __all__ = [
     "KNOWN_FLAGS",
@@ -88,10 +99,59 @@ METRIC_LABELS: Final[dict[str, str]] = {
 }
 """Chinese names of the metrics, as the source policies word them."""
 
+_T = TypeVar("_T")
+
+
+def _checked(model: str, build: Callable[[], _T]) -> _T:
+    """``build()``, with pydantic's error turned into the library's.
+
+    The library error is raised outside the ``except`` block, so it does not carry pydantic's
+    error (which quotes the values given) as its context.
+    """
+    try:
+        return build()
+    except ValidationError as e:
+        error = invalid_data(model, e.errors())
+    raise error
+
+
+class _Checked(BaseModel):
+    """A public model: constructing or validating it with bad values raises
+    :class:`~yuqing_core.errors.InvalidDataError` instead of pydantic's ``ValidationError``."""
+
+    def __init__(self, /, **data: Any) -> None:
+        _checked(type(self).__name__, lambda: super(_Checked, self).__init__(**data))
+
+    # Tell pydantic this is not a custom ``__init__``: a model nested in another is still
+    # validated in one pass by pydantic-core, so its errors keep their whole key path.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        return _checked(
+            cls.__name__, lambda: super(_Checked, cls).model_validate(obj, *args, **kwargs)
+        )
+
+    @classmethod
+    def model_validate_json(
+        cls, json_data: str | bytes | bytearray, *args: Any, **kwargs: Any
+    ) -> Self:
+        return _checked(
+            cls.__name__,
+            lambda: super(_Checked, cls).model_validate_json(json_data, *args, **kwargs),
+        )
+
+    @classmethod
+    def model_validate_strings(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        return _checked(
+            cls.__name__, lambda: super(_Checked, cls).model_validate_strings(obj, *args, **kwargs)
+        )
+
+
 FlagName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
 
-class Metrics(BaseModel):
+class Metrics(_Checked):
     """One observation of engagement: clicks, replies, shares, mainstream outlets carrying it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -107,9 +167,10 @@ class Metrics(BaseModel):
     """Mainstream sites that carried it (主流网站转载数)."""
 
     def value(self, metric: str) -> int:
-        """The count of one metric by name."""
+        """The count of one metric by name (one of :data:`METRIC_NAMES`)."""
         if metric not in METRIC_NAMES:
-            raise KeyError(metric)
+            names = ", ".join(METRIC_NAMES)
+            raise InvalidArgumentError(f"{metric!r} is not a metric (one of {names})")
         return int(getattr(self, metric))
 
 
@@ -117,7 +178,7 @@ def _secret_or_none(value: SecretStr | None) -> str | None:
     return None if value is None else value.get_secret_value()
 
 
-class Source(BaseModel):
+class Source(_Checked):
     """Where the opinion was seen. The author's handle is personal data."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -133,7 +194,7 @@ class Source(BaseModel):
         return data
 
 
-class Reporter(BaseModel):
+class Reporter(_Checked):
     """Who reported the opinion (报告人). Every field is personal data."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -172,7 +233,7 @@ IncidentId = Annotated[
 """A case id: 1 to 200 characters, kept exactly as given, without surrounding whitespace."""
 
 
-class Incident(BaseModel):
+class Incident(_Checked):
     """An online opinion as discovered (舆情信息), with what is known about it.
 
     >>> from datetime import datetime, timedelta, timezone
@@ -196,7 +257,10 @@ class Incident(BaseModel):
     reporter: Reporter | None = None
     unit: str | None = None
     """The unit where it was found or which it concerns (责任单位), if known."""
-    summary: str = ""
+    summary: str = Field(default="", repr=False)
+    """What the post says, in the monitor's words. Free text: left out of ``repr`` (which ends
+    up in logs and tracebacks); exported, and shown in the quick report form, as the case's
+    content."""
 
     @field_validator("metrics")
     @classmethod

@@ -7,6 +7,8 @@ from typing import Annotated, Final
 
 from pydantic import BeforeValidator, Field, PlainSerializer
 
+from ..errors import InvalidArgumentError
+
 __all__ = ["Severity", "SeverityField"]
 
 
@@ -42,7 +44,11 @@ class Severity(enum.IntEnum):
 
     @classmethod
     def parse(cls, value: object) -> Severity:
-        """Accept a :class:`Severity`, its key (``"major"``), its label (``"重大"``) or its rank."""
+        """Accept a :class:`Severity`, its key (``"major"``), its label (``"重大"``) or its rank.
+
+        Anything else raises :class:`~yuqing_core.errors.InvalidArgumentError` (a
+        ``ValueError``).
+        """
         if isinstance(value, Severity):
             return value
         if isinstance(value, str):
@@ -54,13 +60,13 @@ class Severity(enum.IntEnum):
             if text in by_label:
                 return by_label[text]
             names = ", ".join(s.key for s in cls)
-            raise ValueError(f"{value!r} is not a severity (one of {names})")
+            raise InvalidArgumentError(f"{value!r} is not a severity (one of {names})")
         if isinstance(value, int) and not isinstance(value, bool):
             try:
                 return cls(value)
             except ValueError:
                 pass
-        raise ValueError(f"{value!r} is not a severity")
+        raise InvalidArgumentError(f"{value!r} is not a severity")
 
 
 _SEVERITY_LABELS: Final = {

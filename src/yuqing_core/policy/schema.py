@@ -25,7 +25,13 @@ from ..model import METRIC_NAMES, Category, Severity, SeverityField
 from ..model.incident import METRIC_LABELS
 from ..model.vocab import IncidentMoment, ObligationAnchor, ObligationKind, State, Trigger
 from ..time.duration import Duration, DurationKind
-from ..time.settings import BusinessCloseText, check_extra_days
+from ..time.settings import (
+    BusinessCloseText,
+    check_extra_days,
+    parse_business_close,
+    zone_named,
+)
+from .recurrence import recurrence_problem
 
 __all__ = [
     "AssessmentSpec",
@@ -77,6 +83,18 @@ class CalendarSpec(_Spec):
     extra_work_days: tuple[date, ...] = ()
     allow_projection: bool = False
     """Count past the last official year using statutory holidays without 调休 swaps."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        zone_named(v)
+        return v
+
+    @field_validator("business_close")
+    @classmethod
+    def _closing_time(cls, v: str | None) -> str | None:
+        parse_business_close(v)
+        return v
 
     @model_validator(mode="after")
     def _disjoint(self) -> CalendarSpec:
@@ -326,6 +344,15 @@ class WorkflowSpec(_Spec):
             raise ValueError(f"names {', '.join(twice)} more than once")
         return v
 
+    @field_validator("max_extension")
+    @classmethod
+    def _extension_span(cls, v: Duration | None) -> Duration | None:
+        if v is not None and v.kind in (DurationKind.NOW, DurationKind.SAME_DAY):
+            raise ValueError(
+                f"'{v}' is not a length one can extend by; write elapsed time or days such as '5d'"
+            )
+        return v
+
     @model_validator(mode="after")
     def _stages(self) -> WorkflowSpec:
         order = list(State)
@@ -364,15 +391,12 @@ class DutySpec(_Spec):
     @field_validator("rrule")
     @classmethod
     def _rrule(cls, v: str) -> str:
-        from dateutil.rrule import rrulestr
-
         text = v.strip()
         if text.upper().startswith("RRULE:"):
             text = text[6:]
-        try:
-            rrulestr(text, ignoretz=True)
-        except (ValueError, TypeError) as e:
-            raise ValueError(f"{v!r} is not an RFC 5545 recurrence rule ({e})") from None
+        problem = recurrence_problem(text)
+        if problem is not None:
+            raise ValueError(f"{v!r} {problem}")
         return text
 
 

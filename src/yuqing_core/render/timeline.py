@@ -68,7 +68,6 @@ def rows(case: Case, now: datetime) -> list[TimelineRow]:
 def _event_detail(case: Case, trigger: str, data: dict[str, Any]) -> str:
     if trigger == "open":
         return f"登记 {case.id} ({data.get('severity')})"
-    # Free texts (reply, note, report) are left out: they may carry personal data.
     parts = []
     for key in _SHOWN:
         value = data.get(key)
@@ -82,8 +81,13 @@ def _event_detail(case: Case, trigger: str, data: dict[str, Any]) -> str:
         parts.append(
             f"views={m.views} comments={m.comments} reposts={m.reposts} outlets={m.outlets}"
         )
+    # Free texts a person wrote (reason, note, text, report) may carry personal data: a
+    # timeline says a reason was given, never what it says. An automatic escalation's reason
+    # is the library's own wording of the rules that fired (P6), so it is shown.
     if data.get("auto"):
-        parts.append("(自动 automatic)")
+        parts.append(f"reason={data.get('reason', '')} (自动 automatic)")
+    elif data.get("reason"):
+        parts.append("(附理由 reason given)")
     target = label_of(State, _stage_of(trigger)) or (
         label_of(Trigger, trigger) if trigger in ACTION_TRIGGERS else ""
     )
@@ -102,7 +106,6 @@ _SHOWN = (
     "flags",
     "by",
     "obligation",
-    "reason",
     "to",
 )
 """Event data shown in a timeline row, in this order."""

@@ -20,18 +20,25 @@ statutory holidays out.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from dateutil.rrule import rrulestr
 
 from .._dt import ensure_aware
+from ..errors import InvalidArgumentError, PolicyError
+from ..policy.recurrence import recurrence_problem
+from ..policy.schema import DutySpec
 
 if TYPE_CHECKING:
     from ..policy.data import PolicyData as Policy
 
-__all__ = ["DutyInstant", "monitoring_duties"]
+__all__ = ["MAX_INSTANTS", "DutyInstant", "monitoring_duties"]
+
+MAX_INSTANTS: Final = 100_000
+"""The most due instants one duty may have in one listing; a longer listing is refused."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +62,8 @@ def monitoring_duties(policy: Policy, start: datetime, end: datetime) -> list[Du
     its day and time (``BYDAY=FR;BYHOUR=17``) rather than lean on where the listing begins.
     Days past the calendar's official schedule raise
     :class:`~yuqing_core.CalendarCoverageError` for duties filtered by working or rest days.
+    A span holding more than :data:`MAX_INSTANTS` instants of one duty raises
+    :class:`~yuqing_core.errors.InvalidArgumentError`: ask for a shorter span.
     """
     start = ensure_aware(start, "start")
     end = ensure_aware(end, "end")
@@ -69,8 +78,7 @@ def monitoring_duties(policy: Policy, start: datetime, end: datetime) -> list[Du
     lo_naive, hi_naive = lo.replace(tzinfo=None), hi.replace(tzinfo=None)
     found: list[tuple[datetime, int, DutyInstant]] = []
     for index, duty in enumerate(policy.spec.monitoring):
-        rule = rrulestr(duty.rrule, dtstart=dtstart, ignoretz=True)
-        for naive in rule.between(lo_naive, hi_naive, inc=True):
+        for naive in _instants(index, duty, dtstart, lo_naive, hi_naive):
             due = naive.replace(tzinfo=zone)
             if not lo <= due < hi:
                 continue
@@ -82,3 +90,31 @@ def monitoring_duties(policy: Policy, start: datetime, end: datetime) -> list[Du
             found.append((due, index, item))
     found.sort(key=lambda t: (t[0], t[1]))
     return [item for _, _, item in found]
+
+
+def _instants(
+    index: int, duty: DutySpec, dtstart: datetime, lo: datetime, hi: datetime
+) -> Iterator[datetime]:
+    """The instants of ``duty`` with ``lo <= instant <= hi`` (naive local times), refusing a
+    rule that never moves on and a span with more than :data:`MAX_INSTANTS` of them."""
+    problem = recurrence_problem(duty.rrule)
+    if problem is not None:  # a spec built without validation
+        raise PolicyError(f"monitoring[{index}].rrule: {duty.rrule!r} {problem}")
+    rule = iter(rrulestr(duty.rrule, dtstart=dtstart, ignoretz=True))
+    count = 0
+    while True:
+        try:
+            naive = next(rule)
+        except (StopIteration, OverflowError, ValueError):
+            return  # the rule ended, or its next instant is past the last year a date holds
+        if naive > hi:
+            return
+        if naive < lo:
+            continue
+        count += naive < hi
+        if count > MAX_INSTANTS:
+            raise InvalidArgumentError(
+                f"monitoring[{index}] ({duty.id}) falls due more than {MAX_INSTANTS} times "
+                f"between {lo:%Y-%m-%d %H:%M} and {hi:%Y-%m-%d %H:%M}; ask for a shorter span"
+            )
+        yield naive

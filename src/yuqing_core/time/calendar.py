@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from ..errors import CalendarCoverageError
+from ..errors import CalendarCoverageError, InvalidArgumentError
 from .duration import Duration, DurationKind, already_parsed
 from .instants import DayEnds, fixed_offset
 from .official import Horizon, holiday_names
@@ -128,47 +128,55 @@ class WorkCalendar:
 
     def is_projected(self, day: date) -> bool:
         """Whether ``day`` lies outside the official years (only usable with projection)."""
-        return self._periods.horizon.is_projected(day.toordinal())
+        return self._periods.horizon.is_projected(_day(day).toordinal())
 
     def is_working_day(self, day: date) -> bool:
         """Whether ``day`` is a working day: weekdays that are not holidays, and 调休 weekend
         make-up days, with the institution's overrides applied.
 
-        A datetime is read as the day it falls on in the calendar's zone.
+        A datetime is read as the day it falls on in the calendar's zone. Anything but a date
+        (ISO text too: read it with :meth:`date.fromisoformat`) raises
+        :class:`~yuqing_core.errors.InvalidArgumentError`.
         """
         if isinstance(day, datetime):
             day = self.local(day)
-        return self._periods.is_working(day.toordinal())
+        return self._periods.is_working(_day(day).toordinal())
 
     def is_makeup_working_day(self, day: date) -> bool:
         """Whether ``day`` is a weekend day made a working day (调休上班, or the institution's)."""
-        return day.weekday() >= 5 and self.is_working_day(day)
+        return _day(day).weekday() >= 5 and self.is_working_day(day)
 
     def holiday_name(self, day: date) -> str | None:
         """The official holiday name of ``day`` in Chinese, if it is one."""
-        return holiday_names(day.year).get(day)
+        return holiday_names(_day(day).year).get(day)
 
     def next_working_day(self, day: date, *, inclusive: bool = True) -> date:
         """The first working day on or after ``day`` (strictly after with ``inclusive=False``)."""
-        last, _ = self._periods.last_day(day.toordinal() - inclusive, _DAYS, 1)
+        last, _ = self._periods.last_day(_day(day).toordinal() - bool(inclusive), _DAYS, 1)
         return date.fromordinal(last)
 
     def nth_working_day_after(self, day: date, n: int) -> date:
         """The ``n``-th working day after ``day`` (``day`` itself is not counted)."""
-        if n < 1:
-            raise ValueError("n must be at least 1")
-        return date.fromordinal(self._periods.last_day(day.toordinal(), _WD, n)[0])
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise InvalidArgumentError(f"n must be at least 1 and a whole number (got {n!r})")
+        return date.fromordinal(self._periods.last_day(_day(day).toordinal(), _WD, n)[0])
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days ``d`` with ``start < d <= end``."""
-        if end <= start:
+        lo, hi = _day(start, "start").toordinal(), _day(end, "end").toordinal()
+        if hi <= lo:
             return 0
-        return self._periods.count_working(start.toordinal() + 1, end.toordinal() + 1)
+        return self._periods.count_working(lo + 1, hi + 1)
 
     def working_days_in(self, year: int, month: int) -> list[date]:
         """The working days of one month."""
-        first = date(year, month, 1)
-        nxt = date(year + (month == 12), month % 12 + 1, 1)
+        try:
+            first = date(year, month, 1)
+            nxt = date(year + (month == 12), month % 12 + 1, 1)
+        except (TypeError, ValueError):
+            raise InvalidArgumentError(
+                f"{year!r}-{month!r} is not a month (a year 1-9998 and a month 1-12)"
+            ) from None
         days = (first + timedelta(days=i) for i in range((nxt - first).days))
         return [d for d in days if self.is_working_day(d)]
 
@@ -180,7 +188,18 @@ class WorkCalendar:
 
     def local(self, instant: datetime) -> datetime:
         """``instant`` in the calendar's time zone; a naive datetime raises."""
-        return self._ends.local(instant)
+        try:
+            return self._ends.local(instant)
+        except OverflowError:
+            raise self._out_of_range(instant) from None
+
+    def _out_of_range(self, start: datetime) -> CalendarCoverageError:
+        """The error for a computation from ``start`` whose result no datetime can hold."""
+        return CalendarCoverageError(
+            f"{start.isoformat()}: the result falls outside the years a datetime can hold (1-9999)",
+            year=9999 if start.year > 5000 else 1,
+            last_covered_year=self.last_covered_year,
+        )
 
     @functools.cached_property
     def _fixed(self) -> int | None:
@@ -222,7 +241,7 @@ class WorkCalendar:
         try:
             tz = start.tzinfo
         except AttributeError:
-            raise TypeError(f"start: expected a datetime, got {type(start).__name__}") from None
+            raise _wrong_type(start, "start", "a datetime") from None
         if tz is not self._zone:
             start = self.local(start)
         # The fast paths cover the common kinds; anything else, and every error, goes through
@@ -232,17 +251,20 @@ class WorkCalendar:
             last = self._t.last_day(start.toordinal(), kind, d.amount)
             if last != MISS:
                 return self._ends.built.get(last) or self._ends.end(last)
-        elif kind is _ELAPSED:
-            delta = d.as_timedelta()
-            if self._fixed is not None:
-                # With one offset throughout, wall-clock arithmetic is elapsed time.
-                at = start + delta
-                if self._t.base <= start.toordinal() and at.toordinal() <= self._t.end:
-                    return at
-            return self._ends.elapsed(start, delta)
-        elif kind is _SAME_DAY:
-            return self._periods.same_day_end(start)[0]
-        return self._periods.plain(start, d).at
+        try:
+            if kind is _ELAPSED:
+                delta = d.as_timedelta()
+                if self._fixed is not None:
+                    # With one offset throughout, wall-clock arithmetic is elapsed time.
+                    at = start + delta
+                    if self._t.base <= start.toordinal() and at.toordinal() <= self._t.end:
+                        return at
+                return self._ends.elapsed(start, delta)
+            if kind is _SAME_DAY:
+                return self._periods.same_day_end(start)[0]
+            return self._periods.plain(start, d).at
+        except OverflowError:
+            raise self._out_of_range(start) from None
 
     def deadline(
         self,
@@ -255,9 +277,12 @@ class WorkCalendar:
         day, the end rule used and whether the period moved off a rest day."""
         d = Duration.parse(duration)
         local = self.local(start)
-        result = self._periods.plain(local, d)
-        if pauses:
-            result = paused(self._periods, local, d, result, pauses)
+        try:
+            result = self._periods.plain(local, d)
+            if pauses:
+                result = paused(self._periods, local, d, result, pauses)
+        except OverflowError:
+            raise self._out_of_range(start) from None
         return result
 
     def extend(self, due_at: datetime, by: str | Duration) -> datetime:
@@ -267,7 +292,10 @@ class WorkCalendar:
         (00:00 of the next day) is the end of the day before, so extending a period that ends
         at 24:00 on 6 Nov by ``5d`` ends at 24:00 on 11 Nov.
         """
-        return extend(self._periods, due_at, by)
+        try:
+            return extend(self._periods, due_at, by)
+        except OverflowError:
+            raise self._out_of_range(due_at) from None
 
     # -- batches -------------------------------------------------------------------------
 
@@ -284,8 +312,11 @@ class WorkCalendar:
         out: list[datetime] = []
         append = out.append
         for s in starts:
-            if s.tzinfo is not zone:
-                s = local(s)
+            try:
+                if s.tzinfo is not zone:
+                    s = local(s)
+            except AttributeError:
+                raise _wrong_type(s, "start", "a datetime") from None
             anchor = s.toordinal()
             at = by_day.get(anchor)
             if at is None:
@@ -303,10 +334,13 @@ class WorkCalendar:
         kind = d.kind
         off = self._fixed
         if off is None or kind is _NOW or kind is _SAME_DAY:
-            return [int(self.due(datetime.fromtimestamp(s, UTC), d).timestamp()) for s in starts]
+            return [self._epoch_slow(s, d) for s in starts]
         if kind is _ELAPSED:
             step = d.minutes * 60
-            return [s + step for s in starts]
+            try:
+                return [s + step for s in starts]
+            except TypeError:
+                raise InvalidArgumentError("starts: expected whole seconds") from None
         # Seconds from the epoch-day origin of a local day to the end of that day.
         shift = (self._close_seconds or _DAY) - off - _EPOCH_ORDINAL * _DAY
         last_day, n, base, origin = self._t.last_day, d.amount, self._t.base, _EPOCH_ORDINAL
@@ -315,7 +349,10 @@ class WorkCalendar:
         out: list[int] = []
         append = out.append
         for s in starts:
-            anchor = (s + off) // _DAY + origin
+            try:
+                anchor = (s + off) // _DAY + origin
+            except TypeError:
+                raise _wrong_type(s, "start", "whole seconds") from None
             at = by_day.get(anchor)
             if at is None:
                 # The offset is only known to be fixed within the tables: a start before
@@ -329,6 +366,8 @@ class WorkCalendar:
         return out
 
     def _epoch_slow(self, s: int, d: Duration) -> int:
+        if not isinstance(s, int | float):
+            raise _wrong_type(s, "start", "whole seconds")
         if not -62_135_596_800 <= s <= 253_402_300_799:  # datetime's own range
             raise CalendarCoverageError(
                 f"{s} seconds since the epoch is outside the years any calendar can compute",
@@ -336,3 +375,16 @@ class WorkCalendar:
                 last_covered_year=self.last_covered_year,
             )
         return int(self.due(datetime.fromtimestamp(s, UTC), d).timestamp())
+
+
+def _day(value: date, name: str = "day") -> date:
+    """``value`` if it is a date (a datetime is one too), else a library error that says so."""
+    if isinstance(value, date):
+        return value
+    raise _wrong_type(value, name, "a date")
+
+
+def _wrong_type(value: object, name: str, expected: str) -> InvalidArgumentError:
+    iso = isinstance(value, str) and expected in ("a date", "a datetime")
+    hint = f"; read ISO text with {expected[2:]}.fromisoformat" if iso else ""
+    return InvalidArgumentError(f"{name}: expected {expected}, got {type(value).__name__}{hint}")

@@ -24,7 +24,7 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-from ..errors import PolicyError
+from ..errors import InvalidArgumentError, PolicyError
 
 __all__ = ["Duration", "DurationKind", "already_parsed"]
 
@@ -61,12 +61,20 @@ class Duration:
     __slots__ = ("_amount", "_kind", "_td")
 
     def __init__(self, kind: DurationKind, amount: int = 0) -> None:
-        kind = DurationKind(kind)
+        try:
+            kind = DurationKind(kind)
+        except ValueError:
+            kinds = ", ".join(k.value for k in DurationKind)
+            raise InvalidArgumentError(f"{kind!r} is not a kind of duration ({kinds})") from None
+        if not isinstance(amount, int) or isinstance(amount, bool):
+            raise InvalidArgumentError(f"amount must be a whole number, not {amount!r}")
         if kind in (DurationKind.SAME_DAY, DurationKind.NOW):
             if amount != 0:
-                raise ValueError(f"{kind.value} takes no amount")
+                raise InvalidArgumentError(f"{kind.value} takes no amount")
         elif amount <= 0:
-            raise ValueError("a duration must be positive; use 'now' for immediate")
+            raise InvalidArgumentError("a duration must be positive; use 'now' for immediate")
+        elif amount > (_MAX_MINUTES if kind is DurationKind.ELAPSED else _MAX_DAYS):
+            raise InvalidArgumentError("a duration is at most 366 days")
         self._kind = kind
         self._amount = amount
         self._td = timedelta(minutes=amount) if kind is DurationKind.ELAPSED else None
@@ -83,7 +91,7 @@ class Duration:
     @property
     def minutes(self) -> int:
         if self._kind is not DurationKind.ELAPSED:
-            raise ValueError(f"{self} is not an elapsed duration")
+            raise InvalidArgumentError(f"{self} is not an elapsed duration")
         return self._amount
 
     @property
@@ -113,7 +121,7 @@ class Duration:
     def as_timedelta(self) -> timedelta:
         """The elapsed time of an elapsed duration."""
         if self._td is None:
-            raise ValueError(f"{self} is not an elapsed duration")
+            raise InvalidArgumentError(f"{self} is not an elapsed duration")
         return self._td
 
     @classmethod
@@ -181,7 +189,7 @@ class Duration:
         if not isinstance(other, Duration):
             return NotImplemented
         if self._kind is not other._kind:
-            raise TypeError(f"cannot order {self} and {other}: different kinds")
+            raise InvalidArgumentError(f"cannot order {self} and {other}: different kinds")
         return self._amount < other._amount
 
     def __le__(self, other: Duration) -> bool:

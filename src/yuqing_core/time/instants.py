@@ -19,8 +19,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .._dt import ensure_aware
+from ..errors import InvalidArgumentError
 
 __all__ = ["DayEnds", "fixed_offset"]
+
+_LAST_DAY = date.max.toordinal()
 
 
 @functools.lru_cache(maxsize=16)
@@ -57,7 +60,7 @@ class DayEnds:
     def local(self, instant: datetime) -> datetime:
         """``instant`` in the zone; a naive datetime raises."""
         if not isinstance(instant, datetime):
-            raise TypeError(f"expected a datetime, got {type(instant).__name__}")
+            raise InvalidArgumentError(f"expected a datetime, got {type(instant).__name__}")
         if instant.tzinfo is self.zone:
             return instant
         return ensure_aware(instant, "instant").astimezone(self.zone)
@@ -75,6 +78,8 @@ class DayEnds:
         """24:00 of day ``ordinal``, i.e. the first instant of the next day."""
         at = self._midnights.get(ordinal)
         if at is None:
+            if ordinal >= _LAST_DAY:
+                raise OverflowError("date value out of range")  # no datetime holds 24:00 of it
             at = self._at_local(date.fromordinal(ordinal + 1), time(0))
             if self._lo <= ordinal <= self._hi:  # bounded: one entry per table day
                 self._midnights[ordinal] = at

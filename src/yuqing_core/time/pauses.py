@@ -31,7 +31,10 @@ def merge_pauses(start: datetime, pauses: Sequence[Span]) -> list[Span]:
     """The parts of ``pauses`` after ``start``, in UTC, sorted and with overlaps merged."""
     start = start.astimezone(UTC)
     spans: list[Span] = []
-    for i, (a, b) in enumerate(pauses):
+    for i, span in enumerate(pauses):
+        if not isinstance(span, tuple | list) or len(span) != 2:
+            raise PauseError(f"pauses[{i}]: a pause is a (start, end) pair of datetimes")
+        a, b = span
         a = ensure_aware(a, f"pauses[{i}][0]").astimezone(UTC)
         b = ensure_aware(b, f"pauses[{i}][1]").astimezone(UTC)
         if b < a:

@@ -46,7 +46,7 @@ def zone_named(tz: str) -> ZoneInfo:
     """The IANA time zone ``tz`` (``"Asia/Shanghai"``)."""
     try:
         return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         raise PolicyError(f"{tz!r} is not a known time zone") from None
 
 
@@ -57,6 +57,8 @@ def parse_business_close(value: str | time | None) -> time | None:
         return None
     if isinstance(value, time):
         close = value.replace(tzinfo=None)
+    elif not isinstance(value, str):
+        raise PolicyError(f"business_close must be a time like '17:30', not {type(value).__name__}")
     else:
         try:
             hh, mm = value.split(":")
@@ -75,7 +77,10 @@ def check_extra_days(
     rest: Iterable[date], work: Iterable[date]
 ) -> tuple[frozenset[date], frozenset[date]]:
     """The institution's own rest and working days, as sets: each a date, none in both."""
-    rest_days, work_days = frozenset(rest), frozenset(work)
+    try:
+        rest_days, work_days = frozenset(rest), frozenset(work)
+    except TypeError:
+        raise PolicyError("extra rest and working days must be lists of dates") from None
     for d in rest_days | work_days:
         if not isinstance(d, date) or isinstance(d, datetime):
             raise PolicyError(f"{d!r} is not a date (write 2025-10-09)")

@@ -7,7 +7,7 @@ a default, so a host can walk the main path with no data at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -183,6 +183,19 @@ COMMAND_MODELS: dict[str, type[_Data]] = {
 }
 
 
+FREE_TEXT_KEYS = frozenset({"reason", "note", "text", "report"})
+"""Data a person writes freely: it may carry personal data, so errors never quote it."""
+
+
+def _got(err: Mapping[str, Any]) -> str:
+    """What was given, for an error message: the value, or only its type for free text."""
+    value = err.get("input")
+    if err["loc"] and err["loc"][0] in FREE_TEXT_KEYS:
+        return f" (got {type(value).__name__})"
+    shown = repr(value)
+    return "" if shown in str(err.get("msg", "")) else f" (got {shown})"
+
+
 def validate_data(
     trigger: str,
     data: dict[str, Any],
@@ -205,7 +218,7 @@ def validate_data(
             elif err["type"] == "missing":
                 msg = f"{trigger} needs {where!r}"
             else:
-                msg = f"data.{where}: {msg} (got {err.get('input')!r})"
+                msg = f"data.{where}: {msg}{_got(err)}"
             problems.append(msg)
         allowed_now = allowed() if callable(allowed) else allowed
         raise TransitionError("; ".join(problems), trigger=trigger, allowed=allowed_now) from None

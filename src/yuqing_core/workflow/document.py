@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .._dt import ensure_aware
-from ..errors import CorruptCaseError, NaiveDatetimeError, TransitionError
+from ..errors import CorruptCaseError, InvalidDataError, NaiveDatetimeError, TransitionError
 from ..model import Event, Incident, Metrics
 from .replay import problem_text, shown
 
@@ -131,6 +131,10 @@ def _with_models(trigger: str, data: Mapping[str, Any]) -> dict[str, Any]:
             # Key paths and pydantic's messages only: its input may be a reporter's phone.
             raise UnreadableEvent(
                 "; ".join(f"data.{problem_text(err, (key,))}" for err in e.errors())
+            ) from None
+        except InvalidDataError as e:  # the models' own error: key paths, never values
+            raise UnreadableEvent(
+                "; ".join(f"data.{key}.{path}: {message}" for path, message in e.problems)
             ) from None
     return out
 

@@ -55,10 +55,14 @@ def shown(value: object) -> str:
     return "<not a name>"
 
 
+_HIDDEN = "__yq_hidden_key__"
+
+
 def _where(err: Mapping[str, Any], prefix: tuple[str | int, ...] = ()) -> str:
     """The key path of one pydantic error; a key that is not a name is not shown."""
-    loc = [p if isinstance(p, int) or _NAME.fullmatch(p) else "<not a name>" for p in err["loc"]]
-    return format_loc((*prefix, *loc))
+    # A plain-word stand-in, so that format_loc does not quote it as an odd key.
+    loc = [p if isinstance(p, int) or _NAME.fullmatch(p) else _HIDDEN for p in err["loc"]]
+    return format_loc((*prefix, *loc)).replace(_HIDDEN, "<not a name>")
 
 
 def problem_text(err: Mapping[str, Any], prefix: tuple[str | int, ...] = ()) -> str:
