@@ -70,6 +70,10 @@ class AccountabilityItem:
     met_at: datetime | None
     """When it was met (after ``due_at``); ``None`` if it was still unmet at ``now``."""
     outcome: Outcome
+    provisional: bool = False
+    """``due_at`` rests on days the official calendar does not settle yet: it may still move
+    when the year's notice is known (see :attr:`Obligation.provisional
+    <yuqing_core.Obligation.provisional>`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +155,7 @@ def _item(case: Case, ob: Obligation, outcome: Outcome) -> AccountabilityItem:
         due_at=cal.local(ob.due_at),
         met_at=cal.local(ob.met_at) if outcome == "late" and ob.met_at else None,
         outcome=outcome,
+        provisional=ob.provisional,
     )
 
 

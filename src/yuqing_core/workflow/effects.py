@@ -210,7 +210,7 @@ def extend(case: CaseView, event: Event, before: CaseState, moved: CaseState) ->
 
 
 def _check_within_cap(case: CaseView, ob: Obligation, by: Duration, cap: Duration) -> None:
-    cal = case.policy.calendar
+    cal = case.policy.calendar.with_projection()  # the calendar obligations are counted on
     original = _original_due(case, ob)
     limit = cal.extend(original, cap)
     new_due = cal.extend(ob.due_at, by)

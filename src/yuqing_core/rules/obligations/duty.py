@@ -44,12 +44,16 @@ class Duty:
     closed_at: datetime | None = None
     cap: datetime | None = None
     """An earlier due instant a same-kind duty of a higher level imposed (P7)."""
+    cap_provisional: bool = False
+    """Whether computing ``cap`` needed a day that is not settled."""
     cap_rule: str | None = None
     pauses: list[tuple[datetime, datetime]] = field(default_factory=list)
     paused_since: datetime | None = None
     extensions: list[str] = field(default_factory=list)
     fixed_due: datetime | None = None
     """A due instant fixed when the duty was made (ladder steps)."""
+    fixed_provisional: bool = False
+    """Whether computing ``fixed_due`` needed a day that is not settled."""
     source: Literal["obligation", "ladder"] = "obligation"
 
     @property
@@ -58,7 +62,7 @@ class Duty:
 
     def due(self, calendar: WorkCalendar) -> datetime:
         """The due instant: the period from the anchor with the pauses, then the extensions,
-        and no later than the cap."""
+        and no later than the cap. (:meth:`deadline` gives the same instant, and more.)"""
         if self.fixed_due is not None:
             return self.fixed_due
         due = calendar.due(self.anchor, self.within, pauses=self.pauses)
@@ -67,6 +71,22 @@ class Duty:
         if self.cap is not None and self.cap < due:
             due = self.cap
         return due
+
+    def deadline(self, calendar: WorkCalendar) -> tuple[datetime, bool]:
+        """The due instant (as :meth:`due`) and whether it is provisional: whether computing
+        it needed a day that is not settled, in the period, an extension or the cap."""
+        if self.fixed_due is not None:
+            return self.fixed_due, self.fixed_provisional
+        d = calendar.deadline(self.anchor, self.within, pauses=self.pauses)
+        due, provisional = d.at, d.provisional
+        for ext in self.extensions:
+            e = calendar.extension(due, ext)
+            due, provisional = e.at, provisional or e.provisional
+        if self.cap is not None:
+            provisional = provisional or self.cap_provisional
+            if self.cap < due:
+                due = self.cap
+        return due, provisional
 
 
 def extension_applies(spec: ObligationSpec | None, ident: str, target: str | None) -> bool:
