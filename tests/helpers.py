@@ -7,6 +7,8 @@ live in ``conftest.py``). Test modules import from here and never from one anoth
   RULES S4 and S8 as plain data), ``S8_FLAGS``.
 - Looking into a preset: ``D``, ``ob``, ``rule``, ``keys``, ``bands``; what it makes of some
   counts: ``assessed_grade`` (of a post made at ``POSTED``) and ``assessed_severity``.
+- Official notices written out in the tests (never shipped, never real): ``TEST_NOTICE_2027``
+  and ``notice_toml``.
 - Worked scenarios: each preset test module runs its preset over its bundled scenario
   (``data/presets/scenarios/<name>.jsonl``, the same file its documentation page's worked timeline
   is computed from) and compares what the library derives with values worked out by hand from
@@ -15,7 +17,8 @@ live in ``conftest.py``). Test modules import from here and never from one anoth
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import json
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,6 +33,7 @@ __all__ = [
     "S4",
     "S8",
     "S8_FLAGS",
+    "TEST_NOTICE_2027",
     "D",
     "as_of",
     "assessed_grade",
@@ -39,6 +43,7 @@ __all__ = [
     "cst",
     "fmt",
     "keys",
+    "notice_toml",
     "ob",
     "rows",
     "rule",
@@ -171,6 +176,66 @@ S4: dict[str, Any] = {
         ],
     },
 }
+
+# -- official notices written out in the tests ------------------------------------------
+
+TEST_NOTICE_2027 = """\
+# TEST ONLY. A plausible arrangement for 2027 made up for the tests, NOT the State Council's
+# notice (which is not published as these tests are written). Its New Year follows the shape
+# of the real 2026 notice: a weekday next to the holiday is swapped with the far weekend day.
+year = 2027
+source = "测试用安排，并非国务院通知 / test-only arrangement, not a State Council notice"
+
+[[holidays]]
+name = "元旦"
+rest_days = [2026-12-31, 2027-01-01, 2027-01-02]
+work_days = [2027-01-03]
+
+[[holidays]]
+name = "春节"
+rest_days = [
+  2027-02-05, 2027-02-06, 2027-02-07, 2027-02-08, 2027-02-09,
+  2027-02-10, 2027-02-11, 2027-02-12, 2027-02-13,
+]
+work_days = [2027-01-31, 2027-02-20]
+
+[[holidays]]
+name = "清明节"
+rest_days = [2027-04-03, 2027-04-04, 2027-04-05]
+
+[[holidays]]
+name = "劳动节"
+rest_days = [2027-05-01, 2027-05-02, 2027-05-03, 2027-05-04, 2027-05-05]
+work_days = [2027-05-08]
+
+[[holidays]]
+name = "端午节"
+rest_days = [2027-06-09]
+
+[[holidays]]
+name = "中秋节"
+rest_days = [2027-09-15]
+
+[[holidays]]
+name = "国庆节"
+rest_days = [
+  2027-10-01, 2027-10-02, 2027-10-03, 2027-10-04, 2027-10-05, 2027-10-06, 2027-10-07,
+]
+work_days = [2027-09-26, 2027-10-09]
+"""
+"""A test-only notice for 2027: 31 Dec 2026 to 2 Jan 2027 off, Sun 3 Jan 2027 worked, and the
+other holidays of the year with make-up days. Made up; never the State Council's."""
+
+
+def notice_toml(year: int, source: str, rest: list[date], work: list[date]) -> str:
+    """A notice file's text with top-level ``rest_days`` and ``work_days``."""
+
+    def days(ds: list[date]) -> str:
+        return "[" + ", ".join(d.isoformat() for d in ds) + "]"
+
+    quoted = json.dumps(source, ensure_ascii=False)  # a JSON string is a TOML basic string
+    return f"year = {year}\nsource = {quoted}\nrest_days = {days(rest)}\nwork_days = {days(work)}\n"
+
 
 # -- looking into a preset ----------------------------------------------------------------
 

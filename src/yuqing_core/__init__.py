@@ -31,7 +31,7 @@ from .render.accountability import render_accountability_markdown
 from .rules.assessment import Assessment
 from .rules.obligations import Obligation
 from .store import DueItem, SQLiteStore
-from .time import Deadline, Duration, WorkCalendar
+from .time import Deadline, Duration, OfficialNotice, WorkCalendar, load_notice
 from .workflow import Case, Notification
 
 __version__ = "0.1.0.dev0"
@@ -60,6 +60,7 @@ __all__ = [
     "NaiveDatetimeError",
     "Notification",
     "Obligation",
+    "OfficialNotice",
     "PauseError",
     "Policy",
     "PolicyError",
@@ -74,6 +75,7 @@ __all__ = [
     "YuqingError",
     "accountability",
     "lint",
+    "load_notice",
     "load_policy",
     "presets",
     "render_accountability_markdown",

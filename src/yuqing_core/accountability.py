@@ -75,6 +75,10 @@ class AccountabilityItem:
     outcome: Outcome
     extended_to: datetime | None = None
     """The due instant a late extension moved it to; ``due_at`` stays the one it missed."""
+    provisional: bool = False
+    """``due_at`` rests on days the official calendar does not settle yet: it may still move
+    when the year's notice is known (see :attr:`Obligation.provisional
+    <yuqing_core.Obligation.provisional>`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +172,7 @@ def _item(case: Case, ob: Obligation, outcome: Outcome) -> AccountabilityItem:
         met_at=cal.local(ob.met_at) if outcome == "late" and ob.met_at else None,
         outcome=outcome,
         extended_to=cal.local(ob.due_at) if ob.due_at != due else None,
+        provisional=ob.provisional,
     )
 
 

@@ -65,6 +65,7 @@ class PolicyData:
             extra_work_days=c.extra_work_days,
             immediate_grace=self.spec.timing.immediate_grace,
             allow_projection=c.allow_projection,
+            notices=c.notices,
         )
 
     @property

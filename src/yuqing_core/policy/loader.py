@@ -3,6 +3,10 @@
 Every problem becomes a :class:`~yuqing_core.PolicyError` naming the file, the dotted key path
 and the bad value, e.g. ``school.toml: obligations[2].within: '-3h' is not a duration``. With
 ``extends``, a problem names the file that wrote the value: the child, or the file it extends.
+
+The notice files ``[calendar] notices`` names are read here too, relative to the file that
+names them; a problem in one names the notice file and its key. The loaded policy holds the
+notices themselves.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import PolicyError, error_message, format_loc
+from ..time.notices import OfficialNotice, load_notice, notice_problems
 from .catalogue import preset_path
 from .check import structural_problems
 from .schema import PolicySpec
@@ -56,7 +61,17 @@ def _problems_from(
     problems = []
     for err in e.errors():
         loc = _data_loc(merged, err["loc"])
-        problems.append((*_blame(layers, merged, loc), _message(err)))
+        where, at = _blame(layers, merged, loc)
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, PolicyError) and cause.problems:
+            # A check that found several problems at once (a notice, say); one that names its
+            # own file (a notice file) keeps it.
+            problems += [
+                (f, key, m) if f else (where, ".".join(p for p in (at, key) if p), m)
+                for f, key, m in cause.problems
+            ]
+        else:
+            problems.append((where, at, _message(err)))
     return problems
 
 
@@ -287,7 +302,12 @@ def _is_file(path: Path) -> bool:
 
 
 def _resolve_extends(
-    data: dict[str, Any], file: str | None, base_dir: Path | None, layers: Layers, depth: int = 0
+    data: dict[str, Any],
+    file: str | None,
+    base_dir: Path | None,
+    layers: Layers,
+    files: dict[int, str],
+    depth: int = 0,
 ) -> dict[str, Any]:
     """``data`` merged over the chain of policies it extends; each file's own data is added
     to ``layers``, the child first."""
@@ -306,7 +326,10 @@ def _resolve_extends(
         )
     parent_path = _parent_path(parent_ref, file, base_dir)
     parent = read_policy_data(parent_path)
-    parent = _resolve_extends(parent, str(parent_path), parent_path.parent, layers, depth + 1)
+    parent = _read_notices(parent, str(parent_path), parent_path.parent, files)
+    parent = _resolve_extends(
+        parent, str(parent_path), parent_path.parent, layers, files, depth + 1
+    )
     child = {k: v for k, v in data.items() if k != "extends"}
     try:
         merged = merge_policy_data({k: v for k, v in parent.items() if k != "extends"}, child)
@@ -314,6 +337,59 @@ def _resolve_extends(
         raise PolicyError.from_problems([(file, p, m) for _, p, m in e.problems]) from None
     merged["extends"] = parent_ref  # recorded for reports; excluded from exports
     return merged
+
+
+def _read_notices(
+    data: dict[str, Any], file: str | None, base_dir: Path | None, files: dict[int, str]
+) -> dict[str, Any]:
+    """``data`` with the notice files its ``[calendar] notices`` names read (paths relative
+    to ``base_dir``); ``files`` records which file each notice came from (by ``id``)."""
+    calendar = data.get("calendar")
+    if not isinstance(calendar, Mapping):
+        return data
+    refs = calendar.get("notices")
+    if not isinstance(refs, list | tuple) or not any(isinstance(r, str) for r in refs):
+        return data  # nothing to read; the schema judges the rest
+    loaded: list[Any] = []
+    problems: list[tuple[str | None, str, str]] = []
+    for i, ref in enumerate(refs):
+        if not isinstance(ref, str):
+            loaded.append(ref)
+            continue
+        path = Path(ref)
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        try:
+            notice = load_notice(path)
+        except PolicyError as e:
+            for f, key, msg in e.problems:
+                # A file that cannot be read is named where the policy names it.
+                problems.append(
+                    (f, key, msg) if key else (file, f"calendar.notices[{i}]", f"{f}: {msg}")
+                )
+            continue
+        files[id(notice)] = str(path)
+        loaded.append(notice)
+    if problems:
+        raise PolicyError.from_problems(problems)
+    return {**data, "calendar": {**calendar, "notices": loaded}}
+
+
+def _check_notices(data: Mapping[str, Any], file: str | None, files: dict[int, str]) -> None:
+    """The notices read from files, checked against the installed data and each other; a
+    problem names the notice file (the schema checks notices written out in the policy)."""
+    calendar = data.get("calendar")
+    notices = calendar.get("notices") if isinstance(calendar, Mapping) else None
+    if not isinstance(notices, list) or not all(isinstance(n, OfficialNotice) for n in notices):
+        return
+    problems = [
+        (files[id(notices[i])], key, msg)
+        if id(notices[i]) in files
+        else (file, f"calendar.notices[{i}].{key}", msg)
+        for i, key, msg in notice_problems(notices)
+    ]
+    if problems:
+        raise PolicyError.from_problems(problems)
 
 
 def load_spec(
@@ -332,7 +408,10 @@ def load_spec(
             f"a policy source is a .toml/.json path or a dict, not {type(source).__name__}"
         )
     layers: Layers = []
-    data = _resolve_extends(data, file, base_dir, layers)
+    files: dict[int, str] = {}
+    data = _read_notices(data, file, base_dir, files)
+    data = _resolve_extends(data, file, base_dir, layers, files)
+    _check_notices(data, file, files)
     try:
         spec = PolicySpec.model_validate(data)
     except ValidationError as e:

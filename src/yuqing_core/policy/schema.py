@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     NonNegativeInt,
@@ -21,10 +22,12 @@ from pydantic import (
     model_validator,
 )
 
+from ..errors import PolicyError
 from ..model import METRIC_NAMES, Category, Severity, SeverityField
 from ..model.incident import METRIC_LABELS
 from ..model.vocab import IncidentMoment, ObligationAnchor, ObligationKind, State, Trigger
 from ..time.duration import Duration, DurationKind
+from ..time.notices import OfficialNotice, load_notice, notice_problems
 from ..time.settings import (
     BusinessCloseText,
     check_extra_days,
@@ -71,6 +74,18 @@ class _Spec(BaseModel):
     )
 
 
+def _notice_or_path(value: object) -> object:
+    """A notice written as the path of its file is read from there (the loader has already
+    read the paths a policy file names, relative to that file)."""
+    return load_notice(value) if isinstance(value, str) else value
+
+
+NoticeEntry = Annotated[
+    OfficialNotice, BeforeValidator(_notice_or_path, json_schema_input_type=str | OfficialNotice)
+]
+"""A notice in ``[calendar] notices``: the path of a notice file, or the notice itself."""
+
+
 class CalendarSpec(_Spec):
     """``[calendar]``: the working calendar deadlines are counted on (RULES P3)."""
 
@@ -82,7 +97,12 @@ class CalendarSpec(_Spec):
     """The institution's own closures (校园停课、放假)."""
     extra_work_days: tuple[date, ...] = ()
     allow_projection: bool = False
-    """Count past the last official year using statutory holidays without 调休 swaps."""
+    """Let the policy's calendar count past the known years using statutory holidays without
+    调休 swaps. Obligations are always counted so, and marked provisional there."""
+    notices: tuple[NoticeEntry, ...] = ()
+    """Official notices (国务院放假调休安排) for the years after the installed ``holidays``
+    data: paths of notice files, relative to this file, read while loading (or the notices
+    themselves, as below). See "How deadlines are counted"."""
 
     @field_validator("timezone")
     @classmethod
@@ -99,6 +119,15 @@ class CalendarSpec(_Spec):
     @model_validator(mode="after")
     def _disjoint(self) -> CalendarSpec:
         check_extra_days(self.extra_rest_days, self.extra_work_days)
+        return self
+
+    @model_validator(mode="after")
+    def _notices_fit(self) -> CalendarSpec:
+        problems = notice_problems(self.notices)
+        if problems:
+            raise PolicyError.from_problems(
+                [(None, f"notices[{i}].{key}", msg) for i, key, msg in problems]
+            )
         return self
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..accountability import AccountabilityItem, AccountabilityRow
-from .wording import md_cell, md_table
+from .wording import PROVISIONAL, md_cell, md_table
 
 __all__ = ["render_accountability_markdown"]
 
@@ -13,7 +13,7 @@ _NOTHING = "| （无逾期或未办） | 0 | 0 | |"
 
 
 def _item_text(item: AccountabilityItem) -> str:
-    due = f"{item.due_at:%Y-%m-%d %H:%M}"
+    due = f"{item.due_at:%Y-%m-%d %H:%M}" + (f" {PROVISIONAL}" if item.provisional else "")
     if item.extended_to is not None:
         due += f"（逾期后延期至 {item.extended_to:%Y-%m-%d %H:%M}）"
     done = f"办结 {item.met_at:%Y-%m-%d %H:%M}" if item.met_at is not None else "未办"

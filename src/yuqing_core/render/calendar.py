@@ -87,6 +87,8 @@ def due_text(
         )
     lines += [f"时限 duration: {_describe(d)}", f"到期 due: {_instant(result.at)}"]
     lines += _rule_lines(cal, d, result)
+    if result.provisional:
+        lines.append(_provisional_line(cal))
     lines.append(_projected_line(cal, result))
     return "\n".join(lines) + "\n"
 
@@ -125,6 +127,14 @@ def _rule_lines(cal: WorkCalendar, d: Duration, result: Deadline) -> list[str]:
             "the nominal last day is a rest day; moved to the next working day"
         )
     return lines
+
+
+def _provisional_line(cal: WorkCalendar) -> str:
+    settled = cal.last_settled_day.isoformat()
+    return (
+        f"暂定 provisional: 是，放假调休安排确定至 {settled}，此后的日子可能随下一年的通知调整 / "
+        f"yes, the schedule is settled to {settled}; later days may move with the next notice"
+    )
 
 
 def _projected_line(cal: WorkCalendar, result: Deadline) -> str:

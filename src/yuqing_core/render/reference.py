@@ -42,7 +42,13 @@ _CHOICES = (ObligationKind, Role, State, Trigger)
 def _type_name(annotation: Any) -> str:
     origin = get_origin(annotation)
     if origin is typing.Annotated:
-        return _type_name(get_args(annotation)[0])
+        # What a file writes: a validator's declared input type, when it has one.
+        written = [
+            m.json_schema_input_type
+            for m in annotation.__metadata__
+            if getattr(m, "json_schema_input_type", PydanticUndefined) is not PydanticUndefined
+        ]
+        return _type_name(written[0] if written else get_args(annotation)[0])
     if origin is typing.Literal:
         return " \\| ".join(f"`{a!r}`".replace("'", '"') for a in get_args(annotation))
     if origin in (typing.Union, types.UnionType):

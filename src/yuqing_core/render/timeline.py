@@ -14,7 +14,7 @@ from typing import Any, Literal
 from .._dt import ensure_aware
 from ..model.vocab import ACTION_TRIGGERS, STAGE_TRIGGERS, ObligationKind, State, Trigger, label_of
 from ..workflow.case import Case
-from .wording import md_table, status_mark
+from .wording import PROVISIONAL, md_table, status_mark
 
 __all__ = ["TimelineRow", "gantt", "render", "rows", "to_data"]
 
@@ -32,6 +32,8 @@ class TimelineRow:
     status: str = ""
     due_at: datetime | None = None
     rule: str = ""
+    provisional: bool = False
+    """An obligation whose due instant rests on days not settled yet (shown 暂定)."""
 
 
 def rows(case: Case, now: datetime) -> list[TimelineRow]:
@@ -59,6 +61,7 @@ def rows(case: Case, now: datetime) -> list[TimelineRow]:
                 status=ob.status(now),
                 due_at=cal.local(ob.due_at),
                 rule=ob.rule,
+                provisional=ob.provisional,
             )
         )
     out.sort(key=lambda r: (r.at, r.what != "event"))
@@ -123,18 +126,22 @@ def to_data(case: Case, now: datetime) -> dict[str, Any]:
         "state": case.state,
         "severity": case.severity.key,
         "now": ensure_aware(now, "now").isoformat(),
-        "rows": [
-            {
-                "at": r.at.isoformat(),
-                "what": r.what,
-                "label": r.label,
-                "detail": r.detail,
-                "status": r.status,
-                "rule": r.rule,
-            }
-            for r in rows(case, now)
-        ],
+        "rows": [_row_data(r) for r in rows(case, now)],
     }
+
+
+def _row_data(r: TimelineRow) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "at": r.at.isoformat(),
+        "what": r.what,
+        "label": r.label,
+        "detail": r.detail,
+        "status": r.status,
+        "rule": r.rule,
+    }
+    if r.provisional:  # only where it is: a settled timeline's data stays as it was
+        data["provisional"] = True
+    return data
 
 
 def render(case: Case, now: datetime, fmt: Format = "table") -> str:
@@ -160,9 +167,13 @@ def _head(case: Case) -> str:
 def _text_line(r: TimelineRow) -> str:
     if r.what == "event":
         return f"  {r.at:%Y-%m-%d %H:%M %a}  ● {r.label:<16} {r.detail}"
-    return (
-        f"  {r.at:%Y-%m-%d %H:%M %a}  ◆ {r.label:<16} {r.detail} [{r.rule}] {status_mark(r.status)}"
-    )
+    return f"  {r.at:%Y-%m-%d %H:%M %a}  ◆ {r.label:<16} {r.detail} [{r.rule}] {_status(r)}"
+
+
+def _status(r: TimelineRow) -> str:
+    """The status mark of a row, followed by 暂定 when its due instant is provisional."""
+    mark = status_mark(r.status)
+    return f"{mark} {PROVISIONAL}" if r.provisional else mark
 
 
 _MARKDOWN_HEAD = ("时间 time", "类型", "项目", "说明", "条款 rule", "状态 status")
@@ -170,12 +181,13 @@ _MARKDOWN_HEAD = ("时间 time", "类型", "项目", "说明", "条款 rule", "�
 
 def _markdown_cells(r: TimelineRow) -> tuple[str, ...]:
     kind = "事件" if r.what == "event" else "时限"
-    return (f"{r.at:%Y-%m-%d %H:%M}", kind, f"`{r.label}`", r.detail, r.rule, status_mark(r.status))
+    return (f"{r.at:%Y-%m-%d %H:%M}", kind, f"`{r.label}`", r.detail, r.rule, _status(r))
 
 
 def gantt(case: Case, now: datetime, *, title: str | None = None) -> str:
     """A Mermaid Gantt chart: one bar per obligation from its anchor to its due instant,
-    marked done when met, critical when breached; events as milestones."""
+    marked done when met, critical when breached, named with 暂定 when provisional; events as
+    milestones."""
     now = ensure_aware(now, "now")
     cal = case.policy.calendar
     lines = [
@@ -191,6 +203,8 @@ def gantt(case: Case, now: datetime, *, title: str | None = None) -> str:
         # Met: grey; met late: grey and red; breached: red; still running: plain.
         tag = {"met": "done, ", "late": "crit, done, ", "breached": "crit, "}.get(status, "")
         name = f"{label_of(ObligationKind, ob.kind) or ob.kind} {ob.role} ({ob.rule})"
+        if ob.provisional:
+            name += f" {PROVISIONAL}"
         lines.append(
             f"    {_safe(name)} :{tag}{_safe_id(ob.id)}, "
             f"{cal.local(ob.anchor_at):%Y-%m-%d %H:%M}, {cal.local(ob.due_at):%Y-%m-%d %H:%M}"

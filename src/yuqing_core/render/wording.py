@@ -20,6 +20,7 @@ from datetime import date
 from typing import Final
 
 __all__ = [
+    "PROVISIONAL",
     "STATUS_ORDER",
     "WEEKDAYS_ZH",
     "md_cell",
@@ -79,6 +80,12 @@ def status_legend() -> str:
 def status_name(status: str) -> str:
     """A status as a tally names it: ``逾期履行 late``."""
     return _STATUS_WORDS[status].long
+
+
+PROVISIONAL: Final = "暂定 provisional"
+"""The mark after a due instant that rests on days the official calendar does not settle yet
+(a later year, or the December of the last known year): it may move once the notice is known.
+Nothing is marked where nothing is provisional."""
 
 
 # -- dates -----------------------------------------------------------------------------------

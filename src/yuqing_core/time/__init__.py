@@ -3,6 +3,7 @@
 from ..errors import PauseError
 from .calendar import WorkCalendar
 from .duration import Duration, DurationKind
+from .notices import OfficialNotice, load_notice
 from .official import official_first_year, official_last_year
 from .periods import Deadline
 
@@ -10,8 +11,10 @@ __all__ = [
     "Deadline",
     "Duration",
     "DurationKind",
+    "OfficialNotice",
     "PauseError",
     "WorkCalendar",
+    "load_notice",
     "official_first_year",
     "official_last_year",
 ]

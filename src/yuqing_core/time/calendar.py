@@ -19,7 +19,10 @@ datetime.datetime(2025, 10, 10, 0, 0, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shangha
 2027 is past 2026
 >>> WorkCalendar.china(allow_projection=True).deadline(datetime(2027, 3, 1, 10, tzinfo=cst), "1wd")
 Deadline(at=datetime.datetime(2027, 3, 3, 0, 0, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai')), \
-projected=True, last_day=datetime.date(2027, 3, 2), rule='24:00', moved_from=None)
+projected=True, last_day=datetime.date(2027, 3, 2), rule='24:00', moved_from=None, \
+provisional=True)
+>>> cal.last_settled_day, cal.is_settled(datetime(2026, 12, 31).date())
+(datetime.date(2026, 11, 30), False)
 """
 
 from __future__ import annotations
@@ -33,13 +36,15 @@ from zoneinfo import ZoneInfo
 from ..errors import CalendarCoverageError, InvalidArgumentError
 from .duration import Duration, DurationKind, already_parsed
 from .instants import DayEnds, fixed_offset
-from .official import Horizon, holiday_names
-from .pauses import extend, paused
+from .notices import Notices, resolve_notices
+from .official import Horizon, holiday_names, official_last_year
+from .pauses import extend, extension, paused
 from .periods import Deadline, Periods
 from .settings import check_extra_days, elapsed_grace, parse_business_close, zone_named
 from .tables import MISS, day_tables
 
 __all__ = ["WorkCalendar"]
+
 
 _EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
 _DAY: Final = 86_400
@@ -66,6 +71,7 @@ class WorkCalendar:
         extra_work_days: Iterable[date] = (),
         immediate_grace: str | Duration | None = None,
         allow_projection: bool = False,
+        notices: Notices = (),
     ) -> None:
         self._zone = zone_named(tz)
         self.tz = tz
@@ -75,10 +81,20 @@ class WorkCalendar:
         )
         self.immediate_grace = elapsed_grace(immediate_grace)
         self.allow_projection = allow_projection
-        horizon = Horizon.installed(projecting=allow_projection)
+        self.notices = resolve_notices(notices)
+        """The official notices the calendar counts with, ordered by year."""
+        self._names = {d: name for n in self.notices for d, name in n.names.items()}
+        last = official_last_year()
+        horizon = Horizon.installed(
+            projecting=allow_projection,
+            noticed=tuple(n.year for n in self.notices if n.year > last),
+        )
         self.first_covered_year = horizon.first
-        self.last_covered_year = horizon.last
-        self._t = day_tables(*horizon.years, self.extra_rest_days, self.extra_work_days)
+        self.last_covered_year = horizon.known_last
+        """The last year whose official arrangement is known (from holidays or a notice)."""
+        self._t = day_tables(
+            *horizon.years, self.extra_rest_days, self.extra_work_days, self.notices
+        )
         self._ends = DayEnds(self._zone, self.business_close, self._t.base, self._t.end)
         grace = self.immediate_grace
         self._periods = Periods(
@@ -100,6 +116,7 @@ class WorkCalendar:
         *,
         immediate_grace: str | Duration | None = None,
         allow_projection: bool = False,
+        notices: Notices = (),
     ) -> WorkCalendar:
         """China's official calendar plus institution overrides.
 
@@ -107,6 +124,9 @@ class WorkCalendar:
         ``extra_work_days`` its own working days; both override the official calendar.
         ``allow_projection`` lets computations run past the official years (1950-2099), with
         the statutory holidays and no 调休 swaps; such results report ``projected=True``.
+        ``notices`` are official notices (:class:`OfficialNotice`, or paths of notice files)
+        for the years after the installed ``holidays`` data: each settles its year; a bad
+        one, or one that disagrees with the installed data, is a :class:`PolicyError`.
         """
         return cls(
             tz=tz,
@@ -115,20 +135,58 @@ class WorkCalendar:
             extra_work_days=extra_work_days,
             immediate_grace=immediate_grace,
             allow_projection=allow_projection,
+            notices=notices,
         )
 
     def __repr__(self) -> str:
         close = self.business_close.strftime("%H:%M") if self.business_close else None
+        noticed = ""
+        if self.notices:
+            noticed = f", notices={tuple(n.year for n in self.notices)}"
         return (
             f"WorkCalendar.china(tz={self.tz!r}, business_close={close!r}, "
-            f"official_until={self.last_covered_year}, allow_projection={self.allow_projection})"
+            f"official_until={self.last_covered_year}, allow_projection={self.allow_projection}"
+            f"{noticed})"
         )
+
+    @functools.cached_property
+    def _projecting(self) -> WorkCalendar:
+        return WorkCalendar(
+            tz=self.tz,
+            business_close=self.business_close,
+            extra_rest_days=self.extra_rest_days,
+            extra_work_days=self.extra_work_days,
+            immediate_grace=self.immediate_grace,
+            allow_projection=True,
+            notices=self.notices,
+        )
+
+    def with_projection(self) -> WorkCalendar:
+        """This calendar, or its twin with the same settings that projects past the known
+        years (``allow_projection=True``): what obligations are counted on, so that recording
+        a case never depends on calendar data. Results resting on unsettled days say
+        ``provisional``."""
+        return self if self.allow_projection else self._projecting
 
     # -- days ----------------------------------------------------------------------------
 
     def is_projected(self, day: date) -> bool:
-        """Whether ``day`` lies outside the official years (only usable with projection)."""
+        """Whether ``day`` lies outside the known years: those of the installed ``holidays``
+        data and of the notices (only usable with projection)."""
         return self._periods.horizon.is_projected(_day(day).toordinal())
+
+    def is_settled(self, day: date) -> bool:
+        """Whether ``day``'s arrangement is final: its year's official arrangement is known
+        (from ``holidays`` or a notice) and it is not in the December of the last known year,
+        which the next year's notice can still move. A datetime is read as its local day."""
+        if isinstance(day, datetime):
+            day = self.local(day).date()
+        return self._periods.horizon.is_settled(day.toordinal())
+
+    @property
+    def last_settled_day(self) -> date:
+        """The last settled day: 30 November of :attr:`last_covered_year`."""
+        return self._periods.horizon.last_settled_day
 
     def is_working_day(self, day: date) -> bool:
         """Whether ``day`` is a working day: weekdays that are not holidays, and 调休 weekend
@@ -147,8 +205,14 @@ class WorkCalendar:
         return _day(day).weekday() >= 5 and self.is_working_day(day)
 
     def holiday_name(self, day: date) -> str | None:
-        """The official holiday name of ``day`` in Chinese, if it is one."""
-        return holiday_names(_day(day).year).get(day)
+        """The official holiday name of ``day`` in Chinese, if it is one (for a year a notice
+        adds, the name the notice gives it)."""
+        day = _day(day)
+        if day in self._names:
+            return self._names[day]
+        if any(n.year == day.year and n.year > self._periods.horizon.last for n in self.notices):
+            return None
+        return holiday_names(day.year).get(day)
 
     def next_working_day(self, day: date, *, inclusive: bool = True) -> date:
         """The first working day on or after ``day`` (strictly after with ``inclusive=False``)."""
@@ -296,6 +360,11 @@ class WorkCalendar:
             return extend(self._periods, due_at, by)
         except OverflowError:
             raise self._out_of_range(due_at) from None
+
+    def extension(self, due_at: datetime, by: str | Duration) -> Deadline:
+        """Like :meth:`extend`, as a :class:`Deadline` that also says whether the result is
+        provisional and which day the extension ends on."""
+        return extension(self._periods, due_at, by)
 
     # -- batches -------------------------------------------------------------------------
 

@@ -3,12 +3,14 @@ extending a due instant by a further duration.
 
 Elapsed kinds add the paused time that falls before the due instant; day and working-day
 periods add one day for every midnight passed while paused (for working days, only when the
-day that midnight closes is a working day).
+day that midnight closes is a working day). A result is provisional when any day it looked up
+is not settled: the period's, a paused working day's, or an extension's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Final
 
@@ -17,7 +19,7 @@ from ..errors import PauseError, PolicyError
 from .duration import Duration, DurationKind
 from .periods import Deadline, EndRule, Periods
 
-__all__ = ["extend", "merge_pauses", "paused"]
+__all__ = ["extend", "extension", "merge_pauses", "paused"]
 
 Span = tuple[datetime, datetime]
 
@@ -85,14 +87,21 @@ def _paused_period(
     anchor = local.toordinal()
     n = d.amount
     zone = periods.ends.zone
+    looked_up_unsettled = False
     for a, b in merged:
         if a >= result.at:
             break
         lo = a.astimezone(zone).toordinal()
         hi = b.astimezone(zone).toordinal()
         # Midnights passed while paused: the ends of the days lo .. hi - 1.
-        n += hi - lo if kind is _DAYS else periods.count_working(lo, hi)
+        if kind is _DAYS:
+            n += hi - lo
+        elif hi > lo:
+            n += periods.count_working(lo, hi)
+            looked_up_unsettled |= not periods.horizon.settles(lo, hi - 1)
         result = periods.period(anchor, kind, n)
+    if looked_up_unsettled and not result.provisional:
+        result = replace(result, provisional=True)
     return result
 
 
@@ -103,14 +112,20 @@ def extend(periods: Periods, due_at: datetime, by: str | Duration) -> datetime:
     (00:00 of the next day) is the end of the day before, so extending a period that ends
     at 24:00 on 6 Nov by ``5d`` ends at 24:00 on 11 Nov.
     """
+    return extension(periods, due_at, by).at
+
+
+def extension(periods: Periods, due_at: datetime, by: str | Duration) -> Deadline:
+    """Like :func:`extend`, as a :class:`Deadline` (whether it is provisional, its last
+    day)."""
     d = Duration.parse(by)
     ends = periods.ends
     local = ends.local(due_at)
     if d.kind is _ELAPSED:
-        return ends.elapsed(local, d.as_timedelta())
+        return Deadline(ends.elapsed(local, d.as_timedelta()))
     if d.kind in (_SAME_DAY, _NOW):
         raise PolicyError(f"an extension must be a length of time, not {d}")
     anchor = local.toordinal()
     if local == ends.midnight(anchor - 1):
         anchor -= 1
-    return periods.period(anchor, d.kind, d.amount).at
+    return periods.period(anchor, d.kind, d.amount)

@@ -33,6 +33,9 @@ class Deadline:
     possible with ``allow_projection``). ``last_day`` is the period's last day (``None`` for
     elapsed time); ``rule`` says how the instant was placed; ``moved_from`` is the nominal
     last day of a day period when that day was a rest day and the period moved off it.
+    ``provisional`` is true when computing it needed a day that is not settled (see
+    :meth:`WorkCalendar.is_settled <yuqing_core.WorkCalendar.is_settled>`): a projected
+    result always is, and so is one that needs the December of the last known year.
     """
 
     at: datetime
@@ -40,6 +43,11 @@ class Deadline:
     last_day: date | None = None
     rule: EndRule = "elapsed"
     moved_from: date | None = None
+    provisional: bool = False
+
+    def __post_init__(self) -> None:
+        if self.projected and not self.provisional:
+            object.__setattr__(self, "provisional", True)
 
 
 class Periods:
@@ -95,12 +103,14 @@ class Periods:
         """The deadline of an ``n``-day or ``n``-working-day period starting on ``anchor``."""
         last, first = self.last_day(anchor, kind, n)
         nominal = anchor + n
+        horizon = self.horizon
         return Deadline(
             self.ends.end(last),
-            projected=self.horizon.is_projected(first) or self.horizon.is_projected(last),
+            projected=horizon.is_projected(first) or horizon.is_projected(last),
             last_day=date.fromordinal(last),
             rule="24:00" if self.ends.close is None else "business_close",
             moved_from=date.fromordinal(nominal) if kind is _DAYS and last != nominal else None,
+            provisional=not horizon.settles(first, last),
         )
 
     def plain(self, local: datetime, d: Duration) -> Deadline:

@@ -21,6 +21,7 @@ from itertools import accumulate
 from typing import Final
 
 from .duration import DurationKind
+from .notices import OfficialNotice, apply_notices
 from .official import official_flags
 
 __all__ = ["MISS", "DayTables", "day_tables"]
@@ -86,12 +87,19 @@ class DayTables:
 
 
 @functools.lru_cache(maxsize=64)
-def day_tables(lo: int, hi: int, rest: frozenset[date], work: frozenset[date]) -> DayTables:
-    """The tables of the years ``lo..hi``: the official calendar, then the institution's own
-    ``rest`` and ``work`` days on top."""
+def day_tables(
+    lo: int,
+    hi: int,
+    rest: frozenset[date],
+    work: frozenset[date],
+    notices: tuple[OfficialNotice, ...] = (),
+) -> DayTables:
+    """The tables of the years ``lo..hi``: the official calendar, the years ``notices`` add
+    (ordered by year), then the institution's own ``rest`` and ``work`` days on top."""
     flags = bytearray(official_flags(lo, hi))
     base = date(lo, 1, 1).toordinal()
     end = base + len(flags) - 1
+    apply_notices(flags, base, notices)
     for d in rest:
         if base <= d.toordinal() <= end:
             flags[d.toordinal() - base] = 0

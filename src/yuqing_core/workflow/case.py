@@ -52,7 +52,12 @@ class NaiveTimeTransitionError(TransitionError, NaiveDatetimeError):
 
 @dataclass(frozen=True, slots=True)
 class Notification:
-    """Who must be told what by when (通知计划); the host sends it, the library never does."""
+    """Who must be told what by when (通知计划); the host sends it, the library never does.
+
+    ``provisional`` says the due instant rests on days the official calendar does not settle
+    yet (see :attr:`Obligation.provisional <yuqing_core.Obligation.provisional>`); the message
+    then says 暂定 after the time.
+    """
 
     role: str
     role_label: str
@@ -63,6 +68,7 @@ class Notification:
     since: datetime
     status: str
     message: str
+    provisional: bool = False
 
 
 class Case:
@@ -261,8 +267,10 @@ class Case:
                     status=ob.status(now),
                     message=(
                         f"【{ob.label}】{self.incident.title}：{role_label}，"
-                        f"时限 {due:%Y-%m-%d %H:%M}（{ob.rule}）"
+                        f"时限 {due:%Y-%m-%d %H:%M}{' 暂定' if ob.provisional else ''}"
+                        f"（{ob.rule}）"
                     ),
+                    provisional=ob.provisional,
                 )
             )
         return out

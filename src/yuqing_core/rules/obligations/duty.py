@@ -44,6 +44,8 @@ class Duty:
     closed_at: datetime | None = None
     cap: datetime | None = None
     """An earlier due instant a same-kind duty of a higher level imposed (P7)."""
+    cap_provisional: bool = False
+    """Whether computing ``cap`` needed a day that is not settled."""
     cap_rule: str | None = None
     pauses: list[tuple[datetime, datetime]] = field(default_factory=list)
     paused_since: datetime | None = None
@@ -52,6 +54,8 @@ class Duty:
     """The due instant it passed unmet, kept when a late extension moved it on."""
     fixed_due: datetime | None = None
     """A due instant fixed when the duty was made (ladder steps)."""
+    fixed_provisional: bool = False
+    """Whether computing ``fixed_due`` needed a day that is not settled."""
     source: Literal["obligation", "ladder"] = "obligation"
 
     @property
@@ -66,16 +70,26 @@ class Duty:
             self.paused_since = None
 
     def due(self, calendar: WorkCalendar) -> datetime:
-        """The due instant: the period from the anchor with the pauses, then the extensions
-        (counted from that due instant with their total), and no later than the cap."""
+        """The due instant (see :meth:`deadline`)."""
+        return self.deadline(calendar)[0]
+
+    def deadline(self, calendar: WorkCalendar) -> tuple[datetime, bool]:
+        """The due instant and whether it is provisional. The due instant is the period from
+        the anchor with the pauses, then the extensions (counted from that due instant with
+        their total), and no later than the cap; it is provisional when computing it needed a
+        day that is not settled, in the period, an extension or the cap."""
         if self.fixed_due is not None:
-            return self.fixed_due
-        due = calendar.due(self.anchor, self.within, pauses=self.pauses)
+            return self.fixed_due, self.fixed_provisional
+        d = calendar.deadline(self.anchor, self.within, pauses=self.pauses)
+        due, provisional = d.at, d.provisional
         for total in self._extension_totals():
-            due = calendar.extend(due, total)
-        if self.cap is not None and self.cap < due:
-            due = self.cap
-        return due
+            e = calendar.extension(due, total)
+            due, provisional = e.at, provisional or e.provisional
+        if self.cap is not None:
+            provisional = provisional or self.cap_provisional
+            if self.cap < due:
+                due = self.cap
+        return due, provisional
 
     def extended_by(self, kind: DurationKind) -> int:
         """The amount of the extensions of ``kind`` so far (days, working days or minutes)."""

@@ -8,7 +8,7 @@ state without changing it, so a fold kept alive can take the next event and be r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from . import clocks
@@ -58,11 +58,11 @@ class ObligationFold:
         closed_at = s.facts.last_at if s.facts.closed else None
         out = []
         for duty in [*s.book.duties, *ladder_duties(s, closed_at)]:
-            due = s.due(duty)
+            due, provisional = duty.deadline(s.terms.calendar)
             breached_at = _breached_at(s, duty, due)
             if duty.closed_at is not None and duty.met_at is None and breached_at is None:
                 continue
-            out.append(_obligation(s, duty, due, breached_at))
+            out.append(_obligation(s, duty, due, breached_at, provisional))
         return tuple(out)
 
 
@@ -102,7 +102,7 @@ def _breached_at(s: FoldState, duty: Duty, due: datetime) -> datetime | None:
 
 
 def _obligation(
-    s: FoldState, duty: Duty, due: datetime, breached_at: datetime | None
+    s: FoldState, duty: Duty, due: datetime, breached_at: datetime | None, provisional: bool
 ) -> Obligation:
     calendar = s.terms.calendar
     spec = duty.spec
@@ -121,16 +121,8 @@ def _obligation(
         level=duty.level,
         extensions=tuple(duty.extensions),
         paused=duty.paused_since is not None,
-        projected=_projected(s, due) and not duty.within.is_elapsed,
+        provisional=provisional,
         due_soon_share=s.terms.due_soon_share,
         source=duty.source,
         text=duty.text,
     )
-
-
-def _projected(s: FoldState, due: datetime) -> bool:
-    """Whether the last day the deadline looked up is in a projected calendar year."""
-    # The last day looked up decides, not the instant: 24:00 on 31 Dec ends in that year.
-    local_due = s.terms.calendar.local(due)
-    last_day = local_due.date() - timedelta(days=1 if local_due.time() == time(0) else 0)
-    return s.terms.calendar.is_projected(last_day)

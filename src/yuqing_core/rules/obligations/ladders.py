@@ -33,8 +33,11 @@ def ladder_duties(s: FoldState, closed_at: datetime | None) -> list[Duty]:
 def _steps(s: FoldState, ladder: LadderSpec, anchor: datetime) -> list[Duty]:
     out: list[Duty] = []
     start = anchor
+    provisional = False  # a step counts from the one before: it rests on what that rests on
     for n, step in enumerate(ladder.steps, 1):
-        due = s.terms.calendar.due(start, step.timeout)
+        deadline = s.terms.calendar.deadline(start, step.timeout)
+        due = deadline.at
+        provisional = provisional or deadline.provisional
         ack = next(
             ((at, v) for at, role, v in s.ladders.acks if role == step.role and at >= start),
             None,
@@ -51,6 +54,7 @@ def _steps(s: FoldState, ladder: LadderSpec, anchor: datetime) -> list[Duty]:
             met_by=("acknowledge",),
             text=ladder.text,
             fixed_due=due,
+            fixed_provisional=provisional,
             source="ladder",
         )
         if ack is not None:

@@ -82,6 +82,7 @@ def recur(s: FoldState, duty: Duty, at: datetime) -> None:
         met_version=None,
         closed_at=None,
         cap=None,
+        cap_provisional=False,
         cap_rule=None,
         pauses=[],
         paused_since=None,
@@ -139,9 +140,10 @@ def _activate(s: FoldState, spec: ObligationSpec, anchor: datetime, *, at_escala
         return
     book.by_spec[spec.id] = twin
     if twin.open:
-        new_due = s.due(duty)
+        new_due, provisional = duty.deadline(s.terms.calendar)
         if new_due < s.due(twin):
             twin.cap = new_due
+            twin.cap_provisional = provisional
             twin.cap_rule = spec.rule
 
 

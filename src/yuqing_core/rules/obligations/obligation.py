@@ -50,11 +50,19 @@ class Obligation:
     extensions: tuple[str, ...] = ()
     paused: bool = False
     """Its clock is stopped now (``pause`` without ``resume`` yet)."""
-    projected: bool = False
-    """The due instant rests on a projected calendar year."""
+    provisional: bool = False
+    """Computing the due instant needed a day that is not settled (a year past the official
+    data, or the December of the last known year): it is counted on the projection (weekends
+    and statutory holidays rest, no 调休 make-up days) and may move once the year's official
+    notice is known. Elapsed durations (``3h``) never are."""
     due_soon_share: float = 0.75
     source: Literal["obligation", "ladder"] = "obligation"
     text: str = ""
+
+    @property
+    def projected(self) -> bool:
+        """The earlier name of :attr:`provisional` (read-only)."""
+        return self.provisional
 
     @property
     def is_open(self) -> bool:

@@ -31,6 +31,8 @@ class Terms:
     """What the policy says that the fold needs: fixed for the life of the fold."""
 
     calendar: WorkCalendar
+    """The policy's calendar, projecting past the known years (``with_projection``): a case
+    records its events whatever the calendar data, with provisional due instants there."""
     obligations: tuple[ObligationSpec, ...]
     ladders: tuple[LadderSpec, ...]
     stages: StageTable
@@ -46,7 +48,7 @@ class Terms:
         spec = policy.spec
         workflow = spec.workflow
         return cls(
-            calendar=policy.calendar,
+            calendar=policy.calendar.with_projection(),
             obligations=spec.obligations,
             ladders=spec.ladders,
             stages=StageTable.of(workflow),
