@@ -18,6 +18,7 @@ from .errors import (
     NaiveDatetimeError,
     PauseError,
     PolicyError,
+    PolicyVersionError,
     ReportError,
     StoreError,
     TransitionError,
@@ -28,7 +29,7 @@ from .policy.lint import Finding, lint
 from .render.accountability import render_accountability_markdown
 from .rules.assessment import Assessment
 from .rules.obligations import Obligation
-from .store import DueItem, SQLiteStore
+from .store import DueItem, PolicyVersion, ReindexChange, SQLiteStore
 from .time import Deadline, Duration, WorkCalendar
 from .workflow import Case, Notification
 
@@ -59,6 +60,9 @@ __all__ = [
     "PauseError",
     "Policy",
     "PolicyError",
+    "PolicyVersion",
+    "PolicyVersionError",
+    "ReindexChange",
     "ReportError",
     "Reporter",
     "SQLiteStore",

@@ -34,7 +34,7 @@ def _steps(s: FoldState, ladder: LadderSpec, anchor: datetime) -> list[Duty]:
     out: list[Duty] = []
     start = anchor
     for n, step in enumerate(ladder.steps, 1):
-        due = s.terms.calendar.due(start, step.timeout)
+        due = s.floor(s.terms.calendar.due(start, step.timeout))
         ack = next(
             ((at, v) for at, role, v in s.ladders.acks if role == step.role and at >= start),
             None,
