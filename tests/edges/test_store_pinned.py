@@ -385,3 +385,8 @@ def test_each_event_is_checked_under_the_version_it_was_recorded_under(tmp_path:
             raised,
             [Event("open", found, "m", {**case.events[0].data, "fingerprint": raised.fingerprint})],
         )
+
+
+def test_reindex_needs_a_policy(path: Path) -> None:
+    with pytest.raises(yq.StoreError, match=r"^reindex needs a Policy, got str$"):
+        SQLiteStore(path).reindex("park-message-board", at=AT)  # type: ignore[arg-type]

@@ -368,3 +368,8 @@ def test_a_refused_adoption_changes_nothing(
     assert str(e.value).startswith(message)
     assert e.value.trigger == "adopt_policy"
     assert (case.events, case.policy, case.policy_history, case.obligations) == before
+
+
+def test_versions_must_be_policies() -> None:
+    with pytest.raises(yq.PolicyVersionError, match=r"^versions holds a str, not a Policy$"):
+        Case.replay(PARK, letter().events, versions=["park-message-board"])  # type: ignore[list-item]
