@@ -15,11 +15,9 @@ IMMEDIATE`` transaction; if another writer got there first it raises
 already holds raises :class:`~yuqing_core.DuplicateCaseError`. The database runs in WAL mode, so
 a process killed mid-save leaves the previous version readable.
 
-Every policy version a saved case followed is kept (``yq_policies``,
-:mod:`~yuqing_core.store.policies`): a case is pinned to the version it was opened under, so
-:meth:`SQLiteStore.load` with another version raises :class:`~yuqing_core.PolicyVersionError`
-unless the host opts in (``adopt_at=``), and :meth:`SQLiteStore.reindex` moves the open cases
-to a new version, reporting what changed, while settled outcomes stay as they were.
+Every policy version a saved case followed is kept (:mod:`~yuqing_core.store.policies`):
+loading with another version raises :class:`~yuqing_core.PolicyVersionError` unless the host
+opts in, and :meth:`SQLiteStore.reindex` moves open cases to a new version, reporting changes.
 
 The store keeps personal data (reporter names, phones, account ids) because it is the host's
 own database and the case must replay exactly; :meth:`SQLiteStore.export_case` gives the JSON
@@ -379,13 +377,12 @@ class SQLiteStore:
         ``StoreError``) if a row cannot be read or holds an event the library could not have
         recorded: the error names the case and the seq, never personal data.
 
-        A case follows the policy version it was opened under (or last adopted). If that is
-        not ``policy``'s version, :class:`~yuqing_core.PolicyVersionError` is raised unless
-        the host opts in: ``adopt_at=`` moves the case to ``policy``'s version at that
-        instant (:meth:`Case.adopt <yuqing_core.Case.adopt>`; the ``adopt_policy`` event is
-        stored by the next :meth:`save`), and ``as_recorded=True`` loads it under the version
-        it follows, whatever version ``policy`` is (to read or report on it). A case stored
-        before versions were recorded follows ``policy``, and its next save records that.
+        A case follows the policy version it was opened under or last adopted; if that is
+        not ``policy``'s, :class:`~yuqing_core.PolicyVersionError` is raised unless the host
+        opts in: ``adopt_at=`` adopts ``policy``'s version at that instant (:meth:`Case.adopt
+        <yuqing_core.Case.adopt>`, stored by the next :meth:`save`); ``as_recorded=True``
+        loads it under the version it follows. A case stored before versions were recorded
+        follows ``policy``, and its next save records that.
         """
         if adopt_at is not None and as_recorded:
             raise StoreError("load takes adopt_at or as_recorded, not both")
