@@ -61,6 +61,7 @@ def copy_as(rows: CaseRows, case_id: str) -> CaseRows:
         CaseRow(case_id, *rows.case[1:]),
         tuple(EventRow(case_id, *r[1:6], r.data.replace(quoted, renamed, 1)) for r in rows.events),
         tuple(OpenObligationRow(case_id, *r[1:]) for r in rows.open_obligations),
+        rows.policies,
     )
 
 

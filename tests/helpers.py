@@ -13,11 +13,14 @@ live in ``conftest.py``). Test modules import from here and never from one anoth
   (``data/presets/scenarios/<name>.jsonl``, the same file its documentation page's worked timeline
   is computed from) and compares what the library derives with values worked out by hand from
   RULES.md and the official calendar: ``run``, ``rows``, ``state_path``, ``as_of``.
+- The same record under another policy: ``recorded_under`` (a case is pinned to the policy
+  version it was opened under, so it is opened and fired again rather than replayed).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -45,6 +48,7 @@ __all__ = [
     "keys",
     "notice_toml",
     "ob",
+    "recorded_under",
     "rows",
     "rule",
     "run",
@@ -307,3 +311,28 @@ def state_path(case: yq.Case) -> list[tuple[str, str]]:
 def as_of(case: yq.Case, until: datetime) -> yq.Case:
     """The case as it stood at ``until`` (its events up to then, replayed)."""
     return yq.Case.replay(case.policy, [e for e in case.events if e.at <= until])
+
+
+def recorded_under(policy: yq.Policy, events: Sequence[yq.Event]) -> yq.Case:
+    """The case ``events`` record, as it would stand had it been recorded under ``policy``:
+    opened and every command fired again under it, at the same instants, by the same actors,
+    with the same data (automatic escalations are the library's own, so left to it).
+
+    A case is pinned to the policy version it was opened under: replaying its events under
+    another version raises :class:`~yuqing_core.PolicyVersionError`. This is how a test asks
+    "the same case, under these rules".
+    """
+    first, *rest = events
+    data = first.data
+    case = policy.open_case(
+        data["incident"],
+        at=first.at,
+        actor=first.actor,
+        severity=data["severity"] if data.get("judged") else None,
+        reason=data.get("reason"),
+    )
+    for event in rest:
+        if event.trigger == "escalate" and event.data.get("auto"):
+            continue
+        case.fire(event.trigger, at=event.at, actor=event.actor, **dict(event.data))
+    return case

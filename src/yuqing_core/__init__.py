@@ -20,6 +20,7 @@ from .errors import (
     NaiveDatetimeError,
     PauseError,
     PolicyError,
+    PolicyVersionError,
     ReportError,
     StoreError,
     TransitionError,
@@ -30,7 +31,7 @@ from .policy.lint import Finding, lint
 from .render.accountability import render_accountability_markdown
 from .rules.assessment import Assessment
 from .rules.obligations import Obligation
-from .store import DueItem, SQLiteStore
+from .store import DueItem, PolicyVersion, ReindexChange, SQLiteStore
 from .time import Deadline, Duration, OfficialNotice, WorkCalendar, load_notice
 from .workflow import Case, Notification
 
@@ -64,6 +65,9 @@ __all__ = [
     "PauseError",
     "Policy",
     "PolicyError",
+    "PolicyVersion",
+    "PolicyVersionError",
+    "ReindexChange",
     "ReportError",
     "Reporter",
     "SQLiteStore",

@@ -20,6 +20,7 @@ __all__ = [
     "NaiveDatetimeError",
     "PauseError",
     "PolicyError",
+    "PolicyVersionError",
     "ReportError",
     "StoreError",
     "TransitionError",
@@ -157,6 +158,32 @@ class CorruptCaseError(TransitionError, StoreError):
         self.problem = problem
         self.trigger = "replay"
         self.allowed: tuple[str, ...] = ()
+
+
+class PolicyVersionError(YuqingError):
+    """A case follows another version of its policy than the one it is loaded with, or a
+    version it needs was not given.
+
+    A case records the fingerprint of the policy version it was opened under
+    (:attr:`PolicyData.fingerprint <yuqing_core.policy.PolicyData.fingerprint>`) and of every
+    version it adopted since. Loading it with another version raises this error unless the
+    host opts in (``adopt_at=``: an ``adopt_policy`` event at that instant). ``case_id`` names
+    the case, ``recorded`` the fingerprint the case follows (or needs), ``given`` the one it
+    was loaded with (``None`` when a version is missing rather than different).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        case_id: str | None = None,
+        recorded: str | None = None,
+        given: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.case_id = case_id
+        self.recorded = recorded
+        self.given = given
 
 
 class ReportError(YuqingError, ValueError):

@@ -53,6 +53,62 @@ def test_the_store_saves_and_loads_a_case_with_provisional_deadlines(
         ("general-response", cst(2027, 1, 5)),
     ]
 
+    assert [i.provisional for i in items] == [False, True, True]
+
+
+def test_a_notice_arriving_later_makes_stored_deadlines_official_and_says_what_changed(
+    case: Case, tiered: yq.Policy, tmp_path: Path
+) -> None:
+    store = yq.SQLiteStore(tmp_path / "s.db")
+    store.save(case)
+    # The host adds the 2027 notice to its policy file (a new version of the policy) ...
+    (tmp_path / "cn-2027.toml").write_text(TEST_NOTICE_2027, encoding="utf-8")
+    policy_file = tmp_path / "school.toml"
+    policy_file.write_text(
+        'extends = "school-tiered"\n[calendar]\nnotices = ["cn-2027.toml"]\n', encoding="utf-8"
+    )
+    noticed = yq.load_policy(policy_file)
+    assert noticed.fingerprint != tiered.fingerprint
+    # ... and reindexes on 31 Dec 09:00. The report to the business supervisor moves to 24:00
+    # on 3 Jan (Sun 3 Jan is a make-up working day, 31 Dec-2 Jan rest) and becomes official;
+    # the response keeps 24:00 on 4 Jan, now official; the 24h report is unchanged.
+    at = cst(2026, 12, 31, 9)
+    assert store.reindex(noticed, at=at) == [
+        yq.ReindexChange(
+            case.id,
+            "general-report",
+            cst(2027, 1, 1),
+            cst(2027, 1, 4),
+            "pending",
+            "pending",
+            old_provisional=True,
+            new_provisional=False,
+        ),
+        yq.ReindexChange(
+            case.id,
+            "general-response",
+            cst(2027, 1, 5),
+            cst(2027, 1, 5),
+            "pending",
+            "pending",
+            old_provisional=True,
+            new_provisional=False,
+        ),
+    ]
+    items = store.due_before(cst(2027, 1, 31), limit=10)
+    assert [(i.obligation_id, i.due_at, i.provisional) for i in items] == [
+        ("major-report", cst(2026, 12, 31, 17, 30), False),
+        ("general-report", cst(2027, 1, 4), False),
+        ("general-response", cst(2027, 1, 5), False),
+    ]
+    loaded = store.load(noticed, case.id)
+    assert [(o.id, o.due_at, o.provisional) for o in loaded.obligations] == [
+        ("general-report", cst(2027, 1, 4), False),
+        ("general-response", cst(2027, 1, 5), False),
+        ("major-report", cst(2026, 12, 31, 17, 30), False),
+    ]
+    assert loaded.events[-1].trigger == "adopt_policy"
+
 
 def test_a_timeline_marks_provisional_due_instants(case: Case) -> None:
     assert timeline.render(case, NOW).splitlines()[3:] == [

@@ -134,7 +134,16 @@ def test_second_save_appends_only_the_new_events(tiered: yq.Policy, tmp_path: Pa
         (4, "assign"),
     ]
     assert rows["yq_cases"] == [
-        ("YQ-A", "school-tiered", 4, "assigned", "general", "后勤处", "2025-11-03T13:00:00+08:00")
+        (
+            "YQ-A",
+            "school-tiered",
+            4,
+            "assigned",
+            "general",
+            "后勤处",
+            "2025-11-03T13:00:00+08:00",
+            tiered.fingerprint,
+        )
     ]
     # The report was met: only the response is still open, due 7 Nov 00:00.
     assert rows["yq_open_obligations"] == [
@@ -147,6 +156,7 @@ def test_second_save_appends_only_the_new_events(tiered: yq.Policy, tmp_path: Pa
             "R3.1",
             time_key(cst(2025, 11, 7)),
             "2025-11-07T00:00:00+08:00",
+            0,  # not provisional: November 2025 is settled
         )
     ]
     assert store.version("YQ-A") == 4
@@ -424,7 +434,9 @@ def test_met_and_paused_obligations_are_not_due(
     pausing = yq.load_policy(
         {"extends": "school-tiered", "workflow": {"pausable": ["initial_response"]}}
     )
-    cases["YQ-A"] = store.load(pausing, "YQ-A")
+    # YQ-A was opened under school-tiered: loading it with another version is an opt-in, the
+    # adoption an event of its own (before the pause, so the pause is under the new rules).
+    cases["YQ-A"] = store.load(pausing, "YQ-A", adopt_at=cst(2025, 11, 3, 10))
     cases["YQ-A"].fire("pause", at=cst(2025, 11, 3, 10), actor="unit", reason="等待补充材料")
     store.save(cases["YQ-C"])
     store.save(cases["YQ-A"])
@@ -440,9 +452,9 @@ def test_due_before_reads_an_index_range_not_a_scan(
 ) -> None:
     store, _ = three
     plan = store._db.execute(
-        "EXPLAIN QUERY PLAN SELECT case_id, obligation_id, policy, kind, role, rule, due_at "
-        "FROM yq_open_obligations WHERE due_key <= ? ORDER BY due_key, case_id, obligation_id "
-        "LIMIT ?",
+        "EXPLAIN QUERY PLAN SELECT case_id, obligation_id, policy, kind, role, rule, due_at, "
+        "provisional FROM yq_open_obligations WHERE due_key <= ? "
+        "ORDER BY due_key, case_id, obligation_id LIMIT ?",
         (0, 100),
     ).fetchall()
     details = [row[-1] for row in plan]
@@ -480,7 +492,30 @@ def test_reindex_follows_a_changed_policy(tiered: yq.Policy, tmp_path: Path) -> 
             ],
         }
     )
-    assert store.reindex(stricter) == 1
+    # Reindexing adopts the new version for the open case at the instant given and reports
+    # what changed: the report is due at 12:00 (3h from discovery), the response is owed no
+    # more. Both were open and on time at 10:00, so both follow the new version.
+    assert store.reindex(stricter, at=cst(2025, 11, 3, 10)) == [
+        yq.ReindexChange(
+            "YQ-A",
+            "general-report",
+            cst(2025, 11, 5),
+            cst(2025, 11, 3, 12),
+            "pending",
+            "pending",
+            old_provisional=False,
+            new_provisional=False,
+        ),
+        yq.ReindexChange(
+            "YQ-A",
+            "general-response",
+            cst(2025, 11, 7),
+            None,
+            "pending",
+            None,
+            old_provisional=False,
+        ),
+    ]
     assert store.due_before(cst(2025, 11, 8)) == [
         item(
             "YQ-A", "general-report", "report", "business_supervisor", cst(2025, 11, 3, 12), "R3.1"
@@ -675,7 +710,7 @@ def test_a_tampered_row_also_fails_reindex_and_export(tiered: yq.Policy, stored:
     store = SQLiteStore(stored)
     before = dump(stored)
     with pytest.raises(yq.CorruptCaseError, match=r"^case 'YQ-A' seq 2: .*data\.flags"):
-        store.reindex(tiered)
+        store.reindex(tiered, at=cst(2025, 11, 3, 12))
     assert dump(stored) == before
     tamper(stored, "UPDATE yq_events SET actor = x'07' WHERE seq = 3")
     with pytest.raises(
@@ -817,8 +852,8 @@ def test_ids_with_surrounding_spaces_are_refused_not_stripped(
 
 
 def test_a_newer_schema_or_a_foreign_file_is_refused(stored: Path, tmp_path: Path) -> None:
-    tamper(stored, "UPDATE yq_meta SET value = '2' WHERE key = 'schema_version'")
-    with pytest.raises(yq.StoreError, match=r"newer yuqing_core \(schema 2; this version reads"):
+    tamper(stored, "UPDATE yq_meta SET value = '3' WHERE key = 'schema_version'")
+    with pytest.raises(yq.StoreError, match=r"newer yuqing_core \(schema 3; this version reads"):
         SQLiteStore(stored)
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not a database, just some text " * 100)

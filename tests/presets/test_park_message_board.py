@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import yuqing_core as yq
-from tests.helpers import D, cst, fmt, ob, rows, run, state_path
+from tests.helpers import D, cst, fmt, ob, recorded_under, rows, run, state_path
 from yuqing_core.accountability import accountability
 from yuqing_core.render.accountability import render_accountability_markdown
 
@@ -198,7 +198,9 @@ def noise_before_extension(policy: yq.Policy | None = None) -> yq.Case:
     """The noise case as it stood on 9 Oct before its extension (open, report, assign, start):
     reply and handling-report both due 10 Oct 00:00 (24:00 on Thu 9 Oct, see above)."""
     case = run("park-message-board").cases[NOISE]
-    return yq.Case.replay(policy or case.policy, case.events[:4])
+    if policy is None:
+        return yq.Case.replay(case.policy, case.events[:4])
+    return recorded_under(policy, case.events[:4])
 
 
 def snapshot(case: yq.Case) -> tuple[Any, ...]:
@@ -363,7 +365,7 @@ def test_a_pause_never_turns_a_breach_back_into_pending() -> None:
     )
     assert snapshot(case) == before
     # A policy that pauses replies and handling reports stops only the running one.
-    pausing = yq.Case.replay(park(pausable=["reply", "handling_report"]), case.events)
+    pausing = recorded_under(park(pausable=["reply", "handling_report"]), case.events)
     with pytest.raises(
         yq.TransitionError,
         match="reply is past its due instant 2025-11-07 00:00: a pause cannot stop a breach",

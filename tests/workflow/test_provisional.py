@@ -116,12 +116,18 @@ def test_json_and_replay_rebuild_the_same_provisional_case(case: Case) -> None:
     ]
 
 
+def _adopted(noticed: yq.Policy, case: Case) -> Case:
+    """``case`` replayed with the notice's version of its policy adopted after its last event:
+    a notice is part of the policy, so a case moves to it as to any new version."""
+    return Case.replay(noticed, case.events, versions=[case.policy], adopt_at=case.events[-1].at)
+
+
 def test_with_the_2027_notice_the_same_events_owe_official_deadlines(
     case: Case, tmp_path: Path
 ) -> None:
     noticed = _noticed(tmp_path)
     assert noticed.name == case.policy.name
-    official = Case.replay(noticed, case.events)
+    official = _adopted(noticed, case)
     # general-report, 1wd: Thu 31 Dec to Sat 2 Jan rest, Sun 3 Jan is a make-up working day:
     #   24:00 on 3 Jan (it was 24:00 on 31 Dec on the projection).
     # major-response, 2wd from 17:30: Sun 3 and Mon 4 Jan -> 24:00 on 4 Jan; general-response,
@@ -131,7 +137,10 @@ def test_with_the_2027_notice_the_same_events_owe_official_deadlines(
         ("general-response", "R3.2", cst(2027, 1, 5), False),
         ("major-report", "R3.2", cst(2026, 12, 31, 17, 30), False),
     ]
-    assert Case.from_json(noticed, case.to_json()).obligations == official.obligations
+    from_json = Case.from_json(
+        noticed, case.to_json(), versions=[case.policy], adopt_at=case.events[-1].at
+    )
+    assert from_json.obligations == official.obligations
     assert [n.provisional for n in official.notifications(cst(2026, 12, 30, 18))] == [False] * 3
 
 
@@ -141,7 +150,7 @@ def test_the_make_up_working_day_is_what_moves_the_report(case: Case, tmp_path: 
     without = TEST_NOTICE_2027.replace("work_days = [2027-01-03]\n", "")
     assert without != TEST_NOTICE_2027
     policy = _noticed(tmp_path, without)
-    assert _facts(Case.replay(policy, case.events))[0] == (
+    assert _facts(_adopted(policy, case))[0] == (
         "general-report",
         "R3.1",
         cst(2027, 1, 5),
@@ -161,7 +170,7 @@ def test_a_december_deadline_is_provisional_until_the_next_notice(
         ("general-response", "R3.1", cst(2026, 12, 11), True),
     ]
     # Once the 2027 notice is known, December 2026 is settled: the same instants, official.
-    assert _facts(Case.replay(_noticed(tmp_path), case.events)) == [
+    assert _facts(_adopted(_noticed(tmp_path), case)) == [
         ("general-report", "R3.1", cst(2026, 12, 9), False),
         ("general-response", "R3.1", cst(2026, 12, 11), False),
     ]

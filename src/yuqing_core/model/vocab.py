@@ -26,12 +26,14 @@ from typing import Final, Literal, get_args
 
 __all__ = [
     "ACTION_TRIGGERS",
+    "ADOPT_POLICY",
     "ANCHOR_TRIGGERS",
     "DEFAULT_MET_BY",
     "FINAL_STATES",
     "INCIDENT_MOMENTS",
     "OBLIGATION_ANCHORS",
     "STAGE_TRIGGERS",
+    "SYSTEM_EVENTS",
     "TRIGGERS",
     "AnchorTrigger",
     "IncidentMoment",
@@ -176,6 +178,14 @@ ACTION_TRIGGERS: Final[tuple[str, ...]] = tuple(
 
 TRIGGERS: Final[tuple[str, ...]] = (*STAGE_TRIGGERS, *ACTION_TRIGGERS)
 """Every trigger :meth:`Case.fire` accepts (``open`` is :meth:`Policy.open_case`)."""
+
+ADOPT_POLICY: Final = "adopt_policy"
+"""The event a case records when it adopts another version of its policy: not a trigger
+:meth:`Case.fire` takes, but :meth:`Case.adopt` (and ``store.reindex``). Its data are the
+fingerprints ``from`` and ``to``."""
+
+SYSTEM_EVENTS: Final[Mapping[str, str]] = MappingProxyType({ADOPT_POLICY: "采用新版制度"})
+"""Events the library records that are not commands, with their Chinese labels."""
 
 DEFAULT_MET_BY: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {

@@ -8,6 +8,9 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import re
 from typing import Any
 
 from ..model import Severity
@@ -16,7 +19,24 @@ from ..time.calendar import WorkCalendar
 from .check import role_ids
 from .schema import LevelSpec, ObligationSpec, PolicySpec
 
-__all__ = ["PolicyData"]
+__all__ = ["FINGERPRINT", "PolicyData", "canonical_json", "short_fingerprint"]
+
+FINGERPRINT = re.compile(r"sha256:[0-9a-f]{64}")
+"""What a policy fingerprint looks like: ``sha256:`` and 64 lower-case hex digits."""
+
+
+def canonical_json(data: Any) -> str:
+    """``data`` as canonical JSON: keys sorted, no spaces, UTF-8 text kept as written.
+
+    Two values that are equal as JSON give the same text, whatever the order their keys were
+    written in.
+    """
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def short_fingerprint(fingerprint: str) -> str:
+    """A fingerprint cut to 12 hex digits, for messages (``sha256:1a2b3c4d5e6f``)."""
+    return fingerprint[: len("sha256:") + 12]
 
 
 class PolicyData:
@@ -110,6 +130,28 @@ class PolicyData:
             if ob.id == ident:
                 return ob
         raise KeyError(ident)
+
+    @functools.cached_property
+    def spec_json(self) -> str:
+        """The canonical JSON of what the policy says: the validated spec (``extends``
+        resolved and left out) without the values that equal the schema's defaults, keys
+        sorted, no spaces. :func:`yuqing_core.load_policy` reads it back to an equal policy.
+        """
+        return canonical_json(self.spec.model_dump(mode="json", exclude_defaults=True))
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """The content hash of what the policy says: ``sha256:`` and the hex SHA-256 of
+        :attr:`spec_json` (UTF-8).
+
+        The same policy gives the same fingerprint whether it was read from TOML, JSON or a
+        dict, whatever its key order, formatting, comments or ``extends`` chain, and whether
+        a default value is written out or left out (so a later release that adds a key with
+        a default leaves existing fingerprints as they are); a change to any value (a
+        deadline, a threshold, a stage, a title, the order of a list) gives another. A case
+        records the fingerprint of the version it follows.
+        """
+        return "sha256:" + hashlib.sha256(self.spec_json.encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
         """The policy as plain data (the merged result of any ``extends``)."""

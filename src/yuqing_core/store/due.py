@@ -37,3 +37,6 @@ class DueItem:
     """In the policy calendar's time zone, as the case computed it."""
     rule: str
     policy: str
+    provisional: bool = False
+    """The due instant rests on days the official calendar does not settle yet; it may move
+    when the year's official notice is known (see ``Obligation.provisional``)."""

@@ -3,7 +3,8 @@
 Each row is a named tuple whose fields are its table's columns in order
 (:mod:`yuqing_core.store.schema`). :class:`CaseRows` holds all the rows of one case: what
 :meth:`SQLiteStore.import_rows` writes, many cases in one transaction, for a host that loads
-a large store in bulk (a migration, a benchmark) rather than saving case by case.
+a large store in bulk (a migration, a benchmark) rather than saving case by case. Reading
+event rows back, every row is checked (:func:`events_from_rows`).
 
 >>> from datetime import datetime
 >>> from zoneinfo import ZoneInfo
@@ -14,6 +15,8 @@ a large store in bulk (a migration, a benchmark) rather than saving case by case
 >>> rows = CaseRows.of(case)
 >>> rows.case.case_id, rows.case.version, [e.trigger for e in rows.events]
 ('YQ-7', 1, ['open'])
+>>> [p.name for p in rows.policies] == ["school-tiered"]
+True
 >>> [(o.kind, o.due_at) for o in rows.open_obligations]
 [('report', '2025-11-05T00:00:00+08:00'), ('initial_response', '2025-11-07T00:00:00+08:00')]
 >>> store = yq.SQLiteStore(":memory:")
@@ -27,10 +30,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..errors import StoreError
+from ..errors import CorruptCaseError, StoreError
 from ..model.event import Event
+from ..workflow.document import UnreadableEvent, event_from_dict
 from .due import time_key
 
 if TYPE_CHECKING:
@@ -42,10 +46,13 @@ __all__ = [
     "CaseRows",
     "EventRow",
     "OpenObligationRow",
+    "PolicyRow",
     "case_row",
     "event_row",
     "event_rows",
+    "events_from_rows",
     "open_obligation_rows",
+    "policy_rows",
 ]
 
 
@@ -72,6 +79,8 @@ class CaseRow(NamedTuple):
     severity: str
     unit: str | None
     updated_at: str
+    fingerprint: str | None = None
+    """The fingerprint of the policy version the case follows (``None``: not recorded yet)."""
 
 
 class OpenObligationRow(NamedTuple):
@@ -85,25 +94,42 @@ class OpenObligationRow(NamedTuple):
     rule: str
     due_key: int
     due_at: str
+    provisional: int
+    """1 when the due instant rests on days the official calendar does not settle yet."""
+
+
+class PolicyRow(NamedTuple):
+    """One row of ``yq_policies``: a policy version a case followed."""
+
+    fingerprint: str
+    name: str
+    spec: str
+    """The canonical JSON of the policy (:attr:`PolicyData.spec_json
+    <yuqing_core.policy.PolicyData.spec_json>`), which hashes to ``fingerprint``."""
+    first_seen_at: str
+    """The instant the case that brought it followed it from (its opening or adoption)."""
 
 
 class CaseRows(NamedTuple):
-    """All the rows of one case: its ``yq_cases`` row, its events, its open obligations."""
+    """All the rows of one case: its ``yq_cases`` row, its events, its open obligations and
+    the policy versions it followed."""
 
     case: CaseRow
     events: Sequence[EventRow]
     open_obligations: Sequence[OpenObligationRow]
+    policies: Sequence[PolicyRow] = ()
 
     @classmethod
     def of(cls, case: Case) -> CaseRows:
         """The rows of ``case`` as it is now (every event from seq 1)."""
-        return cls(case_row(case), event_rows(case), open_obligation_rows(case))
+        return cls(case_row(case), event_rows(case), open_obligation_rows(case), policy_rows(case))
 
     def check_whole(self) -> None:
         """Raise :class:`~yuqing_core.StoreError` unless these rows are one whole case.
 
-        Every row must carry the case's id, and the events must be seq 1 to the case row's
-        version, so that the stored case loads.
+        Every row must carry the case's id, the events must be seq 1 to the case row's
+        version, and the policy version the case follows must be among its policy rows, so
+        that the stored case loads.
         """
         case_id, version = self.case.case_id, self.case.version
         ids = [r.case_id for r in self.events] + [r.case_id for r in self.open_obligations]
@@ -114,6 +140,12 @@ class CaseRows(NamedTuple):
             raise StoreError(
                 f"case {case_id!r}: the case row says version {version} but the event rows "
                 f"are not seq 1 to {version}"
+            )
+        held = {p.fingerprint for p in self.policies}
+        if self.case.fingerprint is None or self.case.fingerprint not in held:
+            raise StoreError(
+                f"case {case_id!r}: the policy version it follows is not among its policy rows "
+                "(make the rows with CaseRows.of(case))"
             )
 
 
@@ -127,7 +159,22 @@ def case_row(case: Case) -> CaseRow:
         case.severity.key,
         case.unit,
         case.events[-1].at.isoformat(),
+        case.policy.fingerprint,
     )
+
+
+def policy_rows(case: Case) -> list[PolicyRow]:
+    """The ``yq_policies`` rows of the policy versions ``case`` followed, oldest first."""
+    opened = case.events[0].at
+    return [
+        PolicyRow(
+            term.policy.fingerprint,
+            term.policy.name,
+            term.policy.spec_json,
+            (term.since or opened).isoformat(),
+        )
+        for term in case.policy_history
+    ]
 
 
 def event_row(case_id: str, seq: int, event: Event) -> EventRow:
@@ -165,4 +212,61 @@ def _obligation_row(case: Case, ob: Obligation) -> OpenObligationRow:
         ob.rule,
         time_key(ob.due_at),
         ob.due_at.isoformat(),
+        int(ob.provisional),
     )
+
+
+# -- reading event rows back -----------------------------------------------------------------
+
+
+def events_from_rows(case_id: str, rows: Sequence[Sequence[Any]], version: int) -> list[Event]:
+    """The events of case ``case_id`` from its ``yq_events`` rows (``seq, trigger, at, actor,
+    data``, by seq), which must be seq 1 to ``version``; a row that cannot be read raises
+    :class:`~yuqing_core.CorruptCaseError` naming the case and the seq."""
+    events: list[Event] = []
+    for expected, row in enumerate(rows, 1):
+        seq = row[0]
+        if type(seq) is not int or seq != expected:
+            raise CorruptCaseError(
+                f"event missing from the store (found seq {seq!r} instead)",
+                case_id=case_id,
+                seq=expected,
+            )
+        try:
+            _check_columns(row)
+            event = event_from_dict(
+                {"trigger": row[1], "at": row[2], "actor": row[3], "data": _data(row[4])}
+            )
+        except UnreadableEvent as e:
+            raise CorruptCaseError(
+                f"cannot read the event row: {e}", case_id=case_id, seq=seq
+            ) from None
+        events.append(event)
+    if len(events) != version:
+        raise CorruptCaseError(
+            f"the case row says version {version} but {len(events)} events are stored",
+            case_id=case_id,
+            seq=len(events) + 1,
+        )
+    return events
+
+
+_SQL_TYPES = {int: "an integer", float: "a real", bytes: "a blob", type(None): "NULL"}
+
+
+def _check_columns(row: Sequence[Any]) -> None:
+    """The text columns of an event row hold text."""
+    for name, value in zip(("trigger", "at", "actor", "data"), row[1:], strict=True):
+        if not isinstance(value, str):
+            held = _SQL_TYPES.get(type(value), type(value).__name__)
+            raise UnreadableEvent(f"the {name} column holds {held}, not text")
+
+
+def _data(text: str) -> object:
+    """The data column, read as JSON."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise UnreadableEvent("data is nested too deeply") from None
+    except ValueError:  # JSONDecodeError, or an integer too long to read
+        raise UnreadableEvent("data is not JSON") from None

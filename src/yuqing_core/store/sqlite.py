@@ -15,6 +15,10 @@ IMMEDIATE`` transaction; if another writer got there first it raises
 already holds raises :class:`~yuqing_core.DuplicateCaseError`. The database runs in WAL mode, so
 a process killed mid-save leaves the previous version readable.
 
+Every policy version a saved case followed is kept (:mod:`~yuqing_core.store.policies`):
+loading with another version raises :class:`~yuqing_core.PolicyVersionError` unless the host
+opts in, and :meth:`SQLiteStore.reindex` moves open cases to a new version, reporting changes.
+
 The store keeps personal data (reporter names, phones, account ids) because it is the host's
 own database and the case must replay exactly; :meth:`SQLiteStore.export_case` gives the JSON
 of a case without it, to share. Loading checks every stored event as
@@ -43,48 +47,56 @@ True
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 from .._dt import ensure_aware
-from ..errors import ConflictError, CorruptCaseError, DuplicateCaseError, StoreError
-from ..model.event import Event
+from ..api import Policy
+from ..errors import (
+    ConflictError,
+    CorruptCaseError,
+    DuplicateCaseError,
+    StoreError,
+    TransitionError,
+)
 from ..workflow.case import Case
-from ..workflow.document import UnreadableEvent, dump_case, event_from_dict
+from ..workflow.document import dump_case
 from .connection import Transaction, ensure_wal
 from .due import DueItem, time_key
+from .policies import PolicyBook, PolicyVersion
+from .reindex import ReindexChange, index_changes, obligation_changes
 from .rows import (
     CaseRow,
     CaseRows,
     EventRow,
     OpenObligationRow,
+    PolicyRow,
     case_row,
     event_rows,
+    events_from_rows,
     open_obligation_rows,
+    policy_rows,
 )
 from .schema import (
     COUNT_CASES,
     DELETE_OPEN_OBLIGATIONS,
     INSERT_EVENT,
     INSERT_OPEN_OBLIGATION,
+    INSERT_POLICY,
     SELECT_CASE,
     SELECT_CASE_IDS,
     SELECT_DUE,
     SELECT_EVENTS,
+    SELECT_OPEN_OBLIGATIONS,
     SELECT_POLICY_CASE_IDS,
     SELECT_VERSION,
     UPSERT_CASE,
     install,
 )
 from .versions import SeenVersions
-
-if TYPE_CHECKING:
-    from ..api import Policy
 
 __all__ = ["SQLiteStore"]
 
@@ -128,6 +140,7 @@ class SQLiteStore:
         # are kept per database file, shared with every other handle on it.
         file = next((r[2] for r in self._db.execute("PRAGMA database_list") if r[1] == "main"), "")
         self._versions = SeenVersions.of(file)
+        self._policies = PolicyBook(self.path)
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -188,6 +201,7 @@ class SQLiteStore:
         # Everything that can fail or take time happens before the write lock is taken.
         new_rows = event_rows(case, base)
         open_rows = open_obligation_rows(case) if new_rows else []
+        versions = policy_rows(case) if new_rows else []
         with self._write() as db:
             self._check_stored_version(db, case, base)
             if not new_rows:
@@ -195,6 +209,7 @@ class SQLiteStore:
             try:
                 self._write_events(db, new_rows)
                 self._write_cases(db, [case_row(case)])
+                self._write_policies(db, versions)
                 self._write_open_obligations(db, case.id, open_rows)
             except sqlite3.IntegrityError as e:
                 raise ConflictError(
@@ -253,6 +268,7 @@ class SQLiteStore:
             try:
                 self._write_events(db, [r for rows in bundles for r in rows.events])
                 self._write_cases(db, [rows.case for rows in bundles])
+                self._write_policies(db, [p for rows in bundles for p in rows.policies])
                 self._add_open_obligations(
                     db, [r for rows in bundles for r in rows.open_obligations]
                 )
@@ -274,6 +290,10 @@ class SQLiteStore:
         db.executemany(UPSERT_CASE, rows)
 
     @staticmethod
+    def _write_policies(db: sqlite3.Connection, rows: Iterable[PolicyRow]) -> None:
+        db.executemany(INSERT_POLICY, rows)
+
+    @staticmethod
     def _write_open_obligations(
         db: sqlite3.Connection, case_id: str, rows: Iterable[OpenObligationRow]
     ) -> None:
@@ -284,36 +304,105 @@ class SQLiteStore:
     def _add_open_obligations(db: sqlite3.Connection, rows: Iterable[OpenObligationRow]) -> None:
         db.executemany(INSERT_OPEN_OBLIGATION, rows)
 
-    def reindex(self, policy: Policy) -> int:
-        """Recompute the open-obligation index of every case of ``policy``; return how many.
+    def reindex(self, policy: Policy, *, at: datetime) -> list[ReindexChange]:
+        """Move the cases of ``policy``'s name to this version at ``at``; return what changed.
 
-        Run it after the policy file or its calendar changed: stored events stay as they are,
-        but what they oblige, and when, follows the policy in force.
+        Run it after the policy file changed. Each open case that follows another version
+        adopts this one at ``at`` (an ``adopt_policy`` event, :meth:`Case.adopt
+        <yuqing_core.Case.adopt>`): obligations settled by then (met, waived, breached) keep
+        their outcome, open ones follow the new version from ``at`` on, and none falls due
+        before ``at``. Closed cases keep the version they were closed under. The due index of
+        every case is rebuilt. The result lists, per case and obligation, the old and new due
+        instant and status (as of ``at``) wherever they differ, in case-id order. All in one
+        transaction: if a case cannot adopt the version (``at`` before its last event, a
+        level or stage the version does not have) :class:`~yuqing_core.StoreError` says
+        which, and nothing is written.
         """
+        at = ensure_aware(at, "at")
+        if not isinstance(policy, Policy):
+            raise StoreError(f"reindex needs a Policy, got {type(policy).__name__}")
+        seen = PolicyRow(policy.fingerprint, policy.name, policy.spec_json, at.isoformat())
+        changes: list[ReindexChange] = []
         with self._write() as db:
+            self._write_policies(db, [seen])
             ids = [r[0] for r in db.execute(SELECT_POLICY_CASE_IDS, (policy.name,))]
             for case_id in ids:
-                case = self._load_in(db, policy, case_id)
-                self._write_open_obligations(db, case_id, open_obligation_rows(case))
-        return len(ids)
+                changes += self._reindex_case(db, policy, case_id, at)
+        return changes
+
+    def _reindex_case(
+        self, db: sqlite3.Connection, policy: Policy, case_id: str, at: datetime
+    ) -> list[ReindexChange]:
+        case, base = self._load_in(db, policy, case_id, as_recorded=True)
+        stored = db.execute(SELECT_OPEN_OBLIGATIONS, (case_id,)).fetchall()
+        before = None
+        if case.policy.fingerprint != policy.fingerprint and not case.is_closed:
+            before = case.obligations
+            try:
+                case.adopt(policy, at=at)
+            except TransitionError as e:
+                raise StoreError(f"reindex: case {case_id!r}: {e}; nothing was written") from None
+            self._write_events(db, event_rows(case, base))
+        rows = open_obligation_rows(case)
+        self._write_cases(db, [case_row(case)])  # also records the version of an older row
+        self._write_policies(db, policy_rows(case))
+        self._write_open_obligations(db, case_id, rows)
+        if before is None:
+            return index_changes(case_id, stored, rows, case.obligations, at)
+        return obligation_changes(case_id, before, case.obligations, at)
+
+    def policy_versions(self, policy: Policy | str) -> list[PolicyVersion]:
+        """Every version of the policy named ``policy`` (a name, or a policy whose name is
+        taken) the store keeps, in the order it first saw them."""
+        name = policy if isinstance(policy, str) else policy.name
+        with self._read() as db:
+            return self._policies.versions(db, name)
 
     # -- reading -------------------------------------------------------------------------
 
-    def load(self, policy: Policy, case_id: str) -> Case:
+    def load(
+        self,
+        policy: Policy,
+        case_id: str,
+        *,
+        adopt_at: datetime | None = None,
+        as_recorded: bool = False,
+    ) -> Case:
         """The case ``case_id`` rebuilt from its stored events under ``policy``.
 
-        Every event is checked as :meth:`Case.replay <yuqing_core.Case.replay>` checks it.
-        Raises :class:`~yuqing_core.StoreError` if the case is not stored or was opened under
-        another policy, and :class:`~yuqing_core.CorruptCaseError` (a ``StoreError``) if a row
-        cannot be read or holds an event the library could not have recorded: the error
-        names the case and the seq, never personal data.
+        Every event is checked as :meth:`Case.replay <yuqing_core.Case.replay>` checks it,
+        under the policy version it was recorded under (the store supplies every version it
+        keeps). Raises :class:`~yuqing_core.StoreError` if the case is not stored or was
+        opened under another policy, and :class:`~yuqing_core.CorruptCaseError` (a
+        ``StoreError``) if a row cannot be read or holds an event the library could not have
+        recorded: the error names the case and the seq, never personal data.
+
+        A case follows the policy version it was opened under or last adopted; if that is
+        not ``policy``'s, :class:`~yuqing_core.PolicyVersionError` is raised unless the host
+        opts in: ``adopt_at=`` adopts ``policy``'s version at that instant (:meth:`Case.adopt
+        <yuqing_core.Case.adopt>`, stored by the next :meth:`save`); ``as_recorded=True``
+        loads it under the version it follows. A case stored before versions were recorded
+        follows ``policy``, and its next save records that.
         """
+        if adopt_at is not None and as_recorded:
+            raise StoreError("load takes adopt_at or as_recorded, not both")
         with self._read() as db:
-            case = self._load_in(db, policy, case_id)
-        self._remember(case, case.version)
+            case, stored = self._load_in(
+                db, policy, case_id, adopt_at=adopt_at, as_recorded=as_recorded
+            )
+        self._remember(case, stored)
         return case
 
-    def _load_in(self, db: sqlite3.Connection, policy: Policy, case_id: str) -> Case:
+    def _load_in(
+        self,
+        db: sqlite3.Connection,
+        policy: Policy,
+        case_id: str,
+        *,
+        adopt_at: datetime | None = None,
+        as_recorded: bool = False,
+    ) -> tuple[Case, int]:
+        """The case and its stored version."""
         row = db.execute(SELECT_CASE, (case_id,)).fetchone()
         if row is None:
             raise StoreError(f"case {case_id!r} is not in the store")
@@ -323,13 +412,22 @@ class SQLiteStore:
                 f"under {policy.name!r}"
             )
         rows = db.execute(SELECT_EVENTS, (case_id,)).fetchall()
-        events = _events_from_rows(case_id, rows, int(row[1]))
-        return _replay(policy, case_id, events)
+        events = events_from_rows(case_id, rows, int(row[1]))
+        if not events:
+            raise CorruptCaseError("the case has no events", case_id=case_id, seq=1)
+        case = self._policies.replay(
+            db, policy, case_id, events, row[2], adopt_at=adopt_at, as_recorded=as_recorded
+        )
+        return case, len(events)
 
-    def load_all(self, policy: Policy) -> Iterator[Case]:
-        """Every stored case of ``policy``, in case-id order (for reports and accountability)."""
+    def load_all(self, policy: Policy, *, as_recorded: bool = False) -> Iterator[Case]:
+        """Every stored case of ``policy``, in case-id order (for reports and accountability).
+
+        ``as_recorded``: each under the version it follows (see :meth:`load`), so that cases
+        closed under an older version are read too.
+        """
         for case_id in self.case_ids(policy):
-            yield self.load(policy, case_id)
+            yield self.load(policy, case_id, as_recorded=as_recorded)
 
     def case_ids(self, policy: Policy | str | None = None) -> list[str]:
         """The stored case ids, sorted; only those of ``policy`` when given."""
@@ -371,7 +469,7 @@ class SQLiteStore:
             if row is None:
                 raise StoreError(f"case {case_id!r} is not in the store")
             rows = db.execute(SELECT_EVENTS, (case_id,)).fetchall()
-        events = _events_from_rows(case_id, rows, int(row[1]))
+        events = events_from_rows(case_id, rows, int(row[1]))
         return dump_case(row[0], case_id, events, include_personal=include_personal)
 
     def due_before(self, at: datetime, limit: int = 100) -> list[DueItem]:
@@ -394,65 +492,7 @@ class SQLiteStore:
                 role=r[4],
                 rule=r[5],
                 due_at=datetime.fromisoformat(r[6]),
+                provisional=bool(r[7]),
             )
             for r in rows
         ]
-
-
-# -- reading rows back -----------------------------------------------------------------------
-
-
-def _events_from_rows(case_id: str, rows: Sequence[Sequence[Any]], version: int) -> list[Event]:
-    events: list[Event] = []
-    for expected, row in enumerate(rows, 1):
-        seq = row[0]
-        if type(seq) is not int or seq != expected:
-            raise CorruptCaseError(
-                f"event missing from the store (found seq {seq!r} instead)",
-                case_id=case_id,
-                seq=expected,
-            )
-        try:
-            _check_columns(row)
-            event = event_from_dict(
-                {"trigger": row[1], "at": row[2], "actor": row[3], "data": _data(row[4])}
-            )
-        except UnreadableEvent as e:
-            raise CorruptCaseError(
-                f"cannot read the event row: {e}", case_id=case_id, seq=seq
-            ) from None
-        events.append(event)
-    if len(events) != version:
-        raise CorruptCaseError(
-            f"the case row says version {version} but {len(events)} events are stored",
-            case_id=case_id,
-            seq=len(events) + 1,
-        )
-    return events
-
-
-_SQL_TYPES = {int: "an integer", float: "a real", bytes: "a blob", type(None): "NULL"}
-
-
-def _check_columns(row: Sequence[Any]) -> None:
-    """The text columns of an event row hold text."""
-    for name, value in zip(("trigger", "at", "actor", "data"), row[1:], strict=True):
-        if not isinstance(value, str):
-            held = _SQL_TYPES.get(type(value), type(value).__name__)
-            raise UnreadableEvent(f"the {name} column holds {held}, not text")
-
-
-def _data(text: str) -> object:
-    """The data column, read as JSON."""
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise UnreadableEvent("data is nested too deeply") from None
-    except ValueError:  # JSONDecodeError, or an integer too long to read
-        raise UnreadableEvent("data is not JSON") from None
-
-
-def _replay(policy: Policy, case_id: str, events: list[Event]) -> Case:
-    if not events:
-        raise CorruptCaseError("the case has no events", case_id=case_id, seq=1)
-    return Case.replay(policy, events, case_id=case_id)

@@ -3,12 +3,16 @@
 A case stores only its events. Its state, severity and obligations are a pure function of
 (policy, events), so :meth:`Case.replay` and :meth:`Case.from_json` rebuild an equal case.
 :meth:`Case.fire` is atomic: on any error nothing changes.
+
+A case is pinned to the policy version it was opened under (the ``open`` event records its
+fingerprint) and moves to another only by :meth:`Case.adopt`, an event of its own
+(:mod:`.versions`; what it owes across versions: :mod:`yuqing_core.rules.obligations.versions`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -17,17 +21,19 @@ from ..errors import (
     CalendarCoverageError,
     CorruptCaseError,
     NaiveDatetimeError,
+    PolicyVersionError,
     TransitionError,
 )
 from ..model import CaseState, Event, Incident, Severity
-from ..model.vocab import FINAL_STATES, TRIGGERS
+from ..model.vocab import ADOPT_POLICY, FINAL_STATES, TRIGGERS
 from ..policy.data import PolicyData as Policy
 from ..rules.assessment import Assessment, assess
-from ..rules.obligations import Obligation, derive
-from .commands import validate_data
+from ..rules.obligations import InForce, Obligation, derive_pinned
+from .commands import open_data, validate_data
 from .document import dump_case, read_case_events
-from .effects import EFFECTS, Refusal, level_problem
+from .effects import EFFECTS, Refusal
 from .machine import workflow_for
+from .notices import Notification, notifications
 from .replay import (
     auto_problem,
     data_problem,
@@ -38,6 +44,13 @@ from .replay import (
     shown,
     unexpected,
     unreplayable,
+)
+from .versions import (
+    VersionBook,
+    adopt_data_problem,
+    adopt_event,
+    adoption_problem,
+    version_error,
 )
 
 __all__ = ["SYSTEM_ACTOR", "Case", "CaseState", "Notification"]
@@ -50,36 +63,23 @@ class NaiveTimeTransitionError(TransitionError, NaiveDatetimeError):
     """A command was given a naive ``at``."""
 
 
-@dataclass(frozen=True, slots=True)
-class Notification:
-    """Who must be told what by when (通知计划); the host sends it, the library never does.
-
-    ``provisional`` says the due instant rests on days the official calendar does not settle
-    yet (see :attr:`Obligation.provisional <yuqing_core.Obligation.provisional>`); the message
-    then says 暂定 after the time.
-    """
-
-    role: str
-    role_label: str
-    kind: str
-    obligation_id: str
-    rule: str
-    due_at: datetime
-    since: datetime
-    status: str
-    message: str
-    provisional: bool = False
-
-
 class Case:
     """An incident handled under a policy. Build one with :meth:`Policy.open_case`."""
 
-    __slots__ = ("__weakref__", "_events", "_fold", "_obligations", "policy")
+    __slots__ = ("__weakref__", "_events", "_fold", "_history", "_obligations", "policy")
 
-    def __init__(self, policy: Policy, events: tuple[Event, ...], fold: CaseState) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        events: tuple[Event, ...],
+        fold: CaseState,
+        history: tuple[InForce, ...] | None = None,
+    ) -> None:
         self.policy = policy
+        """The policy version the case follows now."""
         self._events = events
         self._fold = fold
+        self._history = history if history is not None else (InForce(policy),)
         self._obligations: tuple[Obligation, ...] | None = None
 
     # -- opening and replay --------------------------------------------------------------
@@ -98,39 +98,20 @@ class Case:
         """Register ``incident`` (登记受理). See :meth:`Policy.open_case`."""
         at = _aware(at, "open")
         _check_actor(actor, "open")
-        if not isinstance(incident, Incident):
-            raise TransitionError("open needs an Incident", trigger="open")
-        if reason is not None and not isinstance(reason, str):
-            raise TransitionError("reason must be text", trigger="open")
-        floor = assess(policy, incident, at).severity
-        data: dict[str, Any] = {"incident": incident}
-        if floor is not None:
-            data["assessed"] = policy.normalize_severity(floor).key
-        if severity is not None:
-            try:
-                chosen = Severity.parse(severity)
-            except ValueError as e:
-                raise TransitionError(str(e), trigger="open") from None
-            _check_level(policy, chosen, "open")
-            if floor is not None and chosen < policy.normalize_severity(floor) and not reason:
-                raise TransitionError(
-                    f"severity {chosen.key} is below the automatic floor "
-                    f"{policy.normalize_severity(floor).key}; give a reason (P8)",
-                    trigger="open",
-                )
-            data["severity"] = chosen.key
-            data["judged"] = True
-        else:
-            data["severity"] = (
-                policy.normalize_severity(floor) if floor is not None else policy.lowest
-            ).key
-        if reason:
-            data["reason"] = reason
+        data = open_data(policy, incident, at, severity, reason)
         event = Event("open", at, actor, data)
         return cls(policy, (event,), _open_state(policy, event))
 
     @classmethod
-    def replay(cls, policy: Policy, events: Iterable[Event], *, case_id: str | None = None) -> Case:
+    def replay(
+        cls,
+        policy: Policy,
+        events: Iterable[Event],
+        *,
+        case_id: str | None = None,
+        versions: Iterable[Policy] = (),
+        adopt_at: datetime | None = None,
+    ) -> Case:
         """Rebuild the case from its events, checking each as ``open`` and ``fire`` checked it.
 
         Each event must be one the library records: data the command's model accepts, in the
@@ -141,22 +122,37 @@ class Case:
         were stored under, or the incident's) and the 1-based number of the event at fault.
         (A calendar that does not cover an event's dates still raises
         :class:`~yuqing_core.CalendarCoverageError`: the events are not at fault.)
+
+        Each event is checked under the policy version it was recorded under: the one whose
+        fingerprint the ``open`` event records, then the one each ``adopt_policy`` event names.
+        Those versions are ``policy`` and the ``versions`` given beside it (``store.load``
+        gives every version the store holds); a missing one raises
+        :class:`~yuqing_core.PolicyVersionError`. If the case follows another version than
+        ``policy`` at its last event, :class:`~yuqing_core.PolicyVersionError` is raised too,
+        unless ``adopt_at`` is given: then the case adopts ``policy`` at that instant
+        (:meth:`adopt`), one event more than was stored. A case recorded before fingerprints
+        were recorded follows ``policy``.
         """
         evs = event_tuple(events, case_id)
         name = case_id if case_id is not None else incident_id(evs[0])
-        case = cls._replayed_open(policy, evs[0], name, case_id)
+        book = VersionBook(policy, versions, name)
+        case = cls._replayed_open(book.first(evs), evs[0], name, case_id)
         expected: Event | None = None
         for seq, event in enumerate(evs[1:], 2):
             try:
-                expected = case._replay_step(event, expected)
+                expected = case._replay_step(event, expected, book, seq)
             except Refusal as e:
-                raise unreplayable(policy, name, seq, str(e)) from None
-            except (CalendarCoverageError, MemoryError):
+                raise unreplayable(case.policy, name, seq, str(e)) from None
+            except (CalendarCoverageError, PolicyVersionError, MemoryError):
                 raise
             except Exception as e:  # the last net: a restore never ends in a bare exception
-                raise unreplayable(policy, name, seq, unexpected(e)) from None
+                raise unreplayable(case.policy, name, seq, unexpected(e)) from None
         # A log may end right after an update_metrics whose escalation follows it: a prefix
         # of a case is the case as it stood, and replays.
+        if case.policy.fingerprint != policy.fingerprint:
+            if adopt_at is None:
+                raise version_error(name, case.policy, policy)
+            case.adopt(policy, at=adopt_at)
         return case
 
     @classmethod
@@ -175,9 +171,21 @@ class Case:
             raise CorruptCaseError(problem, case_id=name, seq=1)
         return cls(policy, (event,), _open_state(policy, event))
 
-    def _replay_step(self, event: Event, expected: Event | None) -> Event | None:
-        """Apply one recorded event (after checking it as ``fire`` would have); return the
-        automatic escalation that must follow it, if any."""
+    def _replay_step(
+        self, event: Event, expected: Event | None, book: VersionBook, seq: int
+    ) -> Event | None:
+        """Apply one recorded event (after checking it as ``fire`` or :meth:`adopt` would
+        have); return the automatic escalation that must follow it, if any."""
+        if isinstance(event, Event) and event.trigger == ADOPT_POLICY:
+            problem = auto_problem(event, expected, lambda: None) or adopt_data_problem(
+                event, self.policy
+            )
+            new = book.get(event.data["to"], seq) if problem is None else self.policy
+            problem = problem or adoption_problem(self.policy, self._fold, new, event.at)
+            if problem is not None:
+                raise Refusal(problem)
+            self._adopted(new, event)
+            return None
         problem = (
             shape_problem(event, first=False)
             or auto_problem(event, expected, lambda: self._auto_escalation(self._fold, event.at))
@@ -226,6 +234,17 @@ class Case:
         return self._events
 
     @property
+    def policy_history(self) -> tuple[InForce, ...]:
+        """The policy versions the case followed, oldest first: the one it was opened under,
+        then each it adopted, with the instant (``since``) it adopted it."""
+        return self._history
+
+    @property
+    def policy_since(self) -> datetime | None:
+        """When the case adopted the version it follows now (``None``: since it opened)."""
+        return self._history[-1].since
+
+    @property
     def is_closed(self) -> bool:
         return self._fold.state in FINAL_STATES
 
@@ -233,7 +252,7 @@ class Case:
     def obligations(self) -> tuple[Obligation, ...]:
         """Every deadline the case owes or owed, computed from its events."""
         if self._obligations is None:
-            self._obligations = derive(self.policy, self._events)
+            self._obligations = derive_pinned(self._history, self._events)
         return self._obligations
 
     def open_obligations(self) -> list[Obligation]:
@@ -247,33 +266,7 @@ class Case:
     def notifications(self, now: datetime) -> list[Notification]:
         """Who must be told what by when, as of ``now``: the open obligations whose clock has
         started, earliest due first. The host sends the messages."""
-        now = ensure_aware(now, "now")
-        cal = self.policy.calendar
-        out = []
-        for ob in self.open_obligations():
-            if ob.anchor_at > now:
-                continue
-            role_label = self.policy.roles.get(ob.role, ob.role)
-            due = cal.local(ob.due_at)
-            out.append(
-                Notification(
-                    role=ob.role,
-                    role_label=role_label,
-                    kind=ob.kind,
-                    obligation_id=ob.id,
-                    rule=ob.rule,
-                    due_at=ob.due_at,
-                    since=ob.anchor_at,
-                    status=ob.status(now),
-                    message=(
-                        f"【{ob.label}】{self.incident.title}：{role_label}，"
-                        f"时限 {due:%Y-%m-%d %H:%M}{' 暂定' if ob.provisional else ''}"
-                        f"（{ob.rule}）"
-                    ),
-                    provisional=ob.provisional,
-                )
-            )
-        return out
+        return notifications(self.policy, self.incident, self.open_obligations(), now)
 
     def allowed_triggers(self) -> list[str]:
         """Triggers that can be fired now without data (guards that need none checked)."""
@@ -335,7 +328,33 @@ class Case:
         return event
 
     def _with(self, events: tuple[Event, ...], fold: CaseState) -> Case:
-        return Case(self.policy, events, fold)
+        return Case(self.policy, events, fold, self._history)
+
+    def adopt(self, policy: Policy, *, at: datetime, actor: str = SYSTEM_ACTOR) -> Event:
+        """Move the case to another version of its policy at ``at`` (采用新版制度); return the
+        ``adopt_policy`` event it records (data: the fingerprints ``from`` and ``to``).
+
+        Obligations settled by ``at`` (met, waived, or breached) keep the outcome the old
+        version gave them; open ones follow ``policy`` from then on, and none falls due
+        before ``at``. Refused with :class:`~yuqing_core.TransitionError` (nothing changes)
+        for another policy's name, the version the case follows already, a level or stage of
+        the case the version does not have, or an ``at`` before the last event.
+        """
+        at = _aware(at, ADOPT_POLICY)
+        _check_actor(actor, ADOPT_POLICY)
+        problem = adoption_problem(self.policy, self._fold, policy, at)
+        if problem is not None:
+            raise TransitionError(problem, trigger=ADOPT_POLICY)
+        event = adopt_event(self.policy, policy, at, actor)
+        self._adopted(policy, event)
+        return event
+
+    def _adopted(self, policy: Policy, event: Event) -> None:
+        self._events = (*self._events, event)
+        self._history = (*self._history, InForce(policy, event.at, len(self._events)))
+        self.policy = policy
+        self._fold = replace(self._fold, last_at=event.at)
+        self._obligations = None
 
     def _auto_escalation(self, fold: CaseState, at: datetime) -> Event | None:
         result = assess(self.policy, fold.incident, at)
@@ -426,12 +445,20 @@ class Case:
         )
 
     @classmethod
-    def from_json(cls, policy: Policy, text: str) -> Case:
+    def from_json(
+        cls,
+        policy: Policy,
+        text: str,
+        *,
+        versions: Sequence[Policy] = (),
+        adopt_at: datetime | None = None,
+    ) -> Case:
         """Rebuild a case from :meth:`to_json` output, checking every event as :meth:`replay`
-        does; a document that cannot be read raises :class:`~yuqing_core.CorruptCaseError`
-        naming the case id and the 1-based number of the event at fault."""
+        does (``versions`` and ``adopt_at`` as there); a document that cannot be read raises
+        :class:`~yuqing_core.CorruptCaseError` naming the case id and the 1-based number of
+        the event at fault."""
         case_id, events = read_case_events(text, policy.name)
-        return cls.replay(policy, events, case_id=case_id)
+        return cls.replay(policy, events, case_id=case_id, versions=versions, adopt_at=adopt_at)
 
 
 def _open_state(policy: Policy, event: Event) -> CaseState:
@@ -461,9 +488,3 @@ def _check_actor(actor: object, trigger: str, allowed: Any = None) -> None:
             trigger=trigger,
             allowed=allowed() if allowed else (),
         )
-
-
-def _check_level(policy: Policy, sev: Severity, trigger: str) -> None:
-    problem = level_problem(policy, sev)
-    if problem is not None:
-        raise TransitionError(problem, trigger=trigger)

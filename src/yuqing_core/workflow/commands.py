@@ -8,6 +8,7 @@ a default, so a host can walk the main path with no data at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -21,11 +22,14 @@ from pydantic import (
 )
 
 from ..errors import TransitionError, error_message, format_loc
-from ..model import Metrics, SeverityField
+from ..model import Incident, Metrics, Severity, SeverityField
 from ..model.vocab import ObligationKind
+from ..policy.data import PolicyData as Policy
+from ..rules.assessment import assess
 from ..time.duration import Duration
+from .effects import level_problem
 
-__all__ = ["COMMAND_MODELS", "stored_form", "validate_data"]
+__all__ = ["COMMAND_MODELS", "open_data", "stored_form", "validate_data"]
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(max_length=20000)]
@@ -246,3 +250,47 @@ def stored_form(parsed: BaseModel) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def open_data(
+    policy: Policy,
+    incident: Incident,
+    at: datetime,
+    severity: Severity | str | None,
+    reason: str | None,
+) -> dict[str, Any]:
+    """The data of the ``open`` event :meth:`Case.open <yuqing_core.Case.open>` records, or
+    :class:`~yuqing_core.TransitionError`: the incident, the automatic level (``assessed``),
+    the level (a person's judgement with ``judged``; below the automatic floor only with a
+    reason), and the fingerprint of the policy version the case is opened under."""
+    if not isinstance(incident, Incident):
+        raise TransitionError("open needs an Incident", trigger="open")
+    if reason is not None and not isinstance(reason, str):
+        raise TransitionError("reason must be text", trigger="open")
+    found = assess(policy, incident, at).severity
+    floor = None if found is None else policy.normalize_severity(found)
+    data: dict[str, Any] = {"incident": incident}
+    if floor is not None:
+        data["assessed"] = floor.key
+    if severity is not None:
+        try:
+            chosen = Severity.parse(severity)
+        except ValueError as e:
+            raise TransitionError(str(e), trigger="open") from None
+        problem = level_problem(policy, chosen)
+        if problem is not None:
+            raise TransitionError(problem, trigger="open")
+        if floor is not None and chosen < floor and not reason:
+            raise TransitionError(
+                f"severity {chosen.key} is below the automatic floor {floor.key}; "
+                "give a reason (P8)",
+                trigger="open",
+            )
+        data["severity"] = chosen.key
+        data["judged"] = True
+    else:
+        data["severity"] = (floor if floor is not None else policy.lowest).key
+    if reason:
+        data["reason"] = reason
+    data["fingerprint"] = policy.fingerprint
+    return data

@@ -16,7 +16,8 @@ from typing import Protocol
 
 from ..model import CaseState, Event, Incident, Metrics, Severity
 from ..policy.data import PolicyData as Policy
-from ..rules.obligations import refusal
+from ..policy.data import short_fingerprint
+from ..rules.obligations import InForce, refusal, settled_before
 
 __all__ = ["EFFECTS", "CaseView", "Effect", "Refusal", "level_problem"]
 
@@ -33,6 +34,12 @@ class CaseView(Protocol):
 
     @property
     def events(self) -> tuple[Event, ...]: ...
+
+    @property
+    def policy_since(self) -> datetime | None: ...
+
+    @property
+    def policy_history(self) -> tuple[InForce, ...]: ...
 
 
 Effect = Callable[[CaseView, Event, CaseState, CaseState], CaseState]
@@ -184,6 +191,7 @@ def extend(case: CaseView, event: Event, before: CaseState, moved: CaseState) ->
     """An extension (延期) of the obligations it applies to, within the policy's cap on their
     total, and never of a missed deadline unless the policy allows late extension."""
     _check_obligations(case, event)
+    _check_not_settled(case, event)
     return moved
 
 
@@ -196,9 +204,26 @@ def pause(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> 
 def _check_obligations(case: CaseView, event: Event) -> None:
     # The rules live with the obligation fold (rules.obligations.clocks), which applies the
     # same ones: what the case accepts is exactly what the fold does.
-    why = refusal(case.policy, case.events, event)
+    why = refusal(case.policy, case.events, event, not_before=case.policy_since)
     if why is not None:
         raise Refusal(why)
+
+
+def _check_not_settled(case: CaseView, event: Event) -> None:
+    """An extension naming an obligation settled under an older policy version is refused:
+    that obligation keeps the old version's outcome for good
+    (:mod:`yuqing_core.rules.obligations.versions`)."""
+    target = event.data.get("obligation")
+    history = case.policy_history
+    if target is None or len(history) == 1:
+        return
+    kept = settled_before(history, case.events).get(str(target))
+    if kept is not None:
+        raise Refusal(
+            f"{target} was settled (met, waived or breached) under policy version "
+            f"{short_fingerprint(kept.policy.fingerprint)}, before the case adopted the one "
+            "it follows now; it keeps that version's outcome and cannot be extended"
+        )
 
 
 EFFECTS: Mapping[str, Effect] = {

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from ..errors import CorruptCaseError, YuqingError, error_message, format_loc
 from ..model import Event, Incident, Severity
+from ..policy.data import FINGERPRINT
 from ..policy.data import PolicyData as Policy
 from ..rules.assessment import assess
 from .commands import COMMAND_MODELS, stored_form
@@ -40,7 +41,7 @@ __all__ = [
     "unreplayable",
 ]
 
-OPEN_KEYS = frozenset({"incident", "assessed", "severity", "judged", "reason"})
+OPEN_KEYS = frozenset({"incident", "assessed", "severity", "judged", "reason", "fingerprint"})
 """The keys :meth:`Case.open <yuqing_core.Case.open>` may record on the ``open`` event."""
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,39}")
@@ -142,11 +143,17 @@ def open_problem(policy: Policy, event: Event) -> str | None:
     """Why the ``open`` event is not what :meth:`Case.open <yuqing_core.Case.open>` records:
     its keys, its incident, its level (one of the policy's; the automatic level unless a
     person judged it, and below that only with a reason) and the automatic assessment it
-    records, which must be what assessing the incident at that instant gives."""
+    records, which must be what assessing the incident at that instant gives; and the
+    fingerprint of the policy version it was recorded under, where it records one (the case
+    is replayed under that version: :mod:`.versions`)."""
     data = event.data
     unknown = sorted((k for k in data if k not in OPEN_KEYS), key=str)
     if unknown:
         return f"open takes no {shown(unknown[0])}"
+    if "fingerprint" in data and not (
+        isinstance(data["fingerprint"], str) and FINGERPRINT.fullmatch(data["fingerprint"])
+    ):
+        return "data.fingerprint: not a policy fingerprint (sha256: and 64 hex digits)"
     incident = data.get("incident")
     if not isinstance(incident, Incident):
         return "the open event carries no incident"

@@ -17,12 +17,24 @@ The parts: :mod:`.obligation` (the value type), :mod:`.duty` (the fold's record 
 obligation), :mod:`.state` (the fold state), :mod:`.handlers` (what each trigger does, applied
 once per event), :mod:`.lifecycle` (when duties start and stop), :mod:`.meeting` (which
 duties an event meets), :mod:`.clocks` (which duties an extension or a pause applies to, and
-why one is refused), :mod:`.ladders` (escalation ladders) and :mod:`.fold` (the fold,
-:func:`derive` and :func:`refusal`).
+why one is refused), :mod:`.ladders` (escalation ladders), :mod:`.fold` (the fold,
+:func:`derive` and :func:`refusal`) and :mod:`.versions` (a case that adopted another policy
+version: settled outcomes keep the version they were settled under, :func:`derive_pinned`).
 """
 
 from .clocks import extension_applies
 from .fold import ObligationFold, derive, refusal
 from .obligation import Obligation, Status
+from .versions import InForce, derive_pinned, settled_before
 
-__all__ = ["Obligation", "ObligationFold", "Status", "derive", "extension_applies", "refusal"]
+__all__ = [
+    "InForce",
+    "Obligation",
+    "ObligationFold",
+    "Status",
+    "derive",
+    "derive_pinned",
+    "extension_applies",
+    "refusal",
+    "settled_before",
+]

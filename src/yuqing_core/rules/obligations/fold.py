@@ -30,8 +30,9 @@ class ObligationFold:
 
     __slots__ = ("_state",)
 
-    def __init__(self, policy: Policy) -> None:
-        self._state = FoldState.start(policy)
+    def __init__(self, policy: Policy, *, not_before: datetime | None = None) -> None:
+        # ``not_before``: the instant this policy version was adopted (see .versions).
+        self._state = FoldState.start(policy, not_before)
 
     def apply(self, event: Event, version: int) -> None:
         """Apply ``event``, the ``version``-th (1-based) event of the case."""
@@ -58,30 +59,52 @@ class ObligationFold:
         closed_at = s.facts.last_at if s.facts.closed else None
         out = []
         for duty in [*s.book.duties, *ladder_duties(s, closed_at)]:
-            due, provisional = duty.deadline(s.terms.calendar)
+            due, provisional = s.deadline(duty)
             breached_at = _breached_at(s, duty, due)
             if duty.closed_at is not None and duty.met_at is None and breached_at is None:
                 continue
             out.append(_obligation(s, duty, due, breached_at, provisional))
         return tuple(out)
 
+    def settled(self) -> frozenset[str]:
+        """The ids of the duties settled so far: met, waived or closed, or breached (their
+        due instant passed unmet, as far as the events show). The rest are open and on time.
+        """
+        s = self._state
+        closed_at = s.facts.last_at if s.facts.closed else None
+        return frozenset(
+            duty.id
+            for duty in [*s.book.duties, *ladder_duties(s, closed_at)]
+            if not duty.open or _breached_at(s, duty, s.due(duty)) is not None
+        )
 
-def derive(policy: Policy, events: Sequence[Event]) -> tuple[Obligation, ...]:
+
+def derive(
+    policy: Policy, events: Sequence[Event], *, not_before: datetime | None = None
+) -> tuple[Obligation, ...]:
     """Every obligation the case with these ``events`` owes, in the order they arose.
 
     Obligations waived before they fell due (the level was lowered, the case closed, a
     recurrence ended) are left out; those closed while overdue stay, as ``breached``.
+    ``not_before``: the instant ``policy`` was adopted, if the case adopted it (no due instant
+    falls before it; :mod:`.versions`).
     """
-    fold = ObligationFold(policy)
+    fold = ObligationFold(policy, not_before=not_before)
     for version, event in enumerate(events, 1):
         fold.apply(event, version)
     return fold.obligations()
 
 
-def refusal(policy: Policy, events: Sequence[Event], event: Event) -> str | None:
+def refusal(
+    policy: Policy,
+    events: Sequence[Event],
+    event: Event,
+    *,
+    not_before: datetime | None = None,
+) -> str | None:
     """Why the obligations of a case with ``events`` refuse ``event``, the next command (an
     extension or a pause the rules of :mod:`.clocks` do not allow), or ``None``."""
-    fold = ObligationFold(policy)
+    fold = ObligationFold(policy, not_before=not_before)
     for version, past in enumerate(events, 1):
         fold.apply(past, version)
     return fold.refusal(event)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from ...model import Severity
-from ...model.vocab import STAGE_TRIGGERS, TRIGGERS
+from ...model.vocab import ADOPT_POLICY, STAGE_TRIGGERS, TRIGGERS
 from . import clocks
 from .lifecycle import close_case, start_level, start_trigger, stop_recurring, waive
 from .meeting import meet_duties
@@ -130,6 +130,9 @@ _OWN: dict[str, tuple[Handler, ...]] = {
 HANDLERS: Mapping[str, tuple[Handler, ...]] = {
     "open": (open_case,),
     **{trigger: (meet_duties, *_OWN.get(trigger, ()), settle) for trigger in TRIGGERS},
+    # Adopting another policy version only marks the instant (a deadline passed before it
+    # is seen passed); what the case owes across versions is worked out in .versions.
+    ADOPT_POLICY: (),
 }
 
 _ANY: tuple[Handler, ...] = (meet_duties, settle)

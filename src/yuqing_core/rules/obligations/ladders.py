@@ -36,7 +36,7 @@ def _steps(s: FoldState, ladder: LadderSpec, anchor: datetime) -> list[Duty]:
     provisional = False  # a step counts from the one before: it rests on what that rests on
     for n, step in enumerate(ladder.steps, 1):
         deadline = s.terms.calendar.deadline(start, step.timeout)
-        due = deadline.at
+        due = s.floor(deadline.at)
         provisional = provisional or deadline.provisional
         ack = next(
             ((at, v) for at, role, v in s.ladders.acks if role == step.role and at >= start),

@@ -140,7 +140,7 @@ def _activate(s: FoldState, spec: ObligationSpec, anchor: datetime, *, at_escala
         return
     book.by_spec[spec.id] = twin
     if twin.open:
-        new_due, provisional = duty.deadline(s.terms.calendar)
+        new_due, provisional = s.deadline(duty)
         if new_due < s.due(twin):
             twin.cap = new_due
             twin.cap_provisional = provisional

@@ -42,9 +42,12 @@ class Terms:
     max_extension: Duration | None = None
     late_extension: bool = False
     pausable: tuple[str, ...] = ()
+    not_before: datetime | None = None
+    """The instant this policy version was adopted (``None``: in force since the case opened):
+    no due instant it gives falls before it (:mod:`.versions`)."""
 
     @classmethod
-    def of(cls, policy: Policy) -> Terms:
+    def of(cls, policy: Policy, not_before: datetime | None = None) -> Terms:
         spec = policy.spec
         workflow = spec.workflow
         return cls(
@@ -57,6 +60,7 @@ class Terms:
             max_extension=workflow.max_extension,
             late_extension=workflow.late_extension,
             pausable=tuple(k.value for k in workflow.pausable),
+            not_before=not_before,
         )
 
 
@@ -135,11 +139,22 @@ class FoldState:
     ladders: LadderBook = field(default_factory=LadderBook)
 
     @classmethod
-    def start(cls, policy: Policy) -> FoldState:
-        return cls(Terms.of(policy), CaseFacts(severity=policy.lowest))
+    def start(cls, policy: Policy, not_before: datetime | None = None) -> FoldState:
+        return cls(Terms.of(policy, not_before), CaseFacts(severity=policy.lowest))
 
     def due(self, duty: Duty) -> datetime:
-        return duty.due(self.terms.calendar)
+        return self.deadline(duty)[0]
+
+    def deadline(self, duty: Duty) -> tuple[datetime, bool]:
+        """The due instant of ``duty`` (no earlier than the adoption of the policy version in
+        force) and whether it is provisional."""
+        due, provisional = duty.deadline(self.terms.calendar)
+        return self.floor(due), provisional
+
+    def floor(self, due: datetime) -> datetime:
+        """``due``, or the instant the policy version was adopted if that is later."""
+        since = self.terms.not_before
+        return since if since is not None and due < since else due
 
     def past(self, stage: str) -> bool:
         """Whether the case has reached ``stage`` (or closed)."""
