@@ -25,6 +25,7 @@ import pytest
 
 import yuqing_core as yq
 from tests.helpers import cst, fmt
+from yuqing_core.render import timeline
 from yuqing_core.store import SCHEMA_VERSION, SQLiteStore
 from yuqing_core.store.rows import CaseRows
 from yuqing_core.workflow import Case, Event
@@ -412,3 +413,16 @@ def test_each_event_is_checked_under_the_version_it_was_recorded_under(tmp_path:
 def test_reindex_needs_a_policy(path: Path) -> None:
     with pytest.raises(yq.StoreError, match=r"^reindex needs a Policy, got str$"):
         SQLiteStore(path).reindex("park-message-board", at=AT)  # type: ignore[arg-type]
+
+
+def test_a_timeline_names_the_adoption_with_both_versions_shortened() -> None:
+    found = cst(2025, 11, 3, 9)
+    tiered = yq.presets.load("school-tiered")
+    case = tiered.open_case(
+        yq.Incident(id="YQ-V", title="食堂投诉", discovered_at=found), at=found, actor="m"
+    )
+    edited = yq.load_policy({"extends": "school-tiered", "title": "修订"})
+    case.adopt(edited, at=cst(2025, 11, 3, 10))
+    line = timeline.render(case, cst(2025, 11, 3, 11)).splitlines()[2]
+    old, new = tiered.fingerprint[:19], edited.fingerprint[:19]  # "sha256:" + 12 hex digits
+    assert line == f"  2025-11-03 10:00 Mon  ● adopt_policy     采用新版制度 {old} → {new}"

@@ -12,7 +12,17 @@ from datetime import datetime
 from typing import Any, Literal
 
 from .._dt import ensure_aware
-from ..model.vocab import ACTION_TRIGGERS, STAGE_TRIGGERS, ObligationKind, State, Trigger, label_of
+from ..model.vocab import (
+    ACTION_TRIGGERS,
+    ADOPT_POLICY,
+    STAGE_TRIGGERS,
+    SYSTEM_EVENTS,
+    ObligationKind,
+    State,
+    Trigger,
+    label_of,
+)
+from ..policy.data import short_fingerprint
 from ..workflow.case import Case
 from .wording import PROVISIONAL, md_table, status_mark
 
@@ -71,6 +81,9 @@ def rows(case: Case, now: datetime) -> list[TimelineRow]:
 def _event_detail(case: Case, trigger: str, data: dict[str, Any]) -> str:
     if trigger == "open":
         return f"登记 {case.id} ({data.get('severity')})"
+    if trigger == ADOPT_POLICY:
+        versions = (short_fingerprint(str(data.get(k, ""))) for k in ("from", "to"))
+        return f"{SYSTEM_EVENTS[trigger]} " + " → ".join(versions)
     parts = []
     for key in _SHOWN:
         value = data.get(key)
@@ -91,8 +104,10 @@ def _event_detail(case: Case, trigger: str, data: dict[str, Any]) -> str:
         parts.append(f"reason={data.get('reason', '')} (自动 automatic)")
     elif data.get("reason"):
         parts.append("(附理由 reason given)")
-    target = label_of(State, _stage_of(trigger)) or (
-        label_of(Trigger, trigger) if trigger in ACTION_TRIGGERS else ""
+    target = (
+        label_of(State, _stage_of(trigger))
+        or (label_of(Trigger, trigger) if trigger in ACTION_TRIGGERS else "")
+        or SYSTEM_EVENTS.get(trigger, "")
     )
     return (target + " " + " ".join(parts)).strip()
 
