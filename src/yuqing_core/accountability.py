@@ -1,4 +1,5 @@
-"""Accountability (责任追究, RULES X2): who met obligations late or missed them, in a period.
+"""Accountability (责任追究, X2 in docs/rules.md): who met obligations late or missed them, in a
+period.
 
 The source policies hold units to account for late, missing or concealed reports and slow
 replies. :func:`accountability` lists, per role and per handling unit (承办单位), every

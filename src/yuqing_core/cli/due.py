@@ -18,7 +18,7 @@ def register(sub: Any) -> None:
         "due",
         help="the due instant of a duration from a start (期限计算)",
         description="Print when DURATION counted from START falls due on the policy's calendar "
-        "(RULES P3-P5), and the rule that placed it.",
+        "(P3-P5 in docs/rules.md), and the rule that placed it.",
     )
     add_policy_option(p)
     p.add_argument(

@@ -49,7 +49,7 @@ __all__ = [
 
 
 class Category(enum.StrEnum):
-    """Content class of an opinion (RULES R2.3), which decides how it is handled."""
+    """Content class of an opinion (R2.3 in docs/rules.md), which decides how it is handled."""
 
     SUGGESTION = "suggestion"
     """建议: useful to the institution's work; adopt and reply."""

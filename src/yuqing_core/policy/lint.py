@@ -1,10 +1,10 @@
 """The policy lint (制度检查): findings a reviewer should see before a policy goes live.
 
 Errors are problems the policy cannot run with: broken references, and assessment rules under
-which a higher count gives a lower level (RULES P6). Warnings are things that work but are
-probably not what the institution meant: bands that overlap (P2: the higher level wins), counts
-that fall between two bands so that no rule covers them, and recurrences whose day depends on
-when a listing starts.
+which a higher count gives a lower level (P6 in docs/rules.md). Warnings are things that work
+but are probably not what the institution meant: bands that overlap (P2: the higher level wins),
+counts that fall between two bands so that no rule covers them, and recurrences whose day
+depends on when a listing starts.
 
 >>> from yuqing_core import load_policy
 >>> policy = load_policy({"name": "demo", "title": "示例", "assessment": {"rules": [
@@ -140,7 +140,8 @@ def _values(metric: str, lo: int, hi: int, window: Duration | None) -> str:
 
 
 def _overlaps(entries: Sequence[_Entry]) -> list[Finding]:
-    """Bands of rules with different outcomes that share values (RULES P2: the higher wins)."""
+    """Bands of rules with different outcomes that share values (P2 in docs/rules.md: the higher
+    wins)."""
     out = []
     for i, e1 in enumerate(entries):
         for e2 in entries[i + 1 :]:

@@ -59,7 +59,8 @@ SCHEMA_VERSION = 1
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
 RuleRef = Annotated[str, StringConstraints(min_length=1, max_length=40)]
-"""A rule id of RULES.md (``R3.1``, ``P4``) or the institution's own article number."""
+"""A rule id of the rule catalogue docs/rules.md (``R3.1``, ``P4``) or the institution's own
+article number."""
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 MetricName = Literal["views", "comments", "reposts", "outlets"]
 
@@ -87,7 +88,7 @@ NoticeEntry = Annotated[
 
 
 class CalendarSpec(_Spec):
-    """``[calendar]``: the working calendar deadlines are counted on (RULES P3)."""
+    """``[calendar]``: the working calendar deadlines are counted on (P3 in docs/rules.md)."""
 
     kind: Literal["china"] = "china"
     timezone: str = "Asia/Shanghai"
@@ -135,7 +136,7 @@ class TimingSpec(_Spec):
     """``[timing]``: how 'immediately' and 'due soon' are read."""
 
     immediate_grace: Duration | None = None
-    """What 立即 / 第一时间 allows (RULES P5). Required when any deadline is ``now``."""
+    """What 立即 / 第一时间 allows (P5 in docs/rules.md). Required when any deadline is ``now``."""
     due_soon_share: float = Field(default=0.75, gt=0, lt=1)
     """An obligation is ``due_soon`` once this share of its span has passed."""
 
@@ -155,7 +156,7 @@ class LevelSpec(_Spec):
     """The institution's own name for the level, if it differs from the canonical label."""
     definition: str = ""
     institution_defined: bool = False
-    """The source leaves the definition to the institution (RULES R6.1)."""
+    """The source leaves the definition to the institution (R6.1 in docs/rules.md)."""
 
 
 class RoleSpec(_Spec):
@@ -166,7 +167,7 @@ class RoleSpec(_Spec):
 
 
 class Band(_Spec):
-    """An inclusive range on one metric (RULES P1): ``min <= value <= max``."""
+    """An inclusive range on one metric (P1 in docs/rules.md): ``min <= value <= max``."""
 
     metric: MetricName
     min: NonNegativeInt | None = None
@@ -217,7 +218,8 @@ class Band(_Spec):
 
 
 def within_posting(text: str, window: Duration | None) -> str:
-    """``text`` read on the counts within ``window`` of posting (RULES R4.1), in English."""
+    """``text`` read on the counts within ``window`` of posting (R4.1 in docs/rules.md), in
+    English."""
     return text if window is None else f"{text} within {window} of posting"
 
 
@@ -229,7 +231,7 @@ class _Condition(_Spec):
     any_metrics: tuple[Band, ...] = ()
     """Fires when one of these bands holds for the latest counts (within ``window``)."""
     window: Duration | None = None
-    """Only observations within this time of posting count (RULES R4.1)."""
+    """Only observations within this time of posting count (R4.1 in docs/rules.md)."""
 
     @model_validator(mode="after")
     def _has_condition(self) -> _Condition:
@@ -403,7 +405,7 @@ class WorkflowSpec(_Spec):
 
 class DutySpec(_Spec):
     """A recurring monitoring duty (``[[monitoring]]``): patrols, daily logs, bulletins,
-    round-the-clock watch (RULES X1, R3.4, R4.2, R7.1)."""
+    round-the-clock watch (X1, R3.4, R4.2, R7.1 in docs/rules.md)."""
 
     id: Slug
     rule: RuleRef

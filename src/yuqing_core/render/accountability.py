@@ -1,4 +1,5 @@
-"""The accountability table (责任追究, RULES X2) as Markdown, for a report to the leadership."""
+"""The accountability table (责任追究, X2 in docs/rules.md) as Markdown, for a report to the
+leadership."""
 
 from __future__ import annotations
 

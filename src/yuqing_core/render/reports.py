@@ -2,19 +2,19 @@
 
 Each renders as Markdown (``fmt="markdown"``) or plain text (``fmt="text"``), in Chinese:
 
-- :func:`render_daily_log`: 舆情日志 (RULES R4.2): the day's opinions with the time found, title,
-  platform, link, level and grade with the rules that gave them, the counts, and a handling
-  suggestion by content class (R2.3);
+- :func:`render_daily_log`: 舆情日志 (R4.2 in docs/rules.md): the day's opinions with the time
+  found, title, platform, link, level and grade with the rules that gave them, the counts, and a
+  handling suggestion by content class (R2.3);
 - :func:`render_weekly_bulletin`: 舆情简报 (R3.4, R7.2): counts by level and by content class,
   and the list of the period's opinions;
 - :func:`render_quick_report`: 舆情信息快速报送审批表 (R6.2, R6.3), the form a monitor fills in
   for the working group and the director.
 
 Personal data (the reporter's name and phone, the author's handle) shows as ``（已隐去）``
-unless ``include_personal=True`` (RULES X4). The library reads no clock: levels and grades are
-assessed as known at the end of the reported day or period unless ``at`` says otherwise, and a
-host that holds cases passes their current severity (a person's judgement, P8) in
-``severities``.
+unless ``include_personal=True`` (X4 in docs/rules.md). The library reads no clock: levels and
+grades are assessed as known at the end of the reported day or period unless ``at`` says
+otherwise, and a host that holds cases passes their current severity (a person's judgement, P8)
+in ``severities``.
 
 >>> from datetime import date, datetime
 >>> from zoneinfo import ZoneInfo
@@ -73,7 +73,7 @@ SUGGESTIONS: Mapping[Category, str] = {
     Category.FABRICATION: "澄清事实真相，移交执法部门依法处理",
     Category.OTHER: "持续关注，跟踪研判",
 }
-"""Default handling suggestions by content class (RULES R2.3)."""
+"""Default handling suggestions by content class (R2.3 in docs/rules.md)."""
 
 _URL = re.compile(r"^https?://[^\s<>]+$")
 
@@ -188,8 +188,8 @@ def render_daily_log(
     severities: Mapping[str, Severity] | None = None,
     suggestions: Mapping[str, str] | None = None,
 ) -> str:
-    """The daily opinion log (舆情日志, RULES R4.2) of ``day``: the incidents discovered that
-    day (in the calendar's zone), earliest first.
+    """The daily opinion log (舆情日志, R4.2 in docs/rules.md) of ``day``: the incidents
+    discovered that day (in the calendar's zone), earliest first.
 
     Levels and grades are assessed as known at ``at`` (default: the end of ``day``);
     ``severities`` maps incident ids to a case's current severity, which then shows instead of
@@ -300,7 +300,7 @@ def render_weekly_bulletin(
     severities: Mapping[str, Severity] | None = None,
     issue: str | None = None,
 ) -> str:
-    """The opinion bulletin (舆情简报, RULES R3.4, R7.2) of the days ``start`` to ``end``
+    """The opinion bulletin (舆情简报, R3.4, R7.2 in docs/rules.md) of the days ``start`` to ``end``
     (inclusive; default the 7 days from ``start``): counts by level and by content class, and
     the period's opinions earliest first.
 
@@ -385,8 +385,8 @@ def render_quick_report(
     fmt: Format = "markdown",
     include_personal: bool = False,
 ) -> str:
-    """The quick report form (舆情信息快速报送审批表, RULES R6.2) with the approval rows of
-    R6.3 left blank for the working group and the director.
+    """The quick report form (舆情信息快速报送审批表, R6.2 in docs/rules.md) with the approval
+    rows of R6.3 left blank for the working group and the director.
 
     The date of occurrence is ``occurred_on``, else the posting date, else the discovery date
     (in the calendar's zone); the main content is the incident's summary. The reporter's name

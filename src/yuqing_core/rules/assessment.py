@@ -1,7 +1,7 @@
 """Automatic assessment (研判): severity and sensitivity grade from metrics and flags.
 
 A rule fires when any of its conditions holds: a flag is present, the category matches, or one
-of its bands holds for the counts as known at the assessment time (RULES P1: bounds are
+of its bands holds for the counts as known at the assessment time (P1 in docs/rules.md: bounds are
 inclusive). The highest level among the rules that fired is the severity (P2); it is a floor
 a person may raise, and lower only with a recorded reason (P8). Sensitivity grades work the
 same way, with one rule of timing (R4.1): a grade below the top one is only given once the
@@ -56,11 +56,12 @@ __all__ = ["Assessment", "RuleHit", "assess"]
 
 @dataclass(frozen=True, slots=True)
 class RuleHit:
-    """One rule that fired: its RULES id, its id in the policy, what it gives and why."""
+    """One rule that fired: its rule id (docs/rules.md), its id in the policy, what it gives and
+    why."""
 
     kind: Literal["severity", "grade"]
     rule: str
-    """The rule id of RULES.md (``R8.3``) or the institution's article number."""
+    """The rule id in docs/rules.md (``R8.3``) or the institution's article number."""
     rule_id: str
     """The rule's id in the policy file (``s8-critical-views``)."""
     level: Severity | None
@@ -208,7 +209,7 @@ def assess(policy: Policy, incident: Incident, at: datetime | None = None) -> As
 
     Only observations with ``observed_at <= at`` count (all of them without ``at``). A rule
     with a ``window`` reads the latest observation made within that time of posting (the end
-    included, RULES P1). Grades below the top of ``grading.order`` wait until the grading
+    included, P1 in docs/rules.md). Grades below the top of ``grading.order`` wait until the grading
     window after posting is over (R4.1); without ``at`` that is judged at the latest of the
     discovery and the last observation.
     """

@@ -1,9 +1,9 @@
 """Monitoring duties (监测值守): daily patrols and logs, weekly bulletins, holiday watch.
 
 Each duty of ``[[monitoring]]`` is an RFC 5545 recurrence rule read on the policy's calendar
-(RULES X1, R3.4, R4.2, R7.1): ``FREQ=DAILY;BYHOUR=16;BYMINUTE=0`` with ``working_days_only``
-is "the daily log before 16:00 on working days", with China's 调休 make-up working days in and
-statutory holidays out.
+(X1, R3.4, R4.2, R7.1 in docs/rules.md): ``FREQ=DAILY;BYHOUR=16;BYMINUTE=0`` with
+``working_days_only`` is "the daily log before 16:00 on working days", with China's 调休 make-up
+working days in and statutory holidays out.
 
 >>> from datetime import datetime
 >>> from zoneinfo import ZoneInfo

@@ -1,4 +1,5 @@
-"""Working time: durations, China's official calendar and Civil Code periods (RULES P3-P5)."""
+"""Working time: durations, China's official calendar and Civil Code periods (P3-P5 in
+docs/rules.md)."""
 
 from ..errors import PauseError
 from .calendar import WorkCalendar

@@ -1,4 +1,4 @@
-"""China's official working calendar and Civil Code period arithmetic (RULES P3).
+"""China's official working calendar and Civil Code period arithmetic (P3 in docs/rules.md).
 
 The statutory holidays and the State Council's 调休 make-up working days come from the
 ``holidays`` package; institutions add their own rest and working days on top. Every table a
@@ -277,7 +277,7 @@ class WorkCalendar:
         *,
         pauses: Sequence[tuple[datetime, datetime]] = (),
     ) -> datetime:
-        """The due instant of ``duration`` counted from ``start`` (RULES P3-P5).
+        """The due instant of ``duration`` counted from ``start`` (P3-P5 in docs/rules.md).
 
         - elapsed (``3h``, ``90min``): from the moment;
         - day period (``3d``): the start day is not counted; a last day that is a rest day
@@ -350,7 +350,8 @@ class WorkCalendar:
         return result
 
     def extend(self, due_at: datetime, by: str | Duration) -> datetime:
-        """The due instant after an extension by ``by`` counted from ``due_at`` (RULES R5.2).
+        """The due instant after an extension by ``by`` counted from ``due_at`` (R5.2 in
+        docs/rules.md).
 
         The extension is counted like a period starting at ``due_at``. A due instant at 24:00
         (00:00 of the next day) is the end of the day before, so extending a period that ends

@@ -31,7 +31,7 @@ __all__ = ["Duration", "DurationKind", "already_parsed"]
 
 class DurationKind(enum.StrEnum):
     ELAPSED = "elapsed"
-    """Hours and minutes counted from the moment (RULES P3, P4)."""
+    """Hours and minutes counted from the moment (P3, P4 in docs/rules.md)."""
     DAYS = "days"
     """A Civil Code day period: starts the next day, moves off rest days, ends at 24:00."""
     WORKING_DAYS = "working_days"
@@ -39,7 +39,7 @@ class DurationKind(enum.StrEnum):
     SAME_DAY = "same_day"
     """Until 24:00 (or business close) of the anchor's own day (当日)."""
     NOW = "now"
-    """立即 / 第一时间: the policy's explicit immediate grace (RULES P5)."""
+    """立即 / 第一时间: the policy's explicit immediate grace (P5 in docs/rules.md)."""
 
 
 _ELAPSED_RE: Final = re.compile(r"^(?:([0-9]+)h)?(?:([0-9]+)min)?$")

@@ -1,5 +1,5 @@
-"""Stopped clocks and extensions (RULES P3, R5.2): pauses while waiting on the citizen, and
-extending a due instant by a further duration.
+"""Stopped clocks and extensions (P3, R5.2 in docs/rules.md): pauses while waiting on the
+citizen, and extending a due instant by a further duration.
 
 Elapsed kinds add the paused time that falls before the due instant; day and working-day
 periods add one day for every midnight passed while paused (for working days, only when the

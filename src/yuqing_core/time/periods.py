@@ -1,6 +1,6 @@
-"""Civil Code period semantics (RULES P3-P5): how a duration counted from a start becomes a
-:class:`Deadline`. :meth:`WorkCalendar.due <yuqing_core.WorkCalendar.due>` lists the rules for
-each kind of duration.
+"""Civil Code period semantics (P3-P5 in docs/rules.md): how a duration counted from a start
+becomes a :class:`Deadline`. :meth:`WorkCalendar.due <yuqing_core.WorkCalendar.due>` lists the
+rules for each kind of duration.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Nothing here is stored. :func:`derive` folds the events of a case in order and r
 obligation with its anchor, due instant, the rule it comes from and the event that met it, so
 a case rebuilt from the same events owes exactly the same things (compute-on-read).
 
-The fold applies RULES P3-P7: periods on the policy calendar; escalation anchors the new
+The fold applies P3-P7 of docs/rules.md: periods on the policy calendar; escalation anchors the new
 level's obligations at the escalation and a running obligation of the same kind and role keeps
 the earlier due instant (P7); a downgrade waives what the lower level does not owe; level-by-
 level reports start when the previous report is met; recurring follow-ups (续报) run until the

@@ -1,6 +1,6 @@
 """Extensions and pauses (延期、暂停计时): which duties a command moves or stops, and why a
 command is refused. The fold applies these rules and the case checks a command with them, so
-the two never disagree (RULES R5.2, P3):
+the two never disagree (R5.2, P3 in docs/rules.md):
 
 - an ``extend`` applies to the open duties the policy marks ``extendable``: the one it names,
   or, naming none, every one not yet past its due instant;

@@ -1,10 +1,11 @@
 """When duties start and stop: at a level, at a trigger, after the duty they follow, as a
 recurring series; waived by a downgrade, ended with their series or with the case.
 
-The rules are RULES P6-P7: escalation anchors the new level's duties at the escalation, and
-a running duty of the same kind and role keeps the earlier due instant; a downgrade waives
-what the lower level does not owe; level-by-level reports start when the previous one is met;
-recurring follow-ups (续报) run until the case reaches their ``until`` stage.
+The rules are P6-P7 of docs/rules.md: escalation anchors the new level's duties at the
+escalation, and a running duty of the same kind and role keeps the earlier due instant; a
+downgrade waives what the lower level does not owe; level-by-level reports start when the
+previous one is met; recurring follow-ups (续报) run until the case reaches their ``until``
+stage.
 """
 
 from __future__ import annotations

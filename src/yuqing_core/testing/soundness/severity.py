@@ -1,4 +1,4 @@
-"""Severity soundness: raising one count never lowers the automatic level (RULES P6)."""
+"""Severity soundness: raising one count never lowers the automatic level (P6 in docs/rules.md)."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def _fall_finding(
 
 
 def check_monotone_severity(policy: Policy) -> list[Finding]:
-    """Raising one count (the others held) never lowers the automatic level (RULES P6).
+    """Raising one count (the others held) never lowers the automatic level (P6 in docs/rules.md).
 
     Counts are sampled at and around every band bound (:func:`band_points`), each metric in
     turn with the others at zero or at one of their own sample points. Each rule is reported
