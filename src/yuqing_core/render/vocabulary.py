@@ -237,8 +237,8 @@ INTRO = """\
 
 <!-- Generated from the code by `yuqing schema --vocabulary`. Do not edit. -->
 
-制度文件、命令、事件和 `yuqing simulate` 的输入都使用下列固定的键（英文小写）；
-每个键有中文名称，时间线和报告显示中文名称。制度可以在 `[[roles]]` 中增加自己的角色，
+制度文件、命令、事件和 `yuqing simulate` 的输入都使用下列固定的键（英文小写）；\
+每个键有中文名称，时间线和报告显示中文名称。制度可以在 `[[roles]]` 中增加自己的角色，\
 也可以使用表中没有的标记。
 
 Policy files, commands, events and the input of `yuqing simulate` use the fixed keys below
