@@ -10,8 +10,14 @@ Each line is one JSON object:
 - ``{"type": "now", "at": ISO}`` sets the instant statuses are judged at (default: the last
   time seen).
 
-A bad line never stops the run: it is reported with its line number and skipped, and the cases
-stay as they were before it.
+Times must carry their offset (``+08:00``, ``Z``). Blank lines and lines starting with ``#``
+are skipped. The fields of ``data`` are those of the trigger's command (see the vocabulary
+reference).
+
+A bad line never stops the run: it is reported with its line number and a one-line reason, and
+skipped, and the cases stay as they were before it. The triggers allowed at that point are
+listed only when the trigger itself could not fire (an unknown trigger, or one the case's stage
+does not allow); a data error gives its reason alone.
 """
 
 from __future__ import annotations
@@ -24,13 +30,72 @@ from datetime import datetime
 from typing import Any
 
 from .api import Policy
-from .errors import InvalidDataError, PolicyError, YuqingError
+from .errors import InvalidDataError, PolicyError, TransitionError, YuqingError
 from .model import Incident, Metrics
 from .presets import load as load_preset
 from .presets import scenario_path
 from .workflow.case import Case
 
-__all__ = ["Simulation", "run_scenario", "simulate"]
+__all__ = ["LINE_FIELDS", "LineField", "Simulation", "run_scenario", "simulate"]
+
+
+@dataclass(frozen=True, slots=True)
+class LineField:
+    """One key of a line of simulation input, as the vocabulary reference describes it."""
+
+    name: str
+    required: bool
+    zh: str
+    en: str
+
+
+LINE_FIELDS: dict[str, tuple[LineField, ...]] = {
+    "incident": (
+        LineField(
+            "open_at",
+            False,
+            "登记时刻；默认等于发现时刻",
+            "when the case is opened; default: discovered_at",
+        ),
+        LineField("actor", False, "登记人；默认 simulation", "who opened it; default: simulation"),
+        LineField(
+            "severity",
+            False,
+            "人工研判的级别（低于自动研判时须写 reason）",
+            "a level judged by a person (with a reason when below the automatic one)",
+        ),
+        LineField(
+            "reason", False, "理由（自由文本，不显示）", "the reason (free text, never shown)"
+        ),
+    ),
+    "event": (
+        LineField(
+            "case",
+            True,
+            "案件编号（先前 incident 行的 id）",
+            "the case id (an earlier incident line's id)",
+        ),
+        LineField("trigger", True, "命令（见上文命令表）", "the trigger (see the table above)"),
+        LineField("at", True, "发生时刻，须带时区", "when it happened, with an offset"),
+        LineField("actor", False, "执行人；默认 simulation", "who acted; default: simulation"),
+        LineField(
+            "data",
+            False,
+            "命令的数据（见上文各命令的数据）",
+            "the trigger's data (see each trigger's data above)",
+        ),
+    ),
+    "now": (
+        LineField(
+            "at",
+            True,
+            "判断状态的时刻，须带时区；默认取输入中最晚的时刻",
+            "the instant statuses are judged at, with an offset; default: the last time seen",
+        ),
+    ),
+}
+"""The keys of each type of line besides ``type`` (an incident line also takes every field of
+:class:`~yuqing_core.Incident`), for the vocabulary reference."""
 
 
 @dataclass
@@ -42,6 +107,8 @@ class Simulation:
     now: datetime | None = None
     errors: list[tuple[int, str]] = field(default_factory=list)
     lines: int = 0
+    records: int = 0
+    """Lines that are neither blank nor comments: each either applied or in ``errors``."""
 
     def status_counts(self) -> Counter[str]:
         """How many deadlines are in each status at ``now``."""
@@ -94,6 +161,7 @@ def simulate(
         text = raw.strip()
         if not text or text.startswith("#"):
             continue
+        sim.records += 1
         try:
             at = _apply(sim, text)
         except (YuqingError, ValueError, KeyError, TypeError) as e:
@@ -114,6 +182,8 @@ def _apply(sim: Simulation, text: str) -> datetime | None:
         item = json.loads(text)
     except RecursionError:
         raise ValueError("the line nests too deeply to be read") from None
+    except json.JSONDecodeError as e:
+        raise ValueError(f"not valid JSON (at column {e.colno})") from None
     if not isinstance(item, dict):
         raise ValueError("a line must be a JSON object")
     kind = item.pop("type", None)
@@ -132,7 +202,12 @@ def _one_line(e: BaseException) -> str:
         return "; ".join(f"{path}: {msg}" for path, msg in e.problems)
     if isinstance(e, KeyError):
         return f"missing key {e}"
-    return str(e).replace("\n", "; ")
+    text = str(e)
+    if isinstance(e, TransitionError) and e.trigger in e.allowed:
+        # The trigger could fire: what was wrong is the data or a rule, not the choice of
+        # command, so the list of every trigger allowed now is left out.
+        text = text.removesuffix(f" (allowed now: {', '.join(e.allowed)})")
+    return text.replace("\n", "; ")
 
 
 def _open(sim: Simulation, policy: Policy, item: dict[str, Any]) -> datetime:

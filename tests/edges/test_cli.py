@@ -34,26 +34,32 @@ def test_demo_runs_four_presets_and_shows_met_late_and_breached(
 ) -> None:
     assert main(["demo"]) == 0
     out = capsys.readouterr().out.splitlines()
-    headers = [line.split(":")[0] for line in out if line.endswith(")") and ": " in line[:30]]
-    assert headers[:4] == list(DEMO_PRESETS)
+    presets = [line.split()[1].split("，")[0] for line in out if line.startswith("预置制度 ")]
+    assert presets == list(DEMO_PRESETS)
     # The summary counts the deadlines of each scenario (worked out in tests/presets/).
-    assert out[-4:] == [
-        "  school-tiered       按时 met 4, 逾期履行 late 1",
-        "  park-message-board  按时 met 4, 逾期履行 late 1, 超时未履行 breached 1",
-        "  school-thresholds   按时 met 6, 逾期履行 late 3, 超时未履行 breached 1",
-        "  township            按时 met 4, 逾期履行 late 1",
+    assert out[-8:] == [
+        "  school-tiered       按时履行 4，逾期履行 1",
+        "                      met on time 4, met late 1",
+        "  park-message-board  按时履行 4，逾期履行 1，超时未履行 1",
+        "                      met on time 4, met late 1, breached 1",
+        "  school-thresholds   按时履行 6，逾期履行 3，超时未履行 1",
+        "                      met on time 6, met late 3, breached 1",
+        "  township            按时履行 4，逾期履行 1",
+        "                      met on time 4, met late 1",
     ]
     # The sample incidents are graded under each preset; the lab accident with a superior's
     # instruction is especially major under school-tiered (R3.3).
-    assert any(
-        line.startswith("    YQ-2026-0315-03 ") and ": 特别重大 — R3.3" in line for line in out
+    at = out.index(
+        "    YQ-2026-0315-03 校外媒体报道实验室事故，上级领导批示：特别重大，因为标记“上级批示”"
     )
+    assert out[at + 1] == "      especially major: flagged instruction from a superior"
     # The general opinion found before National Day: reported on the first working day after.
-    assert (
-        "  2025-10-10 00:00 Fri  ◆ general-report   报告 → 业务主管部门（10-09 09:10 履行 met）"
-        " [R3.1] ✓"
-    ) in out
-    assert any("✗ 超时 BREACHED" in line for line in out)
+    at = out.index("  2025-10-10 周五 00:00  ◆ 时限：报告 → 业务主管部门，10-09 09:10 按时履行 ✓")
+    assert out[at + 1] == (
+        "                           deadline: report → business supervisor, met on time, "
+        "10-09 09:10 ✓"
+    )
+    assert any(line.endswith("超时未履行 ✗") for line in out)
 
 
 def test_demo_runs_a_chosen_preset_and_refuses_an_unknown_one(
@@ -61,11 +67,16 @@ def test_demo_runs_a_chosen_preset_and_refuses_an_unknown_one(
 ) -> None:
     assert main(["demo", "--policy", "hr-bureau"]) == 0
     out = capsys.readouterr().out
-    assert "hr-bureau: " in out
+    assert "预置制度 hr-bureau，" in out
     assert "school-tiered" not in out
-    assert out.splitlines()[-1] == "  hr-bureau  无时限 no deadlines"  # S6 sets no time limit
-    assert main(["demo", "--policy", "nope"]) == 1
-    assert capsys.readouterr().out.startswith("not a preset: nope (presets: gov-response, ")
+    assert out.splitlines()[-2:] == ["  hr-bureau  没有时限", "             no deadlines"]
+    assert main(["demo", "--policy", "nope"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(
+        "yuqing: demo: argument --policy: invalid choice: 'nope' (choose from "
+    )
+    assert captured.err.count("\n") == 1
 
 
 def test_check_reports_the_merged_result(

@@ -13,22 +13,20 @@ README = REPO / "README.md"
 
 def test_readme_starts_with_the_two_setup_commands() -> None:
     text = README.read_text(encoding="utf-8")
-    block = re.search(r"```\n(.*?)```", text, re.S)
+    block = re.search(r"```(?:sh)?\n(.*?)```", text, re.S)
     assert block is not None
     assert block.group(1).splitlines() == ["make demo", "make test"]
 
 
 def test_readme_python_example_runs_and_prints_what_it_says() -> None:
+    """Each Python block prints exactly the output block that follows it (tests/edges/
+    test_docs.py runs every block of every page the same way)."""
     text = README.read_text(encoding="utf-8")
-    code = re.search(r"```python\n(.*?)```", text, re.S)
-    assert code is not None
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code.group(1), "README.md", "exec"), {})
-    printed = out.getvalue().splitlines()
-    claimed = [
-        line.lstrip("# ").split("  (")[0].rstrip()
-        for line in code.group(1).splitlines()
-        if line.startswith("# report") or line.startswith("# initial_response")
-    ]
-    assert printed == claimed
+    pairs = re.findall(r"```python\n(.*?)```\s*```output\n(.*?)```", text, re.S)
+    assert len(pairs) == len(re.findall(r"```python\n", text)) == 2
+    namespace: dict[str, object] = {}
+    for code, claimed in pairs:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(code, "README.md", "exec"), namespace)
+        assert out.getvalue() == claimed

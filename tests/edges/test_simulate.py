@@ -64,10 +64,11 @@ def test_bad_lines_are_reported_with_numbers_and_skipped(
     )
     assert main(["simulate", "--policy", "school-tiered", str(f)]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith(f"{f}:2: unknown trigger 'fly'")
-    assert err[1] == f"{f}:3: no open case 'B'"
-    assert err[2].startswith(f"{f}:4: discovered_at: 2025-11-03T09:00:00 has no time zone")
-    assert err[3].startswith(f"{f}:5: Expecting value")
+    assert err[0].startswith(f"yuqing: {f}:2: unknown trigger 'fly'")
+    assert err[1] == f"yuqing: {f}:3: no open case 'B'"
+    assert err[2].startswith(f"yuqing: {f}:4: discovered_at: 2025-11-03T09:00:00 has no time zone")
+    assert err[3] == f"yuqing: {f}:5: not valid JSON (at column 1)"
+    assert err[4] == f"yuqing: {f}: 4 of 5 lines failed and were skipped"
 
 
 def test_simulate_reports_progress_when_asked(capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,7 +20,9 @@ def test_a_bad_now_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixtur
     f.write_text(json.dumps(OPEN), "utf-8")
     assert main(["simulate", "--policy", "school-tiered", "--now", "soon", str(f)]) == 2
     assert capsys.readouterr().err == (
-        "--now 'soon' is not an ISO instant such as 2025-11-03T09:00+08:00\n"
+        "yuqing: simulate: argument --now: 'soon' is not an ISO datetime (write "
+        "2025-09-30T10:00+08:00, or 2025-09-30T10:00 in the calendar's zone); see yuqing "
+        "simulate --help\n"
     )
 
 
@@ -30,7 +32,7 @@ def test_input_that_is_not_utf8_is_named(
     f = tmp_path / "in.jsonl"
     f.write_bytes(b"\xff\xfe{}")
     assert main(["simulate", "--policy", "school-tiered", str(f)]) == 1
-    assert capsys.readouterr().err == f"{f}: is not UTF-8 text\n"
+    assert capsys.readouterr().err == f"yuqing: {f}: is not UTF-8 text\n"
 
 
 def test_a_byte_order_mark_is_dropped_from_a_file_and_from_standard_input(

@@ -37,6 +37,7 @@ def register(sub: Any) -> None:
         "--policy",
         action="append",
         metavar="PRESET",
+        choices=preset_names(),
         help=f"preset to run (repeatable; default: {', '.join(DEMO_PRESETS)})",
     )
     p.set_defaults(func=run)
@@ -50,12 +51,8 @@ def sample_incidents() -> list[Incident]:
 
 def run(args: argparse.Namespace) -> int:
     chosen = args.policy or list(DEMO_PRESETS)
-    unknown = [n for n in chosen if n not in preset_names()]
-    if unknown:
-        print(f"not a preset: {', '.join(unknown)} (presets: {', '.join(preset_names())})")
-        return 1
-    print(demo_intro(), end="")
     incidents = sample_incidents()
+    print(demo_intro(len(incidents)), end="")
     tallies: dict[str, Counter[str]] = {}
     for name in chosen:
         sim = run_scenario(name)

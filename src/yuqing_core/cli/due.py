@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 from typing import Any
 
+from ..errors import CalendarCoverageError
 from ..render.calendar import due_text
-from ..time.duration import Duration
-from ._calendar_option import add_policy_option, calendar_of
+from ._options import (
+    NAIVE_RULE,
+    add_policy_option,
+    add_projection_option,
+    calendar_of,
+    duration,
+    in_zone,
+    instant,
+    with_flag_hint,
+)
 
 __all__ = ["register", "run"]
 
@@ -18,35 +26,32 @@ def register(sub: Any) -> None:
         "due",
         help="the due instant of a duration from a start (期限计算)",
         description="Print when DURATION counted from START falls due on the policy's calendar "
-        "(P3-P5 in docs/rules.md), and the rule that placed it.",
+        "(P3-P5 in docs/rules.md), and the rule that placed it. "
+        f"START: {NAIVE_RULE}.",
     )
-    add_policy_option(p)
+    add_policy_option(p, default="default: the official calendar")
+    add_projection_option(p)
     p.add_argument(
         "start",
         metavar="START",
-        type=_iso_datetime,
-        help="ISO datetime with offset, e.g. 2025-09-30T10:00+08:00 (without one: the "
-        "calendar's zone)",
+        type=instant,
+        help="ISO datetime, e.g. 2025-09-30T10:00+08:00 (without an offset: the calendar's zone)",
     )
-    p.add_argument("duration", metavar="DURATION", help="90min, 3h, 3d, 1wd, same_day or now")
+    p.add_argument(
+        "duration",
+        metavar="DURATION",
+        type=duration,
+        help="90min, 3h, 1h30min, 3d, 1wd, same_day or now (never negative)",
+    )
     p.set_defaults(func=run)
 
 
-def _iso_datetime(text: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not an ISO datetime (write 2025-09-30T10:00+08:00)"
-        ) from None
-
-
 def run(args: argparse.Namespace) -> int:
-    cal, policy = calendar_of(args.policy)
-    d = Duration.parse(args.duration)
-    start: datetime = args.start
-    naive = start.tzinfo is None or start.utcoffset() is None
-    if naive:
-        start = start.replace(tzinfo=cal.zone)
-    print(due_text(cal, policy, start, d, naive=naive), end="")
+    cal, policy = calendar_of(args.policy, allow_projection=args.allow_projection)
+    start, naive = in_zone(args.start, cal)
+    try:
+        text = due_text(cal, policy, start, args.duration, naive=naive)
+    except CalendarCoverageError as e:
+        raise with_flag_hint(e) from None
+    print(text, end="")
     return 0

@@ -1,4 +1,4 @@
-"""``yuqing schema``: the JSON Schema of policy files (for editors), or their reference page."""
+"""``yuqing schema``: the JSON Schema of policy files (for editors), or a reference page."""
 
 from __future__ import annotations
 
@@ -8,16 +8,24 @@ from typing import Any
 
 from ..policy.schema import PolicySpec
 from ..render.reference import markdown_reference
+from ..render.vocabulary import markdown_vocabulary
 
 __all__ = ["register", "run"]
 
 
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
-        "schema", help="print the JSON Schema of policy files (for editors)"
+        "schema", help="print the JSON Schema of policy files (for editors), or a reference page"
     )
-    p.add_argument(
+    page = p.add_mutually_exclusive_group()
+    page.add_argument(
         "--markdown", action="store_true", help="print the policy file reference as Markdown"
+    )
+    page.add_argument(
+        "--vocabulary",
+        action="store_true",
+        help="print the vocabulary reference as Markdown: stages, triggers and their data, "
+        "roles, obligation kinds, levels, flags, categories, and the input of yuqing simulate",
     )
     p.set_defaults(func=run)
 
@@ -25,6 +33,8 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.markdown:
         print(markdown_reference(), end="")
+    elif args.vocabulary:
+        print(markdown_vocabulary(), end="")
     else:
         print(json.dumps(PolicySpec.model_json_schema(), ensure_ascii=False, indent=2))
     return 0

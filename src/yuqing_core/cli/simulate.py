@@ -1,17 +1,24 @@
-"""``yuqing simulate``: run a policy over incidents and events given as JSON Lines."""
+"""``yuqing simulate``: run a policy over incidents and events given as JSON Lines.
+
+A line that cannot be applied is reported on standard error with its number and the reason,
+``yuqing: FILE:N: reason``, and skipped; the run goes on, then says how many lines failed, and
+the exit code is 1. No ``--allow-projection`` here: cases always count their deadlines past the
+known years, and mark those that rest on unsettled days 暂定 provisional.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..presets import resolve as resolve_policy
 from ..render.simulation import render_simulation
+from ..render.wording import naive_note
 from ..simulate import simulate
+from ._options import NAIVE_RULE, add_policy_option, in_zone, instant
 
 __all__ = ["register", "run"]
 
@@ -20,12 +27,21 @@ PROGRESS_EVERY = 1000
 
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
-        "simulate", help="run a policy over incidents and events given as JSON Lines"
+        "simulate",
+        help="run a policy over incidents and events given as JSON Lines",
+        description="Open a case per incident line and fire each event line on it, then print "
+        "every case's timeline. The lines are described in the vocabulary reference; their "
+        "times must carry an offset. A bad line is reported with its number and skipped.",
     )
-    p.add_argument("--policy", required=True, metavar="NAME_OR_FILE")
+    add_policy_option(p, required=True)
     p.add_argument("file", metavar="FILE.jsonl", help="JSON Lines, or - for standard input")
     p.add_argument("--format", choices=("table", "markdown", "json"), default="table", dest="fmt")
-    p.add_argument("--now", help="judge statuses at this ISO instant (default: last time seen)")
+    p.add_argument(
+        "--now",
+        metavar="DATETIME",
+        type=instant,
+        help=f"judge statuses at this time (default: the last time seen); {NAIVE_RULE}",
+    )
     p.add_argument(
         "--progress",
         action="store_true",
@@ -39,29 +55,32 @@ def run(args: argparse.Namespace) -> int:
     text = _read(args.file)
     if text is None:
         return 1
-    try:
-        now = datetime.fromisoformat(args.now) if args.now else None
-    except ValueError:
-        print(
-            f"--now {args.now!r} is not an ISO instant such as 2025-11-03T09:00+08:00",
-            file=sys.stderr,
-        )
-        return 2
-    if now is not None and now.tzinfo is None:
-        print(f"--now {args.now!r} has no time zone (add e.g. +08:00)", file=sys.stderr)
-        return 2
+    now = args.now
+    if now is not None:
+        now, naive = in_zone(now, policy.calendar)
+        if naive:
+            print(f"yuqing: {naive_note('--now', policy.calendar.tz)}", file=sys.stderr)
     lines = text.splitlines()
     show = args.progress or len(lines) >= 10 * PROGRESS_EVERY
     sim = simulate(policy, lines, now=now, progress=_progress(len(lines)) if show else None)
     if show:
         print(file=sys.stderr)
     for number, message in sim.errors:
-        print(f"{args.file}:{number}: {message}", file=sys.stderr)
-    if sim.now is None:
-        print("no case was opened", file=sys.stderr)
+        print(f"yuqing: {args.file}:{number}: {message}", file=sys.stderr)
+    if not sim.cases:
+        print(f"yuqing: {args.file}: no case was opened", file=sys.stderr)
         return 1
     print(render_simulation(sim, args.fmt), end="")
-    return 1 if sim.errors else 0
+    sys.stdout.flush()
+    if sim.errors:
+        failed, of = len(sim.errors), sim.records
+        print(
+            f"yuqing: {args.file}: {failed} of {of} line{'s' if of != 1 else ''} failed and "
+            f"{'was' if failed == 1 else 'were'} skipped",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 def _read(file: str) -> str | None:
@@ -74,9 +93,9 @@ def _read(file: str) -> str | None:
         text = sys.stdin.read() if stream is None else stream.read().decode("utf-8-sig")
         return text.removeprefix("\ufeff")
     except OSError as e:
-        print(f"{file}: cannot be read ({e.strerror})", file=sys.stderr)
+        print(f"yuqing: {file}: cannot be read ({e.strerror})", file=sys.stderr)
     except UnicodeDecodeError:
-        print(f"{file}: is not UTF-8 text", file=sys.stderr)
+        print(f"yuqing: {file}: is not UTF-8 text", file=sys.stderr)
     return None
 
 

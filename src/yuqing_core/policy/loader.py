@@ -26,7 +26,7 @@ from .catalogue import preset_path
 from .check import structural_problems
 from .schema import PolicySpec
 
-__all__ = ["load_spec", "merge_policy_data", "read_policy_data"]
+__all__ = ["blame_keys", "load_spec", "merge_policy_data", "read_policy_data"]
 
 _MAX_EXTENDS_DEPTH = 8
 MAX_NESTING = 16
@@ -422,3 +422,19 @@ def load_spec(
     if problems:
         raise PolicyError.from_problems(problems)
     return spec, file
+
+
+def blame_keys(source: str | Path, paths: Sequence[str]) -> list[tuple[str | None, str]]:
+    """Where each key path of the policy loaded from the file ``source`` was written: the file
+    (``source``, or a file it extends) and the key path in that file, as load errors name them.
+
+    For findings about a loaded policy (the lint, the soundness checks), whose paths count the
+    items of the merged policy. ``source`` must load (read it with :func:`load_spec` first).
+    """
+    file = str(source)
+    base_dir = Path(source).parent
+    layers: Layers = []
+    files: dict[int, str] = {}
+    data = _read_notices(read_policy_data(source), file, base_dir, files)
+    merged = _resolve_extends(data, file, base_dir, layers, files)
+    return [_blame(layers, merged, _loc_of(path)) for path in paths]

@@ -16,7 +16,7 @@ from ..api import Policy
 from ..errors import CalendarCoverageError
 from ..time import Deadline, WorkCalendar
 from ..time.duration import Duration, DurationKind
-from .wording import WEEKDAYS_ZH, weekday_zh
+from .wording import WEEKDAYS_ZH, naive_note, weekday_zh
 
 __all__ = ["due_text", "month_text"]
 
@@ -82,9 +82,7 @@ def due_text(
     result = cal.deadline(start, d)
     lines = [_policy_line(policy), f"起算 start: {_instant(cal.local(start))} ({cal.tz})"]
     if naive:
-        lines.append(
-            f"注意 note: START 未带时区，按 {cal.tz} 理解 / START has no offset; read in {cal.tz}"
-        )
+        lines.append(naive_note("START", cal.tz))
     lines += [f"时限 duration: {_describe(d)}", f"到期 due: {_instant(result.at)}"]
     lines += _rule_lines(cal, d, result)
     if result.provisional:
@@ -155,28 +153,47 @@ def month_text(
     policy: Policy | None,
     year: int,
     month: int,
-    today: date,
+    today: date | datetime,
     within: Sequence[Duration | str],
+    *,
+    naive: bool = False,
 ) -> str:
     """A month of ``cal``: a grid marking rest days (休), make-up working days (班), the days
     on which ``within`` counted from ``today`` fall due (*) and today (@); then the holidays,
     make-up days and the institution's own days of the month, and the deadlines themselves.
 
+    ``today`` is a day, counted from its start (00:00), or an instant, counted from exactly;
+    ``naive`` says the instant was given without an offset and read in the calendar's zone.
     ``within`` holds durations or their policy text, parsed once the month's coverage is known.
     """
     days = _month_days(year, month)
     # The whole month's coverage is checked before anything else is worked out.
     working = {d: cal.is_working_day(d) for d in days}
-    outcomes = _from_today(cal, today, within)
+    start = _start(cal, today)
+    day = start.date()
+    outcomes = _from_today(cal, start, within)
     lines = [_title(cal, policy, year, month, days)]
-    lines += _grid(cal, days, _due_days(cal, outcomes), today)
+    if naive:
+        lines.append(naive_note("--today", cal.tz))
+    lines += _grid(cal, days, _due_days(cal, outcomes), day)
     lines.append(LEGEND)
     lines += _holidays(cal, days)
     lines += _makeup_days(cal, days, working)
     lines += _institution_days(cal, days)
-    lines.append(f"今日 today {_day(today)}，自当日起算 / counted from today:")
+    if isinstance(today, datetime):
+        lines.append(f"今日 today {_day(day)}，自 {start:%H:%M} 起算 / counted from {start:%H:%M}:")
+    else:
+        lines.append(f"今日 today {_day(day)}，自当日起算 / counted from today:")
     lines += [_outcome_line(w, r) for w, r in outcomes]
     return "\n".join(lines) + "\n"
+
+
+def _start(cal: WorkCalendar, today: date | datetime) -> datetime:
+    """The instant deadlines are counted from: ``today`` in the calendar's zone, or the start
+    of the day ``today``."""
+    if isinstance(today, datetime):
+        return cal.local(today)
+    return datetime.combine(today, time(0), cal.zone)
 
 
 def _month_days(year: int, month: int) -> list[date]:
@@ -185,10 +202,9 @@ def _month_days(year: int, month: int) -> list[date]:
 
 
 def _from_today(
-    cal: WorkCalendar, today: date, within: Sequence[Duration | str]
+    cal: WorkCalendar, start: datetime, within: Sequence[Duration | str]
 ) -> list[tuple[Duration, Outcome]]:
     durations = [Duration.parse(w) for w in within]
-    start = datetime.combine(today, time(0), cal.zone)
     outcomes: list[tuple[Duration, Outcome]] = []
     for w in durations:
         try:

@@ -1,73 +1,125 @@
 """The text of ``yuqing demo``: presets grading the sample incidents and running their scenarios.
 
-Each preset's section grades the sample incidents, then shows each case of its worked scenario as
-a timeline with what must be sent now; a summary counts every preset's deadlines by status.
+Each preset's section grades the sample incidents, then tells each case of its worked scenario
+step by step with its deadlines and what is due now; a summary counts every preset's deadlines
+by status. Every line is plain Chinese with its English under it (:mod:`.plain`): no keys of
+the code, no rule references.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..api import Policy
 from ..model import Incident
 from ..simulate import Simulation
-from ..workflow.case import Case
-from .timeline import render
-from .wording import STATUS_ORDER, status_legend, status_name
+from .plain import Pair, case_lines, paired
+from .vocabulary import FLAG_EN, SEVERITY_EN, gloss
+from .wording import STATUS_ORDER
 
 __all__ = ["demo_intro", "demo_summary", "preset_section"]
 
 _RULE = "=" * 78
 
+_TALLY: dict[str, Pair] = {
+    "met": ("按时履行", "met on time"),
+    "late": ("逾期履行", "met late"),
+    "breached": ("超时未履行", "breached"),
+    "due_soon": ("临近到期", "due soon"),
+    "pending": ("未到期", "pending"),
+}
 
-def demo_intro() -> str:
-    """What the demo shows, and the legend of the status marks."""
-    return (
-        "yuqing_core 演示 demo — 期限按国务院节假日与调休安排计算 (deadlines on the official\n"
-        "calendar with 调休 make-up working days).\n" + status_legend() + "\n"
-    )
+
+def demo_intro(samples: int) -> str:
+    """What the demo shows, and the legend of its marks."""
+    pairs = [
+        (
+            "yuqing_core 演示：舆情处置的时限，按国务院公布的节假日和调休安排计算。",
+            "Demo: deadlines for handling online opinion, counted on China's official calendar "
+            "of holidays and make-up working days.",
+        ),
+        (
+            f"每个预置制度先研判 {samples} 条样例舆情，"
+            "再演示完整的处置过程：每一步操作和每一项时限。",
+            f"Each preset grades {samples} sample incidents, then runs its worked cases: every "
+            "step and every deadline.",
+        ),
+        (
+            "标记：● 操作　◆ 时限　✓ 按时　⚠ 逾期　✗ 超时　! 临近到期　… 未到期",
+            "Marks: ● a step  ◆ a deadline  ✓ on time  ⚠ late  ✗ breached  ! due soon  … pending",
+        ),
+    ]
+    return "\n".join(paired(pairs, "")) + "\n"
 
 
 def preset_section(policy: Policy, incidents: Iterable[Incident], sim: Simulation) -> str:
     """One preset: how it grades ``incidents``, then every case of its scenario ``sim``."""
     if sim.now is None:
         raise ValueError(f"the scenario of {policy.name} opened no case")
-    lines = ["", _RULE, f"{policy.name}: {policy.title} ({policy.spec.source})", _RULE]
+    head = [
+        (policy.title, policy.spec.title_en or policy.name),
+        (
+            f"预置制度 {policy.name}，规则详见 yuqing presets {policy.name}",
+            f"preset {policy.name}; its rules: yuqing presets {policy.name}",
+        ),
+    ]
+    lines = ["", _RULE, *paired(head, ""), _RULE]
     lines += _grading(policy, incidents)
-    head = "\n".join(lines) + "\n\n"
-    return head + "".join(_case(case, sim.now) for case in sim.cases.values())
+    for case in sim.cases.values():
+        lines += ["", *case_lines(case, sim.now)]
+    return "\n".join(lines) + "\n"
 
 
 def _grading(policy: Policy, incidents: Iterable[Incident]) -> list[str]:
-    lines = ["  样例舆情研判 the sample incidents graded by this policy:"]
+    lines = paired(
+        [("样例舆情按本制度研判：", "The sample incidents, graded by this policy:")], "  "
+    )
     for incident in incidents:
         a = policy.assess(incident)
         severity = a.severity if a.severity is not None else policy.lowest
-        level = policy.level_label(severity)
-        grade = f"，敏感等级 {a.grade}" if a.grade is not None else ""
-        why = "；".join(a.reasons_zh) or "无规则触发，取最低级别 (no rule fired: the lowest level)"
-        pending = f"（待定 undecided: {'；'.join(a.undetermined)}）" if a.undetermined else ""
-        lines.append(f"    {incident.id} {incident.title}: {level}{grade} — {why}{pending}")
+        zh = f"{incident.id} {incident.title}：{policy.level_label(severity)}"
+        en = gloss(SEVERITY_EN, severity.key)
+        if a.grade is not None:
+            zh, en = f"{zh}，敏感等级 {a.grade}", f"{en}, grade {a.grade}"
+        if a.hits:
+            zh += "，因为" + "；".join(w for h in a.hits for w in h.why_zh)
+            en += ": " + "; ".join(_plain_why(w) for h in a.hits for w in h.why)
+        else:
+            zh, en = (
+                zh + "，未触发任何规则，取最低级别",
+                en + ": no rule fired, so the lowest level",
+            )
+        if a.undetermined:
+            n = len(a.undetermined)
+            zh, en = zh + f"（另有 {n} 项条件尚不能判断）", en + f" ({n} more not decidable yet)"
+        lines += paired([(zh, en)], "    ", 2)
     return lines
 
 
-def _case(case: Case, now: datetime) -> str:
-    """The case's timeline, what must be sent at ``now``, and a blank line."""
-    lines = []
-    due = case.notifications(now)
-    if due:
-        lines.append(f"  此刻待办 due now ({now:%Y-%m-%d %H:%M}):")
-        lines += [f"    - {n.message} [{n.status}]" for n in due]
-    return render(case, now) + "".join(line + "\n" for line in lines) + "\n"
+def _plain_why(why: str) -> str:
+    """A condition that held, in English, with a flag's key told as its gloss."""
+    return re.sub(r"\bflag ([a-z0-9_]+)", lambda m: f"flagged {gloss(FLAG_EN, m[1])}", why)
 
 
 def demo_summary(tallies: Mapping[str, Counter[str]]) -> str:
-    """One line per preset counting its deadlines by status."""
-    lines = [_RULE, "小结 summary (deadlines by status at the end of each scenario):"]
-    width = max(len(n) for n in tallies)
+    """Per preset, its deadlines at the end of its scenario counted by status."""
+    lines = ["", _RULE]
+    lines += paired(
+        [("小结：演示结束时各预置制度的时限", "Summary: each preset's deadlines at the end")], ""
+    )
+    name_width = max(len(n) for n in tallies)
     for name, tally in tallies.items():
-        parts = [f"{status_name(s)} {tally[s]}" for s in STATUS_ORDER if tally[s]]
-        lines.append(f"  {name:<{width}}  " + (", ".join(parts) or "无时限 no deadlines"))
+        lines += paired([_tally(tally)], f"  {name:<{name_width}}  ")
     return "\n".join(lines) + "\n"
+
+
+def _tally(tally: Counter[str]) -> Pair:
+    counted: Sequence[str] = [s for s in STATUS_ORDER if tally[s]]
+    if not counted:
+        return "没有时限", "no deadlines"
+    return (
+        "，".join(f"{_TALLY[s][0]} {tally[s]}" for s in counted),
+        ", ".join(f"{_TALLY[s][1]} {tally[s]}" for s in counted),
+    )

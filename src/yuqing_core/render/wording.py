@@ -26,6 +26,7 @@ __all__ = [
     "md_cell",
     "md_table",
     "md_text",
+    "naive_note",
     "one_line",
     "status_legend",
     "status_mark",
@@ -99,6 +100,16 @@ def weekday_zh(day: date, *, long: bool = False) -> str:
     """The weekday of ``day``: ``周二``, or ``星期二`` when ``long``."""
     numeral = _WEEKDAY_NUMERALS[day.weekday()]
     return f"星期{numeral}" if long else f"周{numeral}"
+
+
+def naive_note(name: str, zone: str) -> str:
+    """What a command says when a time it was given (``name``: ``START``, ``--now``) had no
+    offset and was read in the calendar's ``zone``.
+
+    >>> naive_note("START", "Asia/Shanghai")
+    '注意 note: START 未带时区，按 Asia/Shanghai 理解 / START has no offset; read in Asia/Shanghai'
+    """
+    return f"注意 note: {name} 未带时区，按 {zone} 理解 / {name} has no offset; read in {zone}"
 
 
 # -- Markdown --------------------------------------------------------------------------------

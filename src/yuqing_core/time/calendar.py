@@ -28,6 +28,7 @@ provisional=True)
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
@@ -397,9 +398,14 @@ class WorkCalendar:
             append(at)
         return out
 
-    def due_many_epoch(self, starts: Iterable[int], duration: str | Duration) -> list[int]:
-        """:meth:`due` for many starts given as whole seconds since the Unix epoch (UTC);
-        returns the due instants the same way. No datetimes are built on the fast path."""
+    def due_many_epoch(self, starts: Iterable[int | float], duration: str | Duration) -> list[int]:
+        """:meth:`due` for many starts given as seconds since the Unix epoch (UTC); returns the
+        due instants as whole seconds. No datetimes are built on the fast path.
+
+        A start may be a float, as :func:`time.time` gives: its fraction of a second is dropped
+        first, so a due instant is never later than the exact one. A float that is not a
+        finite number is an :class:`InvalidArgumentError`.
+        """
         d = Duration.parse(duration)
         kind = d.kind
         off = self._fixed
@@ -408,7 +414,9 @@ class WorkCalendar:
         if kind is _ELAPSED:
             step = d.minutes * 60
             try:
-                return [s + step for s in starts]
+                return [(_whole(s) if isinstance(s, float) else s) + step for s in starts]
+            except InvalidArgumentError:
+                raise
             except TypeError:
                 raise InvalidArgumentError("starts: expected whole seconds") from None
         # Seconds from the epoch-day origin of a local day to the end of that day.
@@ -419,6 +427,8 @@ class WorkCalendar:
         out: list[int] = []
         append = out.append
         for s in starts:
+            if isinstance(s, float):
+                s = _whole(s)
             try:
                 anchor = (s + off) // _DAY + origin
             except TypeError:
@@ -435,9 +445,11 @@ class WorkCalendar:
             append(at)
         return out
 
-    def _epoch_slow(self, s: int, d: Duration) -> int:
+    def _epoch_slow(self, s: int | float, d: Duration) -> int:
         if not isinstance(s, int | float):
             raise _wrong_type(s, "start", "whole seconds")
+        if isinstance(s, float):
+            s = _whole(s)
         if not -62_135_596_800 <= s <= 253_402_300_799:  # datetime's own range
             raise CalendarCoverageError(
                 f"{s} seconds since the epoch is outside the years any calendar can compute",
@@ -445,6 +457,13 @@ class WorkCalendar:
                 last_covered_year=self.last_covered_year,
             )
         return int(self.due(datetime.fromtimestamp(s, UTC), d).timestamp())
+
+
+def _whole(seconds: float) -> int:
+    """Epoch seconds given as a float, without their fraction (rounded down)."""
+    if not math.isfinite(seconds):
+        raise InvalidArgumentError(f"start: {seconds} is not a number of seconds")
+    return math.floor(seconds)
 
 
 def _day(value: date, name: str = "day") -> date:
