@@ -419,13 +419,7 @@ class Case:
         :meth:`export_json`. (``include_personal=False``, accepted for code written before
         this was the default, gives :meth:`export_json`.)
         """
-        return dump_case(
-            self.policy.name,
-            self.id,
-            self._events,
-            include_personal=include_personal,
-            indent=indent,
-        )
+        return self.export_json(include_personal=include_personal, indent=indent)
 
     def export_json(self, *, include_personal: bool = False, indent: int | None = None) -> str:
         """The case as JSON to share (对外提供): personal data left out.
