@@ -8,19 +8,26 @@ live in ``conftest.py``). Test modules import from here and never from one anoth
 - Looking into a preset: ``D``, ``ob``, ``rule``, ``keys``, ``bands``; what it makes of some
   counts: ``assessed_grade`` (of a post made at ``POSTED``) and ``assessed_severity``.
 - Official notices written out in the tests (never shipped, never real): ``TEST_NOTICE_2027``
-  and ``notice_toml``.
+  and ``notice_toml``; the weekdays ``holidays`` makes statutory holidays in 2027 and 2028
+  (``STATUTORY_2027``, ``STATUTORY_2028``), which a notice for the year must rest on.
 - Worked scenarios: each preset test module runs its preset over its bundled scenario
   (``data/presets/scenarios/<name>.jsonl``, the same file its documentation page's worked timeline
   is computed from) and compares what the library derives with values worked out by hand from
   RULES.md and the official calendar: ``run``, ``rows``, ``state_path``, ``as_of``.
 - The same record under another policy: ``recorded_under`` (a case is pinned to the policy
   version it was opened under, so it is opened and fired again rather than replayed).
+- Policy versions on park-message-board (RULES R5.1/R5.2): ``park_letter`` (the message
+  board's letter), ``edited`` (the preset with other deadlines), ``table`` (every obligation
+  with its due, met and breach instants) and ``SETTLED`` (the letter's settled obligations).
+- Guarding against hangs: ``time_limit`` (raises ``TookTooLong``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import signal
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,23 +43,31 @@ __all__ = [
     "S4",
     "S8",
     "S8_FLAGS",
+    "SETTLED",
+    "STATUTORY_2027",
+    "STATUTORY_2028",
     "TEST_NOTICE_2027",
     "D",
+    "TookTooLong",
     "as_of",
     "assessed_grade",
     "assessed_severity",
     "band",
     "bands",
     "cst",
+    "edited",
     "fmt",
     "keys",
     "notice_toml",
     "ob",
+    "park_letter",
     "recorded_under",
     "rows",
     "rule",
     "run",
     "state_path",
+    "table",
+    "time_limit",
 ]
 
 REPO = Path(__file__).resolve().parent.parent
@@ -241,6 +256,27 @@ def notice_toml(year: int, source: str, rest: list[date], work: list[date]) -> s
     return f"year = {year}\nsource = {quoted}\nrest_days = {days(rest)}\nwork_days = {days(work)}\n"
 
 
+# The weekdays holidays' rules make statutory holidays in 2027: a notice must rest on them.
+STATUTORY_2027 = [
+    date(2027, 1, 1),
+    date(2027, 2, 5),
+    date(2027, 2, 8),
+    date(2027, 4, 5),
+    date(2027, 6, 9),
+    date(2027, 9, 15),
+    date(2027, 10, 1),
+]
+
+# The same for 2028 (Spring Festival's eve and first days, Qingming, Labour Day, National Day).
+STATUTORY_2028 = [
+    *(date(2028, 1, d) for d in (25, 26, 27, 28)),
+    date(2028, 4, 4),
+    date(2028, 5, 1),
+    date(2028, 5, 2),
+    date(2028, 10, 2),
+    date(2028, 10, 3),
+]
+
 # -- looking into a preset ----------------------------------------------------------------
 
 
@@ -336,3 +372,73 @@ def recorded_under(policy: yq.Policy, events: Sequence[yq.Event]) -> yq.Case:
             continue
         case.fire(event.trigger, at=event.at, actor=event.actor, **dict(event.data))
     return case
+
+
+# -- policy versions on park-message-board (RULES R5.1/R5.2) ------------------------------
+
+
+def edited(policy: yq.Policy, grace: str | None = None, **within: str) -> yq.Policy:
+    """``policy`` with other deadlines (``handling_report="1d"`` for the entry
+    ``handling-report``) and, given ``grace``, another immediate grace."""
+    data = policy.to_dict()
+    if grace is not None:
+        data["timing"]["immediate_grace"] = grace
+    for entry in data["obligations"]:
+        key = entry["id"].replace("-", "_")
+        if key in within:
+            entry["within"] = within[key]
+    return yq.load_policy(data)
+
+
+def park_letter(policy: yq.Policy, case_id: str = "LY-1", *, respond: bool = True) -> yq.Case:
+    """The letter on park-message-board's board: posted Mon 2 Dec 2024 08:00, registered 09:00,
+    reported 09:30, assigned Thu 5 Dec 10:00 and, with ``respond``, answered 6 Dec 15:00."""
+    inc = yq.Incident(
+        id=case_id, title="留言", discovered_at=cst(2024, 12, 2, 9), posted_at=cst(2024, 12, 2, 8)
+    )
+    case = policy.open_case(inc, at=cst(2024, 12, 2, 9), actor="admin")
+    case.fire("report", at=cst(2024, 12, 2, 9, 30), actor="admin", role="leader_in_charge")
+    case.fire("assign", at=cst(2024, 12, 5, 10), actor="leader", unit="园区城管局")
+    if respond:
+        case.fire("draft_reply", at=cst(2024, 12, 6, 10), actor="unit")
+        case.fire("approve_reply", at=cst(2024, 12, 6, 11), actor="leader")
+        case.fire("respond", at=cst(2024, 12, 6, 15), actor="admin")
+    return case
+
+
+def table(case: yq.Case, now: datetime) -> list[tuple[Any, ...]]:
+    """Every obligation of ``case`` as ``(id, due, met, breached, status at now)``."""
+    return [
+        (o.id, fmt(o.due_at), fmt(o.met_at), fmt(o.breached_at), o.status(now))
+        for o in case.obligations
+    ]
+
+
+SETTLED = [
+    ("accept-submit", "2024-12-02 11:00", "2024-12-02 09:30", None, "met"),
+    ("reply", "2024-12-06 00:00", "2024-12-06 15:00", "2024-12-06 00:00", "late"),
+]
+"""The settled obligations of ``park_letter(PARK)``: accept-submit ("立即", 2 h grace) due
+11:00, met by the report at 09:30; reply "3日" from the posting due 6 Dec 00:00, met late."""
+
+# -- guarding against hangs ---------------------------------------------------------------
+
+
+class TookTooLong(AssertionError):
+    """What ``time_limit`` raises when what it times runs past the limit."""
+
+
+@contextmanager
+def time_limit(seconds: int, what: str) -> Iterator[None]:
+    """Raise :class:`TookTooLong` naming ``what`` if the block runs longer than ``seconds``."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise TookTooLong(f"{what} ran for more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

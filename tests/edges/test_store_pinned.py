@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 import yuqing_core as yq
-from tests.helpers import cst, fmt
+from tests.helpers import SETTLED, cst, edited, park_letter, table
 from yuqing_core.render import timeline
 from yuqing_core.store import SCHEMA_VERSION, SQLiteStore
 from yuqing_core.store.rows import CaseRows
@@ -34,48 +34,13 @@ PARK = yq.presets.load("park-message-board")
 AT = cst(2024, 12, 6, 16)
 
 
-def tighter() -> yq.Policy:
-    data = PARK.to_dict()
-    data["timing"]["immediate_grace"] = "20min"
-    for ob in data["obligations"]:
-        ob["within"] = {"reply": "2d", "handling-report": "1d"}.get(ob["id"], ob["within"])
-    return yq.load_policy(data)
-
-
-TIGHTER = tighter()
-
-
-def letter(case_id: str = "LY-1", *, respond: bool = True) -> Case:
-    inc = yq.Incident(
-        id=case_id, title="留言", discovered_at=cst(2024, 12, 2, 9), posted_at=cst(2024, 12, 2, 8)
-    )
-    case = PARK.open_case(inc, at=cst(2024, 12, 2, 9), actor="admin")
-    case.fire("report", at=cst(2024, 12, 2, 9, 30), actor="admin", role="leader_in_charge")
-    case.fire("assign", at=cst(2024, 12, 5, 10), actor="leader", unit="园区城管局")
-    if respond:
-        case.fire("draft_reply", at=cst(2024, 12, 6, 10), actor="unit")
-        case.fire("approve_reply", at=cst(2024, 12, 6, 11), actor="leader")
-        case.fire("respond", at=cst(2024, 12, 6, 15), actor="admin")
-    return case
-
-
-def table(case: Case, now: datetime) -> list[tuple[Any, ...]]:
-    return [
-        (o.id, fmt(o.due_at), fmt(o.met_at), fmt(o.breached_at), o.status(now))
-        for o in case.obligations
-    ]
-
-
-SETTLED = [
-    ("accept-submit", "2024-12-02 11:00", "2024-12-02 09:30", None, "met"),
-    ("reply", "2024-12-06 00:00", "2024-12-06 15:00", "2024-12-06 00:00", "late"),
-]
+TIGHTER = edited(PARK, "20min", reply="2d", handling_report="1d")
 
 
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     path = tmp_path / "s.db"
-    SQLiteStore(path).save(letter())
+    SQLiteStore(path).save(park_letter(PARK))
     return path
 
 
@@ -183,10 +148,10 @@ def test_loading_with_another_version_says_so_unless_the_host_opts_in(path: Path
 
 def test_reindex_leaves_closed_cases_on_their_version(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "s.db")
-    closed = letter("LY-2")
+    closed = park_letter(PARK, "LY-2")
     closed.fire("archive", at=cst(2024, 12, 6, 15, 30), actor="office")
     store.save(closed)
-    store.save(letter())
+    store.save(park_letter(PARK))
     changes = store.reindex(TIGHTER, at=AT)
     assert [(c.case_id, c.obligation_id) for c in changes] == [("LY-1", "handling-report")]
     assert store.version("LY-2") == 7  # no adoption recorded
@@ -274,7 +239,7 @@ def test_a_case_whose_version_the_store_lost_says_so(path: Path) -> None:
 
 
 def test_import_rows_carries_the_policy_versions(tmp_path: Path) -> None:
-    rows_ = CaseRows.of(letter())
+    rows_ = CaseRows.of(park_letter(PARK))
     assert [p.fingerprint for p in rows_.policies] == [PARK.fingerprint]
     store = SQLiteStore(tmp_path / "s.db")
     with pytest.raises(yq.StoreError, match="the policy version it follows is not among"):
@@ -309,7 +274,7 @@ INSERT INTO yq_meta VALUES ('schema_version', '1');
 
 def schema_1_file(path: Path) -> None:
     """A store as schema 1 wrote it: the case's events, the open event without fingerprint."""
-    case = letter()
+    case = park_letter(PARK)
     db = sqlite3.connect(path)
     with db:
         db.executescript(SCHEMA_1)

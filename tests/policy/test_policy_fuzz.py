@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-import signal
 import tomllib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import yuqing_core as yq
+from tests.helpers import TookTooLong, time_limit
 from yuqing_core.policy.catalogue import preset_path
 
 PRESETS = {
@@ -60,24 +58,6 @@ VALUES = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
     max_leaves=12,
 )
-
-
-class _Hang(Exception):
-    pass
-
-
-@contextmanager
-def _time_limit(seconds: int) -> Iterator[None]:
-    def stop(signum: int, frame: object) -> None:
-        raise _Hang(f"load_policy ran for more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _nested(depth: int, as_table: bool) -> Any:
@@ -138,7 +118,7 @@ RANDOM_DICTS = st.dictionaries(st.sampled_from(TOP_KEYS) | st.text(max_size=6), 
 def _load(source: Any, *, file: str | None) -> None:
     problems: tuple[tuple[str | None, str, str], ...] = ()
     try:
-        with _time_limit(SECONDS_PER_LOAD):
+        with time_limit(SECONDS_PER_LOAD, "load_policy"):
             policy = yq.load_policy(source)
             assert policy.calendar.zone is not None
     except yq.PolicyError as e:
@@ -186,5 +166,5 @@ def _spin() -> None:
 
 
 def test_the_fuzzing_time_limit_stops_a_hang() -> None:
-    with _time_limit(1), pytest.raises(_Hang):
+    with time_limit(1, "load_policy"), pytest.raises(TookTooLong):
         _spin()

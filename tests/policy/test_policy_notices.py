@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import yuqing_core as yq
-from tests.helpers import TEST_NOTICE_2027, cst, notice_toml
+from tests.helpers import STATUTORY_2028, TEST_NOTICE_2027, cst, notice_toml
 
 
 def _tree(tmp_path: Path) -> Path:
@@ -115,16 +115,8 @@ def test_notice_problems_name_the_notice_file_and_key(tmp_path: Path) -> None:
 
 
 def test_notices_that_do_not_fit_the_installed_data_are_refused_at_load(tmp_path: Path) -> None:
-    statutory_2028 = [
-        *(date(2028, 1, d) for d in (25, 26, 27, 28)),
-        date(2028, 4, 4),
-        date(2028, 5, 1),
-        date(2028, 5, 2),
-        date(2028, 10, 2),
-        date(2028, 10, 3),
-    ]
     gap = tmp_path / "cn-2028.toml"
-    gap.write_text(notice_toml(2028, "test only", statutory_2028, []), "utf-8")
+    gap.write_text(notice_toml(2028, "test only", STATUTORY_2028, []), "utf-8")
     policy = tmp_path / "p.toml"
     policy.write_text('name = "p"\ntitle = "p"\n[calendar]\nnotices = ["cn-2028.toml"]\n', "utf-8")
     with pytest.raises(yq.PolicyError) as e:
@@ -138,7 +130,7 @@ def test_notices_that_do_not_fit_the_installed_data_are_refused_at_load(tmp_path
         ),
     )
     # The same notice written out in a dict policy is checked by the schema, by key.
-    inline = {"year": 2028, "source": "test only", "rest_days": [str(d) for d in statutory_2028]}
+    inline = {"year": 2028, "source": "test only", "rest_days": [str(d) for d in STATUTORY_2028]}
     with pytest.raises(yq.PolicyError) as e:
         yq.load_policy({"name": "p", "title": "p", "calendar": {"notices": [inline]}})
     assert e.value.problems == (

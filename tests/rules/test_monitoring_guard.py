@@ -3,32 +3,15 @@ more due instants than anyone can act on are refused with library errors."""
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
 import yuqing_core as yq
-from tests.helpers import cst
+from tests.helpers import cst, time_limit
 from yuqing_core.policy.schema import DutySpec
 from yuqing_core.rules.monitoring import MAX_INSTANTS
-
-
-@contextmanager
-def _at_most(seconds: int) -> Iterator[None]:
-    def stop(signum: int, frame: object) -> None:
-        raise AssertionError(f"monitoring_duties ran for more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _policy(rrule: str, *, validated: bool = True) -> yq.Policy:
@@ -42,7 +25,7 @@ def _policy(rrule: str, *, validated: bool = True) -> yq.Policy:
 
 def test_a_rule_that_never_moves_on_is_refused_even_when_it_skipped_validation() -> None:
     policy = _policy("FREQ=MINUTELY;INTERVAL=0", validated=False)
-    with _at_most(10), pytest.raises(yq.PolicyError) as e:
+    with time_limit(10, "monitoring_duties"), pytest.raises(yq.PolicyError) as e:
         policy.monitoring_duties(cst(2025, 11, 3), cst(2025, 11, 4))
     assert str(e.value) == (
         "monitoring[0].rrule: 'FREQ=MINUTELY;INTERVAL=0' steps by INTERVAL=0: a rule must "
@@ -54,7 +37,7 @@ def test_a_span_with_too_many_instants_is_refused() -> None:
     policy = _policy("FREQ=MINUTELY")
     start = cst(2025, 1, 1)
     end = start + timedelta(minutes=MAX_INSTANTS + 1)
-    with _at_most(60), pytest.raises(yq.InvalidArgumentError) as e:
+    with time_limit(60, "monitoring_duties"), pytest.raises(yq.InvalidArgumentError) as e:
         policy.monitoring_duties(start, end)
     assert str(e.value) == (
         "monitoring[0] (watch) falls due more than 100000 times between 2025-01-01 00:00 and "
@@ -72,6 +55,6 @@ def test_a_span_of_exactly_the_limit_is_listed() -> None:
 
 def test_a_step_past_the_last_year_a_date_holds_ends_the_listing() -> None:
     policy = _policy("FREQ=DAILY;INTERVAL=99999999999999999999;BYHOUR=9;BYMINUTE=0")
-    with _at_most(10):
+    with time_limit(10, "monitoring_duties"):
         duties = policy.monitoring_duties(cst(2025, 11, 3), cst(2026, 11, 3))
     assert [d.due_at for d in duties] == [cst(2025, 11, 3, 9)]

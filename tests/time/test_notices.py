@@ -19,36 +19,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import yuqing_core as yq
-from tests.helpers import REPO, TEST_NOTICE_2027, cst, notice_toml
+from tests.helpers import (
+    REPO,
+    STATUTORY_2027,
+    STATUTORY_2028,
+    TEST_NOTICE_2027,
+    cst,
+    notice_toml,
+)
 from yuqing_core.time.notices import notice_problems
 
 HOLIDAYS = version("holidays")
-
-# The weekdays holidays' rules make statutory holidays in 2027: a notice must rest on them.
-STATUTORY_2027 = [
-    date(2027, 1, 1),
-    date(2027, 2, 5),
-    date(2027, 2, 8),
-    date(2027, 4, 5),
-    date(2027, 6, 9),
-    date(2027, 9, 15),
-    date(2027, 10, 1),
-]
 
 # The State Council's notice for 2026 (the data holidays 0.109 carries), day by day:
 # 1-3 Jan off, Sun 4 Jan worked; 15-23 Feb off, Sat 14 and Sat 28 Feb worked; 4-6 Apr off;
 # 1-5 May off, Sat 9 May worked; 19-21 Jun off; 25-27 Sep off; 1-7 Oct off, Sun 20 Sep and
 # Sat 10 Oct worked. Only the weekdays that rest and the weekend days that work are listed.
-# The same for 2028 (Spring Festival's eve and first days, Qingming, Labour Day, National Day).
-STATUTORY_2028 = [
-    *(date(2028, 1, d) for d in (25, 26, 27, 28)),
-    date(2028, 4, 4),
-    date(2028, 5, 1),
-    date(2028, 5, 2),
-    date(2028, 10, 2),
-    date(2028, 10, 3),
-]
-
 OFFICIAL_2026_REST = [
     date(2026, 1, 1),
     date(2026, 1, 2),

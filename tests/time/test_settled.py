@@ -14,22 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import yuqing_core as yq
-from tests.helpers import CST, cst
+from tests.helpers import CST, STATUTORY_2027, cst
 from yuqing_core.time import Deadline, DurationKind
 
 CAL = yq.WorkCalendar.china()
 CLOSE = yq.WorkCalendar.china(business_close="17:30", immediate_grace="30min")
 PROJ = yq.WorkCalendar.china(allow_projection=True)
-
-STATUTORY_2027 = [
-    date(2027, 1, 1),
-    date(2027, 2, 5),
-    date(2027, 2, 8),
-    date(2027, 4, 5),
-    date(2027, 6, 9),
-    date(2027, 9, 15),
-    date(2027, 10, 1),
-]
 
 
 def _days(year: int) -> list[date]:

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 import yuqing_core as yq
-from tests.helpers import cst, fmt
+from tests.helpers import SETTLED, cst, edited, fmt, park_letter, table
 from yuqing_core.rules.obligations import InForce, derive
 from yuqing_core.workflow import Case, Event
 
@@ -30,53 +30,18 @@ AT = cst(2024, 12, 6, 16)
 """When the edited policy is adopted."""
 
 
-def edited(grace: str | None = None, **within: str) -> yq.Policy:
-    """park-message-board with other deadlines (``handling_report="1d"`` for the entry
-    ``handling-report``) and, given ``grace``, another immediate grace."""
-    data = PARK.to_dict()
-    if grace is not None:
-        data["timing"]["immediate_grace"] = grace
-    for ob in data["obligations"]:
-        key = ob["id"].replace("-", "_")
-        if key in within:
-            ob["within"] = within[key]
-    return yq.load_policy(data)
-
-
 # Tighter everywhere: "立即" within 20 minutes, reply 2 days, handling report 1 day.
-TIGHTER = edited("20min", reply="2d", handling_report="1d")
-
-
-def letter(policy: yq.Policy = PARK, *, respond: bool = True) -> Case:
-    inc = yq.Incident(
-        id="LY-1", title="留言", discovered_at=cst(2024, 12, 2, 9), posted_at=cst(2024, 12, 2, 8)
-    )
-    case = policy.open_case(inc, at=cst(2024, 12, 2, 9), actor="admin")
-    case.fire("report", at=cst(2024, 12, 2, 9, 30), actor="admin", role="leader_in_charge")
-    case.fire("assign", at=cst(2024, 12, 5, 10), actor="leader", unit="园区城管局")
-    if respond:
-        case.fire("draft_reply", at=cst(2024, 12, 6, 10), actor="unit")
-        case.fire("approve_reply", at=cst(2024, 12, 6, 11), actor="leader")
-        case.fire("respond", at=cst(2024, 12, 6, 15), actor="admin")
-    return case
-
-
-def table(case: Case, now: datetime) -> list[tuple[Any, ...]]:
-    return [
-        (o.id, fmt(o.due_at), fmt(o.met_at), fmt(o.breached_at), o.status(now))
-        for o in case.obligations
-    ]
+TIGHTER = edited(PARK, "20min", reply="2d", handling_report="1d")
 
 
 BEFORE = [
-    ("accept-submit", "2024-12-02 11:00", "2024-12-02 09:30", None, "met"),
-    ("reply", "2024-12-06 00:00", "2024-12-06 15:00", "2024-12-06 00:00", "late"),
+    *SETTLED,
     ("handling-report", "2024-12-10 00:00", None, None, "pending"),
 ]
 
 
 def test_open_records_the_fingerprint_of_the_policy() -> None:
-    case = letter()
+    case = park_letter(PARK)
     assert case.events[0].data["fingerprint"] == PARK.fingerprint
     assert case.policy_history == (InForce(PARK),)
     assert case.policy_since is None
@@ -84,7 +49,7 @@ def test_open_records_the_fingerprint_of_the_policy() -> None:
 
 
 def test_adopting_keeps_what_was_settled_and_moves_only_what_is_open() -> None:
-    case = letter()
+    case = park_letter(PARK)
     # What recomputing under the new rules would do (the bug): the report at 09:30 would be
     # late (due 09:20), the reply due 5 Dec.
     assert [(o.id, fmt(o.due_at), o.status(AT)) for o in derive(TIGHTER, case.events)] == [
@@ -113,9 +78,9 @@ def test_adopting_keeps_what_was_settled_and_moves_only_what_is_open() -> None:
 
 
 def test_a_deadline_the_new_rules_put_before_the_change_falls_due_at_it() -> None:
-    case = letter()
+    case = park_letter(PARK)
     at = cst(2024, 12, 7, 9)  # Sat: "1日" from the assignment ended 7 Dec 00:00, before it
-    case.adopt(edited(handling_report="1d"), at=at)
+    case.adopt(edited(PARK, handling_report="1d"), at=at)
     report = case.obligations[2]
     assert (fmt(report.due_at), report.breached_at, report.status(at)) == (
         "2024-12-07 09:00",
@@ -129,8 +94,8 @@ def test_a_deadline_the_new_rules_put_before_the_change_falls_due_at_it() -> Non
 
 
 def test_a_breach_settled_before_the_change_stays_and_is_met_late_after_it() -> None:
-    case = letter(respond=False)  # the reply is breached since 6 Dec 00:00
-    case.adopt(edited(reply="5d"), at=AT)  # under "5日" it would be due 8 Dec 00:00
+    case = park_letter(PARK, respond=False)  # the reply is breached since 6 Dec 00:00
+    case.adopt(edited(PARK, reply="5d"), at=AT)  # under "5日" it would be due 8 Dec 00:00
     case.fire("draft_reply", at=cst(2024, 12, 7, 10), actor="unit")
     case.fire("approve_reply", at=cst(2024, 12, 7, 11), actor="leader")
     case.fire("respond", at=cst(2024, 12, 7, 12), actor="admin")
@@ -144,7 +109,7 @@ def test_a_breach_settled_before_the_change_stays_and_is_met_late_after_it() -> 
 
 
 def test_an_obligation_settled_before_the_change_cannot_be_extended_after_it() -> None:
-    case = letter(respond=False)
+    case = park_letter(PARK, respond=False)
     lenient = yq.load_policy(
         {"extends": "park-message-board", "workflow": {"late_extension": True}}
     )
@@ -164,8 +129,8 @@ def test_an_obligation_settled_before_the_change_cannot_be_extended_after_it() -
 
 
 def test_each_change_pins_what_it_settled() -> None:
-    one_day, five_days = edited(handling_report="1d"), edited(handling_report="5d")
-    case = letter(respond=False)
+    one_day, five_days = edited(PARK, handling_report="1d"), edited(PARK, handling_report="5d")
+    case = park_letter(PARK, respond=False)
     case.adopt(one_day, at=AT)
     # The handling report is met under the one-day rule (due 7 Dec 00:00) ...
     case.fire("report", at=cst(2024, 12, 6, 20), actor="unit", role="office")
@@ -186,7 +151,7 @@ def test_each_change_pins_what_it_settled() -> None:
 
 
 def test_a_replay_with_another_version_says_so() -> None:
-    case = letter()
+    case = park_letter(PARK)
     with pytest.raises(yq.PolicyVersionError) as e:
         Case.replay(TIGHTER, case.events)
     assert str(e.value) == (
@@ -215,28 +180,32 @@ def test_a_replay_with_another_version_says_so() -> None:
 
 
 def test_opting_in_adopts_at_the_instant_given() -> None:
-    live = letter()
+    live = park_letter(PARK)
     live.adopt(TIGHTER, at=AT)
-    stored = letter().events
+    stored = park_letter(PARK).events
     again = Case.replay(TIGHTER, stored, versions=[PARK], adopt_at=AT)
     assert again == live
     assert again.version == len(stored) + 1
     assert again.obligations == live.obligations
-    assert Case.from_json(TIGHTER, letter().to_json(), versions=[PARK], adopt_at=AT) == live
+    assert (
+        Case.from_json(TIGHTER, park_letter(PARK).to_json(), versions=[PARK], adopt_at=AT) == live
+    )
     # The adopted case replays under both versions, and from its JSON.
     assert Case.replay(TIGHTER, live.events, versions=[PARK]) == live
     assert Case.from_json(TIGHTER, live.to_json(), versions=[PARK]) == live
     # The same version needs no opting in, and adopt_at is then ignored.
-    assert Case.replay(PARK, stored, adopt_at=AT) == letter()
+    assert Case.replay(PARK, stored, adopt_at=AT) == park_letter(PARK)
 
 
 def test_opting_in_before_the_last_event_is_refused() -> None:
     with pytest.raises(yq.TransitionError, match=r"^adopt at 2024-12-06T14:00:00\+08:00 is before"):
-        Case.replay(TIGHTER, letter().events, versions=[PARK], adopt_at=cst(2024, 12, 6, 14))
+        Case.replay(
+            TIGHTER, park_letter(PARK).events, versions=[PARK], adopt_at=cst(2024, 12, 6, 14)
+        )
 
 
 def test_a_case_recorded_before_fingerprints_follows_the_policy_it_is_replayed_with() -> None:
-    events = list(letter().events)
+    events = list(park_letter(PARK).events)
     data = {k: v for k, v in events[0].data.items() if k != "fingerprint"}
     events[0] = Event("open", events[0].at, events[0].actor, data)
     assert Case.replay(TIGHTER, events).policy is TIGHTER
@@ -250,7 +219,7 @@ def test_a_case_recorded_before_fingerprints_follows_the_policy_it_is_replayed_w
 
 
 def _adopted() -> list[Event]:
-    case = letter()
+    case = park_letter(PARK)
     case.adopt(TIGHTER, at=AT)
     return list(case.events)
 
@@ -293,7 +262,7 @@ def test_an_adoption_out_of_order_or_to_an_unknown_version_is_refused() -> None:
     events[6] = Event("adopt_policy", cst(2024, 12, 6, 14), "yuqing_core", events[6].data)
     with pytest.raises(yq.CorruptCaseError, match=r"seq 7: .*is before the last event"):
         Case.replay(TIGHTER, events, versions=[PARK])
-    other = edited(reply="4d")
+    other = edited(PARK, reply="4d")
     events = _adopted()
     events[6] = Event(
         "adopt_policy", AT, "yuqing_core", {**events[6].data, "to": other.fingerprint}
@@ -361,7 +330,7 @@ def test_an_adoption_cannot_come_between_metrics_and_their_escalation() -> None:
 def test_a_refused_adoption_changes_nothing(
     policy: Any, at: datetime, actor: str, message: str
 ) -> None:
-    case = letter()
+    case = park_letter(PARK)
     before = (case.events, case.policy, case.policy_history, case.obligations)
     with pytest.raises(yq.TransitionError) as e:
         case.adopt(policy, at=at, actor=actor)
@@ -372,4 +341,4 @@ def test_a_refused_adoption_changes_nothing(
 
 def test_versions_must_be_policies() -> None:
     with pytest.raises(yq.PolicyVersionError, match=r"^versions holds a str, not a Policy$"):
-        Case.replay(PARK, letter().events, versions=["park-message-board"])  # type: ignore[list-item]
+        Case.replay(PARK, park_letter(PARK).events, versions=["park-message-board"])  # type: ignore[list-item]

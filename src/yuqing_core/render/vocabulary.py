@@ -382,6 +382,13 @@ def _line_table(fields: Iterable[tuple[str, str, bool, str, str]]) -> list[str]:
     return md_table(["键 key", "类型 type", "中文", "English"], rows)
 
 
+def _line_fields(kind: str) -> list[tuple[str, str, bool, str, str]]:
+    """The keys of a ``kind`` line beyond the model's, as ``_line_table`` rows."""
+    return [
+        (f.name, _LINE_TYPES.get(f.name, "text"), f.required, f.zh, f.en) for f in LINE_FIELDS[kind]
+    ]
+
+
 def _simulation_lines() -> list[str]:
     lines = ["", "## `yuqing simulate` 的输入 / The input of `yuqing simulate`", ""]
     lines.append(
@@ -403,22 +410,13 @@ def _simulation_lines() -> list[str]:
     lines += ["", '### `"type": "incident"`', ""]
     lines.append("登记一个案件。 Opens a case.")
     lines.append("")
-    lines += _line_table(
-        incident
-        + [
-            (f.name, _LINE_TYPES.get(f.name, "text"), f.required, f.zh, f.en)
-            for f in LINE_FIELDS["incident"]
-        ]
-    )
+    lines += _line_table(incident + _line_fields("incident"))
     for kind, what in (
         ("event", "对案件执行一条命令。 Fires a trigger on a case."),
         ("now", "判断状态的时刻。 The instant statuses are judged at."),
     ):
         lines += ["", f'### `"type": "{kind}"`', "", what, ""]
-        lines += _line_table(
-            (f.name, _LINE_TYPES.get(f.name, "text"), f.required, f.zh, f.en)
-            for f in LINE_FIELDS[kind]
-        )
+        lines += _line_table(_line_fields(kind))
     lines += _metrics()
     lines += ["", "例 / Example:", "", "```jsonl", *_EXAMPLE, "```"]
     return lines
