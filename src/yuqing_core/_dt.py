@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Final
 
 from pydantic import AfterValidator
 
 from .errors import InvalidArgumentError, NaiveDatetimeError
 
-__all__ = ["AwareDatetime", "ensure_aware"]
+__all__ = ["FIRST_YEAR", "LAST_YEAR", "AwareDatetime", "ensure_aware", "year_problem"]
+
+FIRST_YEAR: Final = 1950
+"""The first year the library computes deadlines in (the founding of the PRC)."""
+LAST_YEAR: Final = 2099
+"""The last year the library computes deadlines in, provisionally past the official data."""
+
+
+def year_problem(value: datetime) -> str | None:
+    """Why ``value`` lies outside the years a case can be recorded in, or ``None``.
+
+    An instant the calendar cannot count from would make a recorded case unreadable, so
+    incidents, metrics and commands outside :data:`FIRST_YEAR`..:data:`LAST_YEAR` are
+    refused when they are given.
+
+    >>> from datetime import datetime, timezone
+    >>> year_problem(datetime(2407, 1, 1, tzinfo=timezone.utc))
+    '2407 is outside the years the library computes (1950-2099)'
+    """
+    if FIRST_YEAR <= value.year <= LAST_YEAR:
+        return None
+    return f"{value.year} is outside the years the library computes ({FIRST_YEAR}-{LAST_YEAR})"
 
 
 def ensure_aware(value: datetime, name: str = "datetime") -> datetime:
@@ -41,8 +62,12 @@ def _validate_aware(value: datetime) -> datetime:
             f"{value.isoformat()} has no time zone; "
             f"give an aware datetime such as {value.isoformat()}+08:00"
         )
+    problem = year_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(_validate_aware)]
-"""A pydantic field type: a datetime that must carry a time zone."""
+"""A pydantic field type: a datetime that must carry a time zone, in a year the library
+computes."""

@@ -628,3 +628,35 @@ def _check_read_as_written(doc: dict[str, Any], back: Case) -> None:
         for key, value in event.data.items():
             assert _as_written(raw["data"][key], value), (event.trigger, key)
     assert Case.from_json(policy, back.to_json()) == back
+
+
+def test_an_instant_outside_the_computable_years_is_refused_not_a_calendar_error(
+    tiered: yq.Policy,
+) -> None:
+    # Found by the mutation test: "13800000000" reads as epoch seconds, a day in 2407, where
+    # no deadline can be counted. Such a document is unreadable, not a calendar failure.
+    case = opened(tiered)
+    doc = doc_of(case)
+    doc["events"][0]["data"]["incident"]["discovered_at"] = "13800000000"
+    e = refused_json(tiered, doc)
+    assert str(e) == (
+        f"case {case.id!r} seq 1: {READ}: data.incident.discovered_at: "
+        "2407 is outside the years the library computes (1950-2099)"
+    )
+    doc = doc_of(case)
+    doc["events"][0]["at"] = "2150-01-01T09:00:00+08:00"
+    assert str(refused_json(tiered, doc)) == (
+        f"case {case.id!r} seq 1: {READ}: at: "
+        "2150 is outside the years the library computes (1950-2099)"
+    )
+
+
+def test_commands_and_incidents_outside_the_computable_years_are_refused(
+    tiered: yq.Policy,
+) -> None:
+    with pytest.raises(yq.InvalidDataError, match="discovered_at: 2407 is outside the years"):
+        yq.Incident(id="YQ-F", title="t", discovered_at=cst(2407, 1, 1))
+    case = opened(tiered)
+    with pytest.raises(yq.TransitionError, match="at: 2150 is outside the years"):
+        case.fire("assess", at=cst(2150, 1, 1), actor="office")
+    assert case.version == 1

@@ -33,6 +33,7 @@ from typing import Any, Final
 
 from holidays.countries.china import China, ChinaStaticHolidays
 
+from .._dt import FIRST_YEAR, LAST_YEAR
 from ..errors import CalendarCoverageError
 
 __all__ = [
@@ -46,9 +47,9 @@ __all__ = [
     "statutory_days",
 ]
 
-MIN_YEAR: Final = 1950
+MIN_YEAR: Final = FIRST_YEAR
 """The first year ``holidays`` models for China (founding of the PRC)."""
-MAX_YEAR: Final = 2099
+MAX_YEAR: Final = LAST_YEAR
 """The last year a projecting calendar computes."""
 
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from .._dt import ensure_aware
+from .._dt import ensure_aware, year_problem
 from ..errors import (
     CalendarCoverageError,
     CorruptCaseError,
@@ -468,11 +468,15 @@ def _open_state(policy: Policy, event: Event) -> CaseState:
 
 def _aware(at: datetime, trigger: str) -> datetime:
     try:
-        return ensure_aware(at, "at")
+        at = ensure_aware(at, "at")
     except NaiveDatetimeError as e:
         raise NaiveTimeTransitionError(str(e), trigger=trigger) from None
     except TypeError as e:
         raise TransitionError(str(e), trigger=trigger) from None
+    problem = year_problem(at)
+    if problem is not None:
+        raise TransitionError(f"at: {problem}", trigger=trigger)
+    return at
 
 
 def _check_actor(actor: object, trigger: str, allowed: Any = None) -> None:

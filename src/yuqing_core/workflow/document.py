@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .._dt import ensure_aware
+from .._dt import ensure_aware, year_problem
 from ..errors import CorruptCaseError, InvalidDataError, NaiveDatetimeError, TransitionError
 from ..model import Event, Incident, Metrics
 from .replay import problem_text, shown
@@ -114,9 +114,13 @@ def _instant(text: str) -> datetime:
     except ValueError:
         raise UnreadableEvent("at: not an ISO 8601 date and time") from None
     try:
-        return ensure_aware(at, "at")
+        at = ensure_aware(at, "at")
     except NaiveDatetimeError as e:
         raise UnreadableEvent(str(e)) from None
+    problem = year_problem(at)
+    if problem is not None:
+        raise UnreadableEvent(f"at: {problem}")
+    return at
 
 
 def _with_models(trigger: str, data: Mapping[str, Any]) -> dict[str, Any]:

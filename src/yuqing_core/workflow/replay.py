@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .._dt import year_problem
 from ..errors import CorruptCaseError, YuqingError, error_message, format_loc
 from ..model import Event, Incident, Severity
 from ..policy.data import FINGERPRINT
@@ -93,7 +94,8 @@ def shape_problem(event: object, first: bool) -> str | None:
     actor = event.actor
     if not isinstance(actor, str) or not actor.strip():
         return "the actor must be a non-empty string naming who acted"
-    return None
+    problem = year_problem(event.at)
+    return None if problem is None else f"at: {problem}"
 
 
 def data_problem(event: Event) -> str | None:
