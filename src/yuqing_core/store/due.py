@@ -6,8 +6,10 @@ read back exactly, and as a :func:`time_key`, to sort and compare instants of an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 __all__ = ["DueItem", "time_key"]
 
@@ -40,3 +42,18 @@ class DueItem:
     provisional: bool = False
     """The due instant rests on days the official calendar does not settle yet; it may move
     when the year's official notice is known (see ``Obligation.provisional``)."""
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> DueItem:
+        """The item of one row of the due query (its columns in the query's order)."""
+        case_id, obligation_id, policy, kind, role, rule, due_at, provisional = row
+        return cls(
+            case_id=case_id,
+            obligation_id=obligation_id,
+            kind=kind,
+            role=role,
+            due_at=datetime.fromisoformat(due_at),
+            rule=rule,
+            policy=policy,
+            provisional=bool(provisional),
+        )

@@ -66,6 +66,7 @@ from ..workflow.case import Case
 from ..workflow.document import dump_case
 from .connection import Transaction, ensure_wal
 from .due import DueItem, time_key
+from .logs import log_refused_save, log_saved
 from .policies import PolicyBook, PolicyVersion
 from .reindex import ReindexChange, index_changes, obligation_changes
 from .rows import (
@@ -188,8 +189,20 @@ class SQLiteStore:
         again and re-apply the command. A case never loaded or saved here is new (version
         0): if the store already holds its id, :class:`~yuqing_core.DuplicateCaseError` is
         raised and nothing is written (saving again cannot help; load the stored case, or
-        give the new one another id).
+        give the new one another id). A save, a conflict and each provisional deadline it
+        indexes are records of the ``yuqing_core`` logger (ids only).
         """
+        try:
+            written, open_rows = self._save(case, expected_version)
+        except (ConflictError, DuplicateCaseError) as e:
+            log_refused_save(case, e)
+            raise
+        log_saved(case, written, open_rows)
+        return written
+
+    def _save(
+        self, case: Case, expected_version: int | None
+    ) -> tuple[int, list[OpenObligationRow]]:
         if not isinstance(case, Case):
             raise StoreError(f"save needs a Case, got {type(case).__name__}")
         base = self.known_version(case) if expected_version is None else expected_version
@@ -205,7 +218,7 @@ class SQLiteStore:
         with self._write() as db:
             self._check_stored_version(db, case, base)
             if not new_rows:
-                return 0
+                return 0, []
             try:
                 self._write_events(db, new_rows)
                 self._write_cases(db, [case_row(case)])
@@ -216,7 +229,7 @@ class SQLiteStore:
                     f"case {case.id!r}: events from version {base + 1} are already stored ({e})"
                 ) from None
         self._remember(case, len(events))
-        return len(new_rows)
+        return len(new_rows), open_rows
 
     @staticmethod
     def _check_stored_version(db: sqlite3.Connection, case: Case, base: int) -> None:
@@ -483,16 +496,4 @@ class SQLiteStore:
             raise StoreError(f"limit must be a positive integer, got {limit!r}")
         with self._read() as db:
             rows = db.execute(SELECT_DUE, (time_key(at), limit)).fetchall()
-        return [
-            DueItem(
-                case_id=r[0],
-                obligation_id=r[1],
-                policy=r[2],
-                kind=r[3],
-                role=r[4],
-                rule=r[5],
-                due_at=datetime.fromisoformat(r[6]),
-                provisional=bool(r[7]),
-            )
-            for r in rows
-        ]
+        return [DueItem.from_row(r) for r in rows]

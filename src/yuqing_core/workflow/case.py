@@ -32,6 +32,7 @@ from ..rules.obligations import InForce, Obligation, derive_pinned
 from .commands import open_data, validate_data
 from .document import dump_case, read_case_events
 from .effects import EFFECTS, Refusal
+from .logs import log_command
 from .machine import workflow_for
 from .notices import Notification, notifications
 from .replay import (
@@ -298,8 +299,18 @@ class Case:
         """Apply one command; return its event. On any error nothing changes.
 
         An unknown or illegal trigger, a failed guard or bad data raises
-        :class:`~yuqing_core.TransitionError`, which lists the triggers allowed now.
+        :class:`~yuqing_core.TransitionError`, which lists the triggers allowed now. Each
+        accepted or refused command is one record of the ``yuqing_core`` logger (ids only).
         """
+        try:
+            event = self._fire(trigger, at, actor, data)
+        except TransitionError:
+            log_command("refused", self.id, self.version, trigger)
+            raise
+        log_command("accepted", self.id, self.version, trigger)
+        return event
+
+    def _fire(self, trigger: str, at: datetime, actor: str, data: dict[str, Any]) -> Event:
         if trigger not in TRIGGERS:
             raise TransitionError(
                 f"unknown trigger {trigger!r}", trigger=trigger, allowed=self.allowed_triggers()
