@@ -4,6 +4,10 @@ One policy file describes one institution's rules: its calendar, severity levels
 rules, deadlines (obligations), escalation ladders, workflow stages and monitoring duties.
 Every section but the header is optional, so a file grows section by section and later
 capabilities add sections without breaking existing files.
+
+This module holds the whole file (``PolicySpec``) and its small sections; the larger sections
+each have a module of their own (``matching``, ``obligation_spec``, ``workflow_spec``,
+``duty_spec``), re-exported here.
 """
 
 from __future__ import annotations
@@ -11,22 +15,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    NonNegativeInt,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from ..errors import PolicyError
-from ..model import METRIC_NAMES, Category, Severity, SeverityField
-from ..model.incident import METRIC_LABELS
-from ..model.vocab import IncidentMoment, ObligationAnchor, ObligationKind, State, Trigger
-from ..time.duration import Duration, DurationKind
+from ..model import Severity, SeverityField
+from ..time.duration import Duration
 from ..time.notices import OfficialNotice, load_notice, notice_problems
 from ..time.settings import (
     BusinessCloseText,
@@ -34,9 +27,14 @@ from ..time.settings import (
     parse_business_close,
     zone_named,
 )
-from .recurrence import recurrence_problem
+from .duty_spec import DutySpec
+from .fields import Name, Slug, SpecModel
+from .matching import AssessmentSpec, Band, GradeRule, GradingSpec, SeverityRule, within_posting
+from .obligation_spec import LadderSpec, LadderStep, ObligationSpec
+from .workflow_spec import DEFAULT_STAGES, WorkflowSpec
 
 __all__ = [
+    "DEFAULT_STAGES",
     "AssessmentSpec",
     "Band",
     "CalendarSpec",
@@ -57,23 +55,6 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
-RuleRef = Annotated[str, StringConstraints(min_length=1, max_length=40)]
-"""A rule id of the rule catalogue docs/rules.md (``R3.1``, ``P4``) or the institution's own
-article number."""
-Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-MetricName = Literal["views", "comments", "reposts", "outlets"]
-
-
-DEFAULT_STAGES = tuple(s for s in State if s is not State.DISMISSED)
-"""Every canonical stage in order; ``dismissed`` is reached by ``dismiss``, not a stage."""
-
-
-class _Spec(BaseModel):
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", populate_by_name=True, use_attribute_docstrings=True
-    )
-
 
 def _notice_or_path(value: object) -> object:
     """A notice written as the path of its file is read from there (the loader has already
@@ -87,7 +68,7 @@ NoticeEntry = Annotated[
 """A notice in ``[calendar] notices``: the path of a notice file, or the notice itself."""
 
 
-class CalendarSpec(_Spec):
+class CalendarSpec(SpecModel):
     """``[calendar]``: the working calendar deadlines are counted on (P3 in docs/rules.md)."""
 
     kind: Literal["china"] = "china"
@@ -132,7 +113,7 @@ class CalendarSpec(_Spec):
         return self
 
 
-class TimingSpec(_Spec):
+class TimingSpec(SpecModel):
     """``[timing]``: how 'immediately' and 'due soon' are read."""
 
     immediate_grace: Duration | None = None
@@ -148,7 +129,7 @@ class TimingSpec(_Spec):
         return v
 
 
-class LevelSpec(_Spec):
+class LevelSpec(SpecModel):
     """One severity level the policy uses (``[[levels]]``), lowest first."""
 
     severity: SeverityField
@@ -159,279 +140,14 @@ class LevelSpec(_Spec):
     """The source leaves the definition to the institution (R6.1 in docs/rules.md)."""
 
 
-class RoleSpec(_Spec):
+class RoleSpec(SpecModel):
     """A role a preset adds to the canonical ones (``[[roles]]``)."""
 
     id: Name
     label: str
 
 
-class Band(_Spec):
-    """An inclusive range on one metric (P1 in docs/rules.md): ``min <= value <= max``."""
-
-    metric: MetricName
-    min: NonNegativeInt | None = None
-    max: NonNegativeInt | None = None
-
-    @model_validator(mode="after")
-    def _bounds(self) -> Band:
-        if self.min is None and self.max is None:
-            raise ValueError("a band needs min, max or both")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min {self.min} is greater than max {self.max}")
-        return self
-
-    def contains(self, value: int) -> bool:
-        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
-
-    def describe(self) -> str:
-        if self.min is not None and self.max is not None:
-            return f"{self.min} <= {self.metric} <= {self.max}"
-        if self.min is not None:
-            return f"{self.metric} >= {self.min}"
-        return f"{self.metric} <= {self.max}"
-
-    def describe_zh(self) -> str:
-        """The band in Chinese: ``点击量 ≥ 3000``, ``点击量 1000–2999``."""
-        name = METRIC_LABELS[self.metric]
-        if self.min is not None and self.max is not None:
-            return f"{name} {self.min}–{self.max}"
-        if self.min is not None:
-            return f"{name} ≥ {self.min}"
-        return f"{name} ≤ {self.max}"
-
-    def held(self, value: int) -> tuple[str, str]:
-        """Why ``value`` lies in the band, in English and in Chinese.
-
-        >>> Band(metric="views", min=3000).held(3500)
-        ('views 3500 >= 3000', '点击量 3500 ≥ 3000')
-        """
-        name, zh = self.metric, METRIC_LABELS[self.metric]
-        if self.min is not None and self.max is not None:
-            return (
-                f"{name} {value} in {self.min}..{self.max}",
-                f"{zh} {value}（{self.min}–{self.max}）",
-            )
-        if self.min is not None:
-            return f"{name} {value} >= {self.min}", f"{zh} {value} ≥ {self.min}"
-        return f"{name} {value} <= {self.max}", f"{zh} {value} ≤ {self.max}"
-
-
-def within_posting(text: str, window: Duration | None) -> str:
-    """``text`` read on the counts within ``window`` of posting (R4.1 in docs/rules.md), in
-    English."""
-    return text if window is None else f"{text} within {window} of posting"
-
-
-class _Condition(_Spec):
-    any_flags: tuple[Name, ...] = ()
-    """Fires when the incident carries one of these flags."""
-    any_categories: tuple[Category, ...] = ()
-    """Fires when the incident is of one of these content classes."""
-    any_metrics: tuple[Band, ...] = ()
-    """Fires when one of these bands holds for the latest counts (within ``window``)."""
-    window: Duration | None = None
-    """Only observations within this time of posting count (R4.1 in docs/rules.md)."""
-
-    @model_validator(mode="after")
-    def _has_condition(self) -> _Condition:
-        if not (self.any_flags or self.any_categories or self.any_metrics):
-            raise ValueError("a rule needs any_flags, any_categories or any_metrics")
-        if self.window is not None and not self.window.is_elapsed:
-            raise ValueError(f"window '{self.window}' must be elapsed time such as '3h'")
-        for b in self.any_metrics:
-            if b.metric not in METRIC_NAMES:  # pragma: no cover - Literal already checks
-                raise ValueError(f"unknown metric {b.metric!r}")
-        return self
-
-
-class SeverityRule(_Condition):
-    """An automatic grading rule (``[[assessment.rules]]``): gives a severity floor (P8)."""
-
-    id: Slug
-    rule: RuleRef
-    level: SeverityField
-    text: str = ""
-    """The source's words."""
-
-
-class GradeRule(_Condition):
-    """A sensitivity grade rule (``[[assessment.grades]]``), like S4's a/b/c."""
-
-    id: Slug
-    rule: RuleRef
-    grade: Name
-    text: str = ""
-
-
-class GradingSpec(_Spec):
-    """``[assessment.grading]``: the order of grades and their observation window."""
-
-    order: tuple[Name, ...]
-    """Grades lowest first, e.g. ``["a", "b", "c"]``."""
-    window: Duration | None = None
-    """A grade other than the highest is only given once this window after posting is over."""
-
-
-class AssessmentSpec(_Spec):
-    """``[assessment]``: automatic grading from metrics and flags."""
-
-    rules: tuple[SeverityRule, ...] = ()
-    grading: GradingSpec | None = None
-    grades: tuple[GradeRule, ...] = ()
-
-
-class ObligationSpec(_Spec):
-    """A deadline (时限义务) that cases of some levels owe (``[[obligations]]``)."""
-
-    id: Slug
-    rule: RuleRef
-    kind: ObligationKind
-    role: Name
-    within: Duration
-    levels: tuple[SeverityField, ...] = ()
-    """The levels it applies to; empty means every level."""
-    any_categories: tuple[Category, ...] = ()
-    """Only for these content classes; empty means all."""
-    any_flags: tuple[Name, ...] = ()
-    """Only when one of these flags is present; empty means always."""
-    anchor: ObligationAnchor = "discovered"
-    """When the clock starts: the discovery, the posting, the case opening, or the first time
-    a trigger fires (e.g. ``"assign"``). Escalation re-anchors at the escalation (P7)."""
-    after: Slug | None = None
-    """Level-by-level (逐级): the clock starts when this other obligation is met."""
-    met_by: tuple[Trigger, ...] = ()
-    """Triggers that meet it; empty means the default for its kind."""
-    every: Duration | None = None
-    """Recurring (续报): after each meeting a new one is due this long after it."""
-    until: State = State.STABILIZED
-    """A recurring or still-open obligation stops being owed once the case reaches this stage."""
-    extendable: bool = False
-    """May be extended with ``extend`` within ``workflow.max_extension`` (R5.2)."""
-    text: str = ""
-    """The source's words."""
-    reading: str = ""
-    """How an ambiguous source is read (P4: "1天" as 24 hours or a day period)."""
-
-    @field_validator("every")
-    @classmethod
-    def _every(cls, v: Duration | None) -> Duration | None:
-        if v is not None and v.kind in (DurationKind.NOW, DurationKind.SAME_DAY):
-            raise ValueError(f"every '{v}' must be a length of time")
-        return v
-
-
-class LadderStep(_Spec):
-    role: Name
-    timeout: Duration
-    """If this role does not acknowledge within it, the next step becomes due."""
-
-
-class LadderSpec(_Spec):
-    """An escalation ladder (``[[ladders]]``), PagerDuty-style: notify the first role; if it
-    does not ``acknowledge`` within its timeout, the next one becomes due."""
-
-    id: Slug
-    rule: RuleRef
-    steps: tuple[LadderStep, ...] = Field(min_length=1)
-    levels: tuple[SeverityField, ...] = ()
-    any_flags: tuple[Name, ...] = ()
-    anchor: IncidentMoment = "discovered"
-    text: str = ""
-
-
-class WorkflowSpec(_Spec):
-    """``[workflow]``: the handling stages a case goes through and the guards between them."""
-
-    stages: tuple[State, ...] = DEFAULT_STAGES
-    """The stages in order; ``registered`` first. Stages left out are skipped."""
-    reply_approval_required: bool = False
-    """No public reply (``respond``) before ``approve_reply`` (审定)."""
-    review_required_from: SeverityField | None = Severity.MAJOR
-    """Cases at or above this level need a ``review`` before ``archive``."""
-    review_report_required: bool = False
-    """``review`` needs a ``report`` text (书面总结报告)."""
-    default_unit: str = "handling_unit"
-    units: tuple[str, ...] = ()
-    max_extension: Duration | None = None
-    """The most all extensions of one obligation may add up to (R5.2: ``5d``); none means
-    ``extend`` is refused. Extensions are given in the same unit (``2d`` under ``5d``) and the
-    extended due instant is counted from the original one with their total."""
-    late_extension: bool = False
-    """Whether ``extend`` may name an obligation already past its due instant. Off by default:
-    a missed deadline cannot be extended away. When on, the breach stays in the record (the
-    obligation keeps ``breached_at`` and accountability still lists it)."""
-    pausable: tuple[ObligationKind, ...] = ()
-    """The kinds of obligation whose clock ``pause`` stops, e.g. ``["reply",
-    "handling_report"]`` while waiting on the citizen. None by default: ``pause`` is refused.
-    A pause never stops an obligation already past its due instant."""
-    dismissable: bool = True
-
-    @field_validator("pausable")
-    @classmethod
-    def _pausable(cls, v: tuple[ObligationKind, ...]) -> tuple[ObligationKind, ...]:
-        twice = sorted({k.value for k in v if v.count(k) > 1})
-        if twice:
-            raise ValueError(f"names {', '.join(twice)} more than once")
-        return v
-
-    @field_validator("max_extension")
-    @classmethod
-    def _extension_span(cls, v: Duration | None) -> Duration | None:
-        if v is not None and v.kind in (DurationKind.NOW, DurationKind.SAME_DAY):
-            raise ValueError(
-                f"'{v}' is not a length one can extend by; write elapsed time or days such as '5d'"
-            )
-        return v
-
-    @model_validator(mode="after")
-    def _stages(self) -> WorkflowSpec:
-        order = list(State)
-        if not self.stages or self.stages[0] != "registered":
-            raise ValueError("stages must start with 'registered'")
-        if "dismissed" in self.stages:
-            raise ValueError("'dismissed' is not a stage; use dismissable")
-        if len(set(self.stages)) != len(self.stages):
-            raise ValueError("stages repeat")
-        idx = [order.index(s) for s in self.stages]
-        if idx != sorted(idx):
-            raise ValueError("stages must keep the canonical order")
-        if self.stages[-1] != "archived":
-            raise ValueError("stages must end with 'archived'")
-        if self.reply_approval_required and "reply_approved" not in self.stages:
-            raise ValueError("reply_approval_required needs the 'reply_approved' stage")
-        return self
-
-
-class DutySpec(_Spec):
-    """A recurring monitoring duty (``[[monitoring]]``): patrols, daily logs, bulletins,
-    round-the-clock watch (X1, R3.4, R4.2, R7.1 in docs/rules.md)."""
-
-    id: Slug
-    rule: RuleRef
-    kind: Literal["patrol", "daily_log", "bulletin", "watch", "report"]
-    role: Name = "monitor"
-    rrule: str
-    """An RFC 5545 recurrence, e.g. ``FREQ=DAILY;BYHOUR=16;BYMINUTE=0`` (due instants)."""
-    working_days_only: bool = False
-    """Keep only instants on working days of the policy's calendar."""
-    rest_days_only: bool = False
-    """Keep only instants on rest days (holiday watch)."""
-    text: str = ""
-
-    @field_validator("rrule")
-    @classmethod
-    def _rrule(cls, v: str) -> str:
-        text = v.strip()
-        if text.upper().startswith("RRULE:"):
-            text = text[6:]
-        problem = recurrence_problem(text)
-        if problem is not None:
-            raise ValueError(f"{v!r} {problem}")
-        return text
-
-
-class PolicySpec(_Spec):
+class PolicySpec(SpecModel):
     """A whole policy file (制度文件)."""
 
     schema_version: Literal[1] = 1

@@ -1,0 +1,79 @@
+"""The workflow section of the policy file (``[workflow]``): stages, guards, extensions and
+pauses."""
+
+from __future__ import annotations
+
+from pydantic import field_validator, model_validator
+
+from ..model import Severity, SeverityField
+from ..model.vocab import ObligationKind, State
+from ..time.duration import Duration, DurationKind
+from .fields import SpecModel
+
+__all__ = ["DEFAULT_STAGES", "WorkflowSpec"]
+
+DEFAULT_STAGES = tuple(s for s in State if s is not State.DISMISSED)
+"""Every canonical stage in order; ``dismissed`` is reached by ``dismiss``, not a stage."""
+
+
+class WorkflowSpec(SpecModel):
+    """``[workflow]``: the handling stages a case goes through and the guards between them."""
+
+    stages: tuple[State, ...] = DEFAULT_STAGES
+    """The stages in order; ``registered`` first. Stages left out are skipped."""
+    reply_approval_required: bool = False
+    """No public reply (``respond``) before ``approve_reply`` (审定)."""
+    review_required_from: SeverityField | None = Severity.MAJOR
+    """Cases at or above this level need a ``review`` before ``archive``."""
+    review_report_required: bool = False
+    """``review`` needs a ``report`` text (书面总结报告)."""
+    default_unit: str = "handling_unit"
+    units: tuple[str, ...] = ()
+    max_extension: Duration | None = None
+    """The most all extensions of one obligation may add up to (R5.2: ``5d``); none means
+    ``extend`` is refused. Extensions are given in the same unit (``2d`` under ``5d``) and the
+    extended due instant is counted from the original one with their total."""
+    late_extension: bool = False
+    """Whether ``extend`` may name an obligation already past its due instant. Off by default:
+    a missed deadline cannot be extended away. When on, the breach stays in the record (the
+    obligation keeps ``breached_at`` and accountability still lists it)."""
+    pausable: tuple[ObligationKind, ...] = ()
+    """The kinds of obligation whose clock ``pause`` stops, e.g. ``["reply",
+    "handling_report"]`` while waiting on the citizen. None by default: ``pause`` is refused.
+    A pause never stops an obligation already past its due instant."""
+    dismissable: bool = True
+
+    @field_validator("pausable")
+    @classmethod
+    def _pausable(cls, v: tuple[ObligationKind, ...]) -> tuple[ObligationKind, ...]:
+        twice = sorted({k.value for k in v if v.count(k) > 1})
+        if twice:
+            raise ValueError(f"names {', '.join(twice)} more than once")
+        return v
+
+    @field_validator("max_extension")
+    @classmethod
+    def _extension_span(cls, v: Duration | None) -> Duration | None:
+        if v is not None and v.kind in (DurationKind.NOW, DurationKind.SAME_DAY):
+            raise ValueError(
+                f"'{v}' is not a length one can extend by; write elapsed time or days such as '5d'"
+            )
+        return v
+
+    @model_validator(mode="after")
+    def _stages(self) -> WorkflowSpec:
+        order = list(State)
+        if not self.stages or self.stages[0] != "registered":
+            raise ValueError("stages must start with 'registered'")
+        if "dismissed" in self.stages:
+            raise ValueError("'dismissed' is not a stage; use dismissable")
+        if len(set(self.stages)) != len(self.stages):
+            raise ValueError("stages repeat")
+        idx = [order.index(s) for s in self.stages]
+        if idx != sorted(idx):
+            raise ValueError("stages must keep the canonical order")
+        if self.stages[-1] != "archived":
+            raise ValueError("stages must end with 'archived'")
+        if self.reply_approval_required and "reply_approved" not in self.stages:
+            raise ValueError("reply_approval_required needs the 'reply_approved' stage")
+        return self
