@@ -12,12 +12,18 @@ import yuqing_core as yq
 from yuqing_core.time import DurationKind
 
 CST = ZoneInfo("Asia/Shanghai")
+# Each has working hours too, so that every kind of duration (``4wh`` included) is drawn.
 CALENDARS = {
-    "plain": yq.WorkCalendar.china(immediate_grace="30min"),
-    "close": yq.WorkCalendar.china(business_close="17:30", immediate_grace="30min"),
+    "plain": yq.WorkCalendar.china(
+        immediate_grace="30min", working_hours=["08:30-12:00", "14:00-17:30"]
+    ),
+    "close": yq.WorkCalendar.china(
+        business_close="17:30", immediate_grace="30min", working_hours=["09:00-17:30"]
+    ),
     "campus": yq.WorkCalendar.china(
         business_close="18:00",
         immediate_grace="1h",
+        working_hours=["08:00-11:30", "13:30-17:00", "19:00-21:00"],
         extra_rest_days=[date(2025, 11, 3), date(2025, 11, 4), date(2026, 2, 24)],
         extra_work_days=[date(2025, 11, 8), date(2026, 2, 22)],
     ),
@@ -172,5 +178,8 @@ def test_extension_never_shortens(cal: yq.WorkCalendar, start: datetime, d: yq.D
         return
     extended = cal.extend(due, d)
     assert extended > due
-    if d.kind is not DurationKind.ELAPSED:
+    if d.kind is DurationKind.WORKING_HOURS:
+        # Working hours end inside them, on a working day, not at a day's end.
+        assert cal.is_working_day(extended)
+    elif d.kind is not DurationKind.ELAPSED:
         assert cal.is_working_day(_last_day(cal, extended))

@@ -69,9 +69,16 @@ def test_a_person_may_judge_upward_without_reason(tiered: yq.Policy) -> None:
     assert dues(case)["major-report"] == cst(2025, 10, 1, 16, 20)  # 24 hours (P4)
 
 
-def test_level_outside_the_policy_is_refused(tiered: yq.Policy) -> None:
-    with pytest.raises(yq.TransitionError, match="significant is not a level of policy"):
-        tiered.open_case(incident(), at=cst(2025, 9, 30, 16, 30), actor="m", severity="significant")
+def test_level_outside_the_policy_maps_to_the_nearest_level_above(tiered: yq.Policy) -> None:
+    # Issue 13 item 9 changed this on purpose: a person's choice of a level the policy does
+    # not have (significant; school-tiered has general, major, critical) was refused, and now
+    # maps to the nearest level at or above it, as an automatic result always did.
+    case = tiered.open_case(
+        incident(), at=cst(2025, 9, 30, 16, 30), actor="m", severity="significant"
+    )
+    assert case.severity is yq.Severity.MAJOR
+    assert case.events[0].data["severity"] == "major"
+    assert dues(case)["major-report"] == cst(2025, 10, 1, 16, 20)  # 24 hours (P4)
 
 
 # -- escalation never loosens (P7) ---------------------------------------------------------

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..model import Severity
 from ..model.vocab import DEFAULT_MET_BY, STAGE_TRIGGERS, Role, Trigger
 from ..time.duration import Duration, DurationKind
+from .check_terms import term_problems
 from .schema import DutySpec, LadderSpec, ObligationSpec, PolicySpec
 
 __all__ = ["Problem", "role_ids", "role_problems", "role_references", "structural_problems"]
@@ -311,4 +312,5 @@ def structural_problems(spec: PolicySpec) -> list[Problem]:
         *_ladders(at),
         *_duties(at),
         *_immediate_grace(spec),
+        *term_problems(spec),
     ]

@@ -17,7 +17,7 @@ from ..model import Severity
 from ..model.vocab import Role
 from ..time.calendar import WorkCalendar
 from .check import role_ids
-from .schema import LevelSpec, ObligationSpec, PolicySpec
+from .schema import LevelSpec, ObligationSpec, PolicySpec, nearest_level
 
 __all__ = ["FINGERPRINT", "PolicyData", "canonical_json", "short_fingerprint"]
 
@@ -86,6 +86,7 @@ class PolicyData:
             immediate_grace=self.spec.timing.immediate_grace,
             allow_projection=c.allow_projection,
             notices=c.notices,
+            working_hours=c.hours,
         )
 
     @property
@@ -109,16 +110,17 @@ class PolicyData:
         return lv.label if lv is not None and lv.label else severity.label
 
     def normalize_severity(self, severity: Severity) -> Severity:
-        """The lowest policy level at or above ``severity`` (or the highest level)."""
-        for s in self.spec.severities:
-            if s >= severity:
-                return s
-        return self.spec.severities[-1]
+        """The lowest policy level at or above ``severity`` (or the highest level): what an
+        automatic result and a person's choice of a level the policy does not have map to
+        (:func:`~yuqing_core.policy.matching.nearest_level`)."""
+        return nearest_level(self.spec.severities, severity)
 
     @functools.cached_property
     def roles(self) -> dict[str, str]:
-        """Role id -> Chinese label, canonical roles first."""
+        """Role id -> Chinese label, canonical roles first: the institution's own label where
+        ``role_labels`` gives one."""
         out = {r.value: r.label for r in Role}
+        out.update(dict(self.spec.role_labels))
         out.update({r.id: r.label for r in self.spec.roles})
         return out
 

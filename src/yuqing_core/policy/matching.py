@@ -3,9 +3,11 @@ rules fire on, severity rules and sensitivity grades."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import NonNegativeInt, model_validator
 
-from ..model import METRIC_NAMES, Category, SeverityField
+from ..model import METRIC_NAMES, Category, Severity, SeverityField
 from ..model.incident import METRIC_LABELS
 from ..time.duration import Duration
 from .fields import MetricName, Name, RuleRef, Slug, SpecModel
@@ -16,8 +18,25 @@ __all__ = [
     "GradeRule",
     "GradingSpec",
     "SeverityRule",
+    "nearest_level",
     "within_posting",
 ]
+
+
+def nearest_level(levels: Sequence[Severity], severity: Severity) -> Severity:
+    """The level of ``levels`` (a policy's, lowest first) that ``severity`` maps to: the
+    nearest level at or above it, else the highest (``critical`` on a policy whose top level
+    is ``major`` gives ``major``; ``significant`` on general/major/critical gives ``major``).
+
+    >>> nearest_level((Severity.GENERAL, Severity.MAJOR), Severity.CRITICAL)
+    <Severity.MAJOR: 4>
+    >>> nearest_level((Severity.GENERAL, Severity.MAJOR), Severity.SIGNIFICANT)
+    <Severity.MAJOR: 4>
+    """
+    for level in levels:
+        if level >= severity:
+            return level
+    return levels[-1]
 
 
 class Band(SpecModel):
@@ -86,6 +105,8 @@ class _Condition(SpecModel):
     """Fires when one of these bands holds for the latest counts (within ``window``)."""
     window: Duration | None = None
     """Only observations within this time of posting count (R4.1 in docs/rules.md)."""
+    no_flags: tuple[Name, ...] = ()
+    """Never fires while the incident carries one of these flags (e.g. ``rumour_refuted``)."""
 
     @model_validator(mode="after")
     def _has_condition(self) -> _Condition:

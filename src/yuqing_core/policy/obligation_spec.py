@@ -7,7 +7,8 @@ from pydantic import Field, field_validator
 from ..model import Category, SeverityField
 from ..model.vocab import IncidentMoment, ObligationAnchor, ObligationKind, State, Trigger
 from ..time.duration import Duration, DurationKind
-from .fields import Name, RuleRef, Slug, SpecModel
+from .fields import Label, Name, RuleRef, Slug, SpecModel
+from .warnings import WarnPoint
 
 __all__ = ["LadderSpec", "LadderStep", "ObligationSpec"]
 
@@ -43,6 +44,15 @@ class ObligationSpec(SpecModel):
     """The source's words."""
     reading: str = ""
     """How an ambiguous source is read (P4: "1天" as 24 hours or a day period)."""
+    # -- issue 13 items 9, 10, 12: matching, the institution's label, warning points --------
+    no_flags: tuple[Name, ...] = ()
+    """Not when any of these flags is present (e.g. not for a ``mass_incident``)."""
+    label: Label | None = None
+    """The institution's own name for it (特报 for a special report), used in every output
+    instead of the kind's canonical label."""
+    warnings: tuple[WarnPoint, ...] = ()
+    """Warning points (预警): shares of the span on its own clock (``"50%"``) or times before
+    the due instant (``"2h"``, ``"2wh"``); empty means one at ``timing.due_soon_share``."""
 
     @field_validator("every")
     @classmethod
@@ -69,3 +79,7 @@ class LadderSpec(SpecModel):
     any_flags: tuple[Name, ...] = ()
     anchor: IncidentMoment = "discovered"
     text: str = ""
+    no_flags: tuple[Name, ...] = ()
+    """Not when any of these flags is present."""
+    any_categories: tuple[Category, ...] = ()
+    """Only for these content classes; empty means all."""

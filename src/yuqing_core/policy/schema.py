@@ -12,14 +12,17 @@ each have a module of their own (``matching``, ``obligation_spec``, ``workflow_s
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, PlainSerializer, field_validator, model_validator
 
 from ..errors import PolicyError
 from ..model import Severity, SeverityField
 from ..time.duration import Duration
+from ..time.hours import SPAN_PATTERN, WorkingHours
 from ..time.notices import OfficialNotice, load_notice, notice_problems
 from ..time.settings import (
     BusinessCloseText,
@@ -28,8 +31,16 @@ from ..time.settings import (
     zone_named,
 )
 from .duty_spec import DutySpec
-from .fields import Name, Slug, SpecModel
-from .matching import AssessmentSpec, Band, GradeRule, GradingSpec, SeverityRule, within_posting
+from .fields import Label, Name, Slug, SpecModel
+from .matching import (
+    AssessmentSpec,
+    Band,
+    GradeRule,
+    GradingSpec,
+    SeverityRule,
+    nearest_level,
+    within_posting,
+)
 from .obligation_spec import LadderSpec, LadderStep, ObligationSpec
 from .workflow_spec import DEFAULT_STAGES, WorkflowSpec
 
@@ -50,6 +61,7 @@ __all__ = [
     "SeverityRule",
     "TimingSpec",
     "WorkflowSpec",
+    "nearest_level",
     "within_posting",
 ]
 
@@ -66,6 +78,30 @@ NoticeEntry = Annotated[
     OfficialNotice, BeforeValidator(_notice_or_path, json_schema_input_type=str | OfficialNotice)
 ]
 """A notice in ``[calendar] notices``: the path of a notice file, or the notice itself."""
+
+
+def _label_pairs(value: object) -> object:
+    """A table of labels (role -> label) as sorted pairs, so the spec stays hashable; a key
+    that is not a role id, or a label that is not text, is named."""
+    if not isinstance(value, Mapping):
+        return value
+    for key, label in value.items():
+        if not (isinstance(key, str) and _ROLE_ID.fullmatch(key)):
+            raise ValueError(f"{key!r} is not a role id (lower-case letters, digits and _)")
+        if not (isinstance(label, str) and label.strip() and len(label.strip()) <= 40):
+            raise ValueError(f"{key}: a label is text of 1 to 40 characters")
+    return tuple(sorted(value.items()))
+
+
+_ROLE_ID: Final = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+RoleLabels = Annotated[
+    tuple[tuple[Name, Label], ...],
+    BeforeValidator(_label_pairs, json_schema_input_type=dict[Name, Label]),
+    PlainSerializer(dict, return_type=dict[str, str]),
+]
+"""``[role_labels]``: canonical role id -> the institution's label, held as sorted pairs."""
 
 
 class CalendarSpec(SpecModel):
@@ -85,6 +121,22 @@ class CalendarSpec(SpecModel):
     """Official notices (国务院放假调休安排) for the years after the installed ``holidays``
     data: paths of notice files, relative to this file, read while loading (or the notices
     themselves, as below). See "How deadlines are counted"."""
+    working_hours: tuple[Annotated[str, Field(pattern=SPAN_PATTERN)], ...] = ()
+    """Working hours (工作时间) as spans of the day, in order, a break between them:
+    ``["08:30-12:00", "14:00-17:30"]``. Durations in working hours (``4wh``) count only
+    within them on working days; a start outside them counts from the next opening."""
+
+    @field_validator("working_hours")
+    @classmethod
+    def _working_hours(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if v:
+            WorkingHours.parse(v)
+        return v
+
+    @property
+    def hours(self) -> WorkingHours | None:
+        """The working hours, read; ``None`` when the policy states none."""
+        return WorkingHours.parse(self.working_hours) if self.working_hours else None
 
     @field_validator("timezone")
     @classmethod
@@ -180,6 +232,9 @@ class PolicySpec(SpecModel):
     """The severity levels in use, lowest first; the lowest is the default level."""
     roles: tuple[RoleSpec, ...] = ()
     """Roles added to the canonical ones."""
+    role_labels: RoleLabels = Field(default=(), json_schema_extra={"default": {}})
+    """The institution's own names for canonical roles, used in every output: a table
+    ``[role_labels]`` with ``office = "学校办公室"``, ``principal_leader = "校长"``."""
     assessment: AssessmentSpec = AssessmentSpec()
     """Automatic grading (see ``[assessment]``)."""
     obligations: tuple[ObligationSpec, ...] = ()

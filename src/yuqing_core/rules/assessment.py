@@ -178,6 +178,8 @@ def _evaluate(
     zone: tzinfo,
 ) -> _Eval:
     ev = _Eval([], [])
+    if not incident.flags.isdisjoint(rule.no_flags):
+        return ev
     for flag in rule.any_flags:
         if flag in incident.flags:
             label = KNOWN_FLAGS.get(flag)

@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import CalendarCoverageError, InvalidArgumentError
 from .duration import Duration, DurationKind, already_parsed
+from .hours import WorkingClock, WorkingHours
 from .instants import DayEnds, fixed_offset
 from .notices import Notices, resolve_notices
 from .official import Horizon, holiday_names, official_last_year
@@ -54,6 +55,7 @@ _DAYS: Final = DurationKind.DAYS
 _ELAPSED: Final = DurationKind.ELAPSED
 _SAME_DAY: Final = DurationKind.SAME_DAY
 _NOW: Final = DurationKind.NOW
+_WH: Final = DurationKind.WORKING_HOURS
 
 
 class WorkCalendar:
@@ -73,6 +75,7 @@ class WorkCalendar:
         immediate_grace: str | Duration | None = None,
         allow_projection: bool = False,
         notices: Notices = (),
+        working_hours: Sequence[str] | WorkingHours | None = None,
     ) -> None:
         self._zone = zone_named(tz)
         self.tz = tz
@@ -98,8 +101,14 @@ class WorkCalendar:
         )
         self._ends = DayEnds(self._zone, self.business_close, self._t.base, self._t.end)
         grace = self.immediate_grace
+        self.working_hours = None if working_hours is None else WorkingHours.parse(working_hours)
+        """The working hours ``wh`` durations count in (:mod:`.hours`), if any."""
         self._periods = Periods(
-            self._t, horizon, self._ends, None if grace is None else grace.as_timedelta()
+            self._t,
+            horizon,
+            self._ends,
+            None if grace is None else grace.as_timedelta(),
+            self.working_hours,
         )
         self._close_seconds = (
             None
@@ -118,6 +127,7 @@ class WorkCalendar:
         immediate_grace: str | Duration | None = None,
         allow_projection: bool = False,
         notices: Notices = (),
+        working_hours: Sequence[str] | WorkingHours | None = None,
     ) -> WorkCalendar:
         """China's official calendar plus institution overrides.
 
@@ -128,6 +138,8 @@ class WorkCalendar:
         ``notices`` are official notices (:class:`OfficialNotice`, or paths of notice files)
         for the years after the installed ``holidays`` data: each settles its year; a bad
         one, or one that disagrees with the installed data, is a :class:`PolicyError`.
+        ``working_hours`` (``["08:30-12:00", "14:00-17:30"]``) are what ``wh`` durations
+        count in.
         """
         return cls(
             tz=tz,
@@ -137,6 +149,7 @@ class WorkCalendar:
             immediate_grace=immediate_grace,
             allow_projection=allow_projection,
             notices=notices,
+            working_hours=working_hours,
         )
 
     def __repr__(self) -> str:
@@ -160,6 +173,7 @@ class WorkCalendar:
             immediate_grace=self.immediate_grace,
             allow_projection=True,
             notices=self.notices,
+            working_hours=self.working_hours,
         )
 
     def with_projection(self) -> WorkCalendar:
@@ -168,6 +182,11 @@ class WorkCalendar:
         a case never depends on calendar data. Results resting on unsettled days say
         ``provisional``."""
         return self if self.allow_projection else self._projecting
+
+    def working_clock(self, kind: DurationKind) -> WorkingClock:
+        """The clock of working time durations of ``kind`` run on (``wh``, ``wd``): see
+        :mod:`.hours`."""
+        return self._periods.clock(kind)
 
     # -- days ----------------------------------------------------------------------------
 
@@ -409,7 +428,7 @@ class WorkCalendar:
         d = Duration.parse(duration)
         kind = d.kind
         off = self._fixed
-        if off is None or kind is _NOW or kind is _SAME_DAY:
+        if off is None or kind is _NOW or kind is _SAME_DAY or kind is _WH:
             return [self._epoch_slow(s, d) for s in starts]
         if kind is _ELAPSED:
             step = d.minutes * 60

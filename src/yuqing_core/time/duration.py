@@ -6,6 +6,8 @@ Duration('1h30min')
 90
 >>> Duration.parse("3wd").kind
 <DurationKind.WORKING_DAYS: 'working_days'>
+>>> Duration.parse("4wh").kind, Duration.parse("4wh").zh()
+(<DurationKind.WORKING_HOURS: 'working_hours'>, '4个工作小时')
 >>> Duration.parse("-3h")
 Traceback (most recent call last):
 ...
@@ -36,6 +38,9 @@ class DurationKind(enum.StrEnum):
     """A Civil Code day period: starts the next day, moves off rest days, ends at 24:00."""
     WORKING_DAYS = "working_days"
     """Working days (个工作日) on the official calendar with 调休."""
+    WORKING_HOURS = "working_hours"
+    """Working hours (``4wh``): time within the policy's working hours on working days
+    (:mod:`yuqing_core.time.hours`)."""
     SAME_DAY = "same_day"
     """Until 24:00 (or business close) of the anchor's own day (当日)."""
     NOW = "now"
@@ -43,10 +48,16 @@ class DurationKind(enum.StrEnum):
 
 
 _ELAPSED_RE: Final = re.compile(r"^(?:([0-9]+)h)?(?:([0-9]+)min)?$")
-_PERIOD_RE: Final = re.compile(r"^([0-9]+)(d|wd)$")
+_PERIOD_RE: Final = re.compile(r"^([0-9]+)(d|wd|wh)$")
 _HINT: Final = "write 90min, 3h, 3d, 1wd, same_day or now"
 _MAX_MINUTES: Final = 366 * 24 * 60
 _MAX_DAYS: Final = 366
+_MAX_WORKING_HOURS: Final = 366 * 24
+_PERIOD_KINDS: Final = {
+    "d": DurationKind.DAYS,
+    "wd": DurationKind.WORKING_DAYS,
+    "wh": DurationKind.WORKING_HOURS,
+}
 _PARSED: dict[str, Duration] = {}
 """Texts already parsed: a deadline computation parses the same few texts over and over."""
 _PARSED_MAX: Final = 4096
@@ -73,7 +84,7 @@ class Duration:
                 raise InvalidArgumentError(f"{kind.value} takes no amount")
         elif amount <= 0:
             raise InvalidArgumentError("a duration must be positive; use 'now' for immediate")
-        elif amount > (_MAX_MINUTES if kind is DurationKind.ELAPSED else _MAX_DAYS):
+        elif amount > _most(kind):
             raise InvalidArgumentError("a duration is at most 366 days")
         self._kind = kind
         self._amount = amount
@@ -85,7 +96,8 @@ class Duration:
 
     @property
     def amount(self) -> int:
-        """Minutes for elapsed durations, days or working days for periods, 0 otherwise."""
+        """Minutes for elapsed durations, days or working days for periods, hours for
+        working hours, 0 otherwise."""
         return self._amount
 
     @property
@@ -116,6 +128,8 @@ class Duration:
             return f"{self._amount}{sep}日"
         if k is DurationKind.WORKING_DAYS:
             return f"{self._amount}{sep}个工作日"
+        if k is DurationKind.WORKING_HOURS:
+            return f"{self._amount}{sep}个工作小时"
         return "当日" if k is DurationKind.SAME_DAY else "立即"
 
     def as_timedelta(self) -> timedelta:
@@ -149,8 +163,8 @@ class Duration:
             m = _PERIOD_RE.match(t)
             if m:
                 n = int(m.group(1))
-                if 0 < n <= _MAX_DAYS:
-                    kind = DurationKind.DAYS if m.group(2) == "d" else DurationKind.WORKING_DAYS
+                kind = _PERIOD_KINDS[m.group(2)]
+                if 0 < n <= _most(kind):
                     return cls(kind, n)
             m = _ELAPSED_RE.match(t)
             if m and (m.group(1) or m.group(2)):
@@ -172,6 +186,8 @@ class Duration:
             return f"{self._amount}d"
         if k is DurationKind.WORKING_DAYS:
             return f"{self._amount}wd"
+        if k is DurationKind.WORKING_HOURS:
+            return f"{self._amount}wh"
         return k.value
 
     def __repr__(self) -> str:
@@ -217,10 +233,18 @@ class Duration:
     ) -> JsonSchemaValue:
         return {
             "type": "string",
-            "pattern": r"^(\d+h(\d+min)?|\d+min|\d+d|\d+wd|same_day|now)$",
+            "pattern": r"^(\d+h(\d+min)?|\d+min|\d+d|\d+wd|\d+wh|same_day|now)$",
             "description": "90min, 3h, 1h30min (elapsed); 3d (day period); 1wd (working "
-            "days); same_day (until 24:00 or business close); now (the immediate grace)",
+            "days); 4wh (working hours, with [calendar] working_hours); same_day (until 24:00 "
+            "or business close); now (the immediate grace)",
         }
+
+
+def _most(kind: DurationKind) -> int:
+    """The largest amount of ``kind``: 366 days' worth."""
+    if kind is DurationKind.ELAPSED:
+        return _MAX_MINUTES
+    return _MAX_WORKING_HOURS if kind is DurationKind.WORKING_HOURS else _MAX_DAYS
 
 
 already_parsed: Final[Callable[[str], Duration | None]] = _PARSED.get

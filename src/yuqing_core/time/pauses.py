@@ -27,6 +27,7 @@ _DAYS: Final = DurationKind.DAYS
 _ELAPSED: Final = DurationKind.ELAPSED
 _SAME_DAY: Final = DurationKind.SAME_DAY
 _NOW: Final = DurationKind.NOW
+_WH: Final = DurationKind.WORKING_HOURS
 
 
 def merge_pauses(start: datetime, pauses: Sequence[Span]) -> list[Span]:
@@ -61,6 +62,8 @@ def paused(
 ) -> Deadline:
     """``result``, the deadline of ``d`` from ``local``, moved on by ``pauses``."""
     merged = merge_pauses(local, pauses)
+    if d.kind is _WH:
+        return _paused_working(periods, result, merged)
     if d.kind in (_ELAPSED, _NOW, _SAME_DAY):
         return _paused_elapsed(periods, d.kind, result, merged)
     return _paused_period(periods, local, d, result, merged)
@@ -78,6 +81,24 @@ def _paused_elapsed(
         return result
     rule: EndRule = "immediate" if kind is _NOW else "elapsed"
     return Deadline(at.astimezone(periods.ends.zone), rule=rule)
+
+
+def _paused_working(periods: Periods, result: Deadline, merged: list[Span]) -> Deadline:
+    """Working hours: the due instant moves on by the working time each pause before it
+    took."""
+    clock = periods.clock(_WH)
+    zone = periods.ends.zone
+    at = result.at
+    for a, b in merged:
+        if a >= at:
+            break
+        at = clock.advance(at, clock.measure(a.astimezone(zone), b.astimezone(zone)))
+    if at == result.at:
+        return result
+    provisional = result.provisional or not periods.horizon.settles(
+        result.at.toordinal(), at.toordinal()
+    )
+    return replace(result, at=at, last_day=at.date(), provisional=provisional)
 
 
 def _paused_period(
@@ -125,6 +146,8 @@ def extension(periods: Periods, due_at: datetime, by: str | Duration) -> Deadlin
         return Deadline(ends.elapsed(local, d.as_timedelta()))
     if d.kind in (_SAME_DAY, _NOW):
         raise PolicyError(f"an extension must be a length of time, not {d}")
+    if d.kind is _WH:
+        return periods.working_hours(local, d)
     anchor = local.toordinal()
     if local == ends.midnight(anchor - 1):
         anchor -= 1

@@ -9,20 +9,23 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final, Literal
 
-from ..errors import CalendarCoverageError, PolicyError
+from ..errors import CalendarCoverageError, InvalidArgumentError, PolicyError
 from .duration import Duration, DurationKind
+from .hours import WHOLE_DAY, WorkingClock, WorkingHours
 from .instants import DayEnds
 from .official import Horizon
 from .tables import MISS, DayTables
 
 __all__ = ["Deadline", "EndRule", "Periods"]
 
-EndRule = Literal["elapsed", "immediate", "24:00", "business_close"]
+EndRule = Literal["elapsed", "immediate", "24:00", "business_close", "working_hours"]
 
 _DAYS: Final = DurationKind.DAYS
 _ELAPSED: Final = DurationKind.ELAPSED
 _SAME_DAY: Final = DurationKind.SAME_DAY
 _NOW: Final = DurationKind.NOW
+_WD: Final = DurationKind.WORKING_DAYS
+_WH: Final = DurationKind.WORKING_HOURS
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,17 +54,24 @@ class Deadline:
 
 
 class Periods:
-    """Periods counted on one calendar: its day tables, horizon, day ends and grace."""
+    """Periods counted on one calendar: its day tables, horizon, day ends, grace and working
+    hours."""
 
-    __slots__ = ("ends", "grace", "horizon", "tables")
+    __slots__ = ("ends", "grace", "horizon", "hours", "tables")
 
     def __init__(
-        self, tables: DayTables, horizon: Horizon, ends: DayEnds, grace: timedelta | None
+        self,
+        tables: DayTables,
+        horizon: Horizon,
+        ends: DayEnds,
+        grace: timedelta | None,
+        hours: WorkingHours | None = None,
     ) -> None:
         self.tables = tables
         self.horizon = horizon
         self.ends = ends
         self.grace = grace
+        self.hours = hours
 
     # -- days ----------------------------------------------------------------------------
 
@@ -123,7 +133,39 @@ class Periods:
         if kind is _SAME_DAY:
             at, rule = self.same_day_end(local)
             return Deadline(at, last_day=date.fromordinal(local.toordinal()), rule=rule)
+        if kind is _WH:
+            return self.working_hours(local, d)
         return self.period(local.toordinal(), kind, d.amount)
+
+    def working_hours(self, local: datetime, d: Duration) -> Deadline:
+        """The deadline of the working-hours duration ``d`` counted from ``local``."""
+        at = self.clock(_WH).advance(local, d.amount * 3600)
+        first, last = local.toordinal(), at.toordinal()
+        horizon = self.horizon
+        return Deadline(
+            at,
+            projected=horizon.is_projected(first) or horizon.is_projected(last),
+            last_day=date.fromordinal(last),
+            rule="working_hours",
+            provisional=not horizon.settles(first, last),
+        )
+
+    def clock(self, kind: DurationKind) -> WorkingClock:
+        """The clock of working time a duration of ``kind`` runs on: the working hours of
+        working days for ``wh`` (and for ``wd`` when the calendar has working hours), the
+        whole of each working day for ``wd`` otherwise. Other kinds run on elapsed time and
+        have none: an :class:`~yuqing_core.errors.InvalidArgumentError`."""
+        if kind is _WH:
+            if self.hours is None:
+                raise PolicyError(
+                    "a working-hours duration (wh) needs working hours: [calendar] "
+                    "working_hours in the policy, or working_hours= on the calendar"
+                )
+            return WorkingClock(self.hours.spans, self.is_working)
+        if kind is _WD:
+            spans = WHOLE_DAY if self.hours is None else self.hours.spans
+            return WorkingClock(spans, self.is_working)
+        raise InvalidArgumentError(f"{kind.value} durations run on elapsed time, not a clock")
 
     def _grace(self) -> timedelta:
         if self.grace is None:

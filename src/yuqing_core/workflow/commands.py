@@ -27,7 +27,6 @@ from ..model.vocab import ObligationKind
 from ..policy.data import PolicyData as Policy
 from ..rules.assessment import assess
 from ..time.duration import Duration
-from .effects import level_problem
 
 __all__ = ["COMMAND_MODELS", "open_data", "stored_form", "validate_data"]
 
@@ -274,12 +273,10 @@ def open_data(
         data["assessed"] = floor.key
     if severity is not None:
         try:
-            chosen = Severity.parse(severity)
+            # A level the policy does not have maps to its nearest level at or above.
+            chosen = policy.normalize_severity(Severity.parse(severity))
         except ValueError as e:
             raise TransitionError(str(e), trigger="open") from None
-        problem = level_problem(policy, chosen)
-        if problem is not None:
-            raise TransitionError(problem, trigger="open")
         if floor is not None and chosen < floor and not reason:
             raise TransitionError(
                 f"severity {chosen.key} is below the automatic floor {floor.key}; "

@@ -97,11 +97,8 @@ def assess(case: CaseView, event: Event, before: CaseState, moved: CaseState) ->
 def _new_level(case: CaseView, event: Event) -> Severity | None:
     if "severity" not in event.data:
         return None
-    severity = Severity.parse(event.data["severity"])
-    problem = level_problem(case.policy, severity)
-    if problem is not None:
-        raise Refusal(problem)
-    return severity
+    # A level the policy does not have maps to its nearest level at or above (item 9).
+    return case.policy.normalize_severity(Severity.parse(event.data["severity"]))
 
 
 # -- the incident ----------------------------------------------------------------------------

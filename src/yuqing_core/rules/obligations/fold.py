@@ -17,6 +17,7 @@ from .handlers import handlers_of
 from .ladders import ladder_duties
 from .obligation import Obligation
 from .state import FoldState
+from .warnings import warn_instants
 
 if TYPE_CHECKING:
     from ...model.event import Event
@@ -129,12 +130,15 @@ def _obligation(
 ) -> Obligation:
     calendar = s.terms.calendar
     spec = duty.spec
+    anchor_at = calendar.local(duty.anchor)
+    points = spec.warnings if spec is not None else ()
+    share = s.terms.due_soon_share
     return Obligation(
         id=duty.id,
         kind=duty.kind,
         role=duty.role,
         rule=duty.cap_rule or duty.rule,
-        anchor_at=calendar.local(duty.anchor),
+        anchor_at=anchor_at,
         due_at=due,
         met_at=duty.met_at,
         met_by=duty.met_version,
@@ -148,4 +152,6 @@ def _obligation(
         due_soon_share=s.terms.due_soon_share,
         source=duty.source,
         text=duty.text,
+        own_label=(spec.label or "") if spec is not None else "",
+        warn_at=warn_instants(calendar, duty.within, anchor_at, due, points, share),
     )

@@ -35,7 +35,7 @@ def open_case(s: FoldState, event: Event, version: int) -> None:
     facts.opened = event.at
     facts.category = incident.category
     facts.flags = frozenset(incident.flags)
-    facts.severity = Severity.parse(event.data["severity"])
+    facts.severity = s.terms.level(Severity.parse(event.data["severity"]))
     start_level(s, event.at, escalation=False)
 
 
@@ -59,7 +59,7 @@ def change_severity(s: FoldState, event: Event, version: int) -> None:
     new = event.data.get("severity")
     if new is None:
         return
-    severity = Severity.parse(new)
+    severity = s.terms.level(Severity.parse(new))
     if severity > s.facts.severity:
         s.facts.severity = severity
         start_level(s, event.at, escalation=True)

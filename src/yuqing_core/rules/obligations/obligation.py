@@ -19,7 +19,8 @@ Status = Literal["pending", "due_soon", "met", "late", "breached"]
 class Obligation:
     """One deadline a case owes (时限义务): to ``role``, of ``kind``, by ``due_at``.
 
-    ``status(now)`` is ``pending``, ``due_soon`` (the policy's share of the span has passed),
+    ``status(now)`` is ``pending``, ``due_soon`` (its first warning instant, ``warn_at``, has
+    come; without warning instants, the policy's share of the elapsed span has passed),
     ``met`` (met at or before ``due_at``, never breached), ``late`` (met after a breach) or
     ``breached`` (unmet past it). An obligation whose case closed before it was met stays
     ``breached`` if it was overdue. The status is as of ``now``: a meeting event after ``now``
@@ -58,6 +59,12 @@ class Obligation:
     due_soon_share: float = 0.75
     source: Literal["obligation", "ladder"] = "obligation"
     text: str = ""
+    own_label: str = ""
+    """The institution's own name for it (``label`` in the policy: 特报), if it has one."""
+    warn_at: tuple[datetime, ...] = ()
+    """Its warning instants (预警), earliest first, counted on its own clock (working time for
+    working-day and working-hour deadlines): the policy's ``warnings`` points, or the one at
+    ``timing.due_soon_share``. It is ``due_soon`` from the first on."""
 
     @property
     def projected(self) -> bool:
@@ -80,6 +87,8 @@ class Obligation:
             return "breached"
         if self.closed_at is not None and self.closed_at <= now:
             return "breached"  # closed after its due instant, or after a breach kept
+        if self.warn_at:
+            return "due_soon" if not self.paused and now >= self.warn_at[0] else "pending"
         span = (self.due_at - self.anchor_at).total_seconds()
         if not self.paused and span > 0:
             passed = (now - self.anchor_at).total_seconds()
@@ -89,5 +98,11 @@ class Obligation:
 
     @property
     def label(self) -> str:
-        """The Chinese name of the kind (报告, 答复 ...)."""
-        return label_of(ObligationKind, self.kind) or self.kind
+        """The Chinese name: the institution's own (特报) where the policy gives one, else
+        the kind's (报告, 答复 ...)."""
+        return self.own_label or label_of(ObligationKind, self.kind) or self.kind
+
+    def warnings_passed(self, now: datetime) -> int:
+        """How many of its warning instants have come by ``now``."""
+        now = ensure_aware(now, "now")
+        return sum(1 for w in self.warn_at if w <= now)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ...model import Category, Severity
 from ...model.vocab import FINAL_STATES
-from ...policy.schema import LadderSpec, ObligationSpec
+from ...policy.schema import LadderSpec, ObligationSpec, nearest_level
 from ...policy.stages import StageTable
 from ...time.duration import Duration
 from .duty import Duty
@@ -37,6 +37,9 @@ class Terms:
     ladders: tuple[LadderSpec, ...]
     stages: StageTable
     due_soon_share: float
+    levels: tuple[Severity, ...] = ()
+    """The policy's levels, lowest first: a level it does not have maps to the nearest one
+    at or above (:func:`~yuqing_core.policy.matching.nearest_level`)."""
     name: str = ""
     """The policy's name, for the reasons a command is refused."""
     max_extension: Duration | None = None
@@ -45,6 +48,10 @@ class Terms:
     not_before: datetime | None = None
     """The instant this policy version was adopted (``None``: in force since the case opened):
     no due instant it gives falls before it (:mod:`.versions`)."""
+
+    def level(self, severity: Severity) -> Severity:
+        """The policy's level ``severity`` maps to."""
+        return nearest_level(self.levels, severity) if self.levels else severity
 
     @classmethod
     def of(cls, policy: Policy, not_before: datetime | None = None) -> Terms:
@@ -56,6 +63,7 @@ class Terms:
             ladders=spec.ladders,
             stages=StageTable.of(workflow),
             due_soon_share=spec.timing.due_soon_share,
+            levels=spec.severities,
             name=policy.name,
             max_extension=workflow.max_extension,
             late_extension=workflow.late_extension,
@@ -85,11 +93,11 @@ class CaseFacts:
         """Whether ``spec`` applies to the case at its level, flags and category now."""
         if spec.levels and self.severity not in spec.levels:
             return False
-        if spec.any_flags and not (set(spec.any_flags) & self.flags):
+        if spec.any_flags and self.flags.isdisjoint(spec.any_flags):
             return False
-        if isinstance(spec, ObligationSpec) and spec.any_categories:
-            return self.category in spec.any_categories
-        return True
+        if not self.flags.isdisjoint(spec.no_flags):
+            return False
+        return not spec.any_categories or self.category in spec.any_categories
 
     def anchor_of(self, anchor: str) -> datetime | None:
         """The instant a duty anchored at ``anchor`` counts from; ``None`` until it happens."""
