@@ -80,6 +80,8 @@ class AccountabilityItem:
     """``due_at`` rests on days the official calendar does not settle yet: it may still move
     when the year's notice is known (see :attr:`Obligation.provisional
     <yuqing_core.Obligation.provisional>`)."""
+    label: str = ""
+    """The institution's own name for the obligation (特报), if the policy gives one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +176,7 @@ def _item(case: Case, ob: Obligation, outcome: Outcome) -> AccountabilityItem:
         outcome=outcome,
         extended_to=cal.local(ob.due_at) if ob.due_at != due else None,
         provisional=ob.provisional,
+        label=ob.own_label,
     )
 
 

@@ -51,8 +51,9 @@ class ObligationSpec(SpecModel):
     """The institution's own name for it (特报 for a special report), used in every output
     instead of the kind's canonical label."""
     warnings: tuple[WarnPoint, ...] = ()
-    """Warning points (预警): shares of the span on its own clock (``"50%"``) or times before
-    the due instant (``"2h"``, ``"2wh"``); empty means one at ``timing.due_soon_share``."""
+    """Warning points (预警): shares of the span on its own clock (``"50%"``: working time for
+    ``wd`` and ``wh`` deadlines) or times before the due instant (``"2h"``, ``"2wh"``); empty
+    means ``timing.warnings``, else one at ``timing.due_soon_share`` of the elapsed span."""
 
     @field_validator("every")
     @classmethod

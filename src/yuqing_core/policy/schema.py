@@ -42,6 +42,7 @@ from .matching import (
     within_posting,
 )
 from .obligation_spec import LadderSpec, LadderStep, ObligationSpec
+from .warnings import WarnPoint
 from .workflow_spec import DEFAULT_STAGES, WorkflowSpec
 
 __all__ = [
@@ -171,7 +172,14 @@ class TimingSpec(SpecModel):
     immediate_grace: Duration | None = None
     """What 立即 / 第一时间 allows (P5 in docs/rules.md). Required when any deadline is ``now``."""
     due_soon_share: float = Field(default=0.75, gt=0, lt=1)
-    """An obligation is ``due_soon`` once this share of its span has passed."""
+    """An obligation is ``due_soon`` once this share of its span (elapsed time) has passed,
+    unless warning points are stated (``warnings`` here or on the obligation)."""
+    warnings: tuple[WarnPoint, ...] = ()
+    """Warning points for every obligation that states none of its own: shares of the span on
+    the obligation's own clock (working time for ``wd`` and ``wh`` deadlines), e.g.
+    ``["50%", "80%"]``, or times before the due instant (``"2h"``, ``"2wh"``). It is
+    ``due_soon`` from the first. Empty: one warning at ``due_soon_share`` of the elapsed
+    span, as before."""
 
     @field_validator("immediate_grace")
     @classmethod

@@ -64,6 +64,9 @@ def _describe(d: Duration) -> str:
     if kind is DurationKind.WORKING_DAYS:
         unit = "working day" if d.amount == 1 else "working days"
         return f"{d} — {zh} / {d.amount} {unit}"
+    if kind is DurationKind.WORKING_HOURS:
+        unit = "working hour" if d.amount == 1 else "working hours"
+        return f"{d} — {zh} / {d.amount} {unit}"
     if kind is DurationKind.SAME_DAY:
         return f"{d} — {zh} / the same day"
     return f"{d} — {zh} / immediately"
@@ -98,6 +101,14 @@ def _rule_lines(cal: WorkCalendar, d: Duration, result: Deadline) -> list[str]:
         grace = cal.immediate_grace
         return [
             f"规则 rule: 立即，按政策宽限 {grace} / immediately, within the policy's grace {grace}"
+        ]
+    if result.rule == "working_hours":
+        assert cal.working_hours is not None
+        hours = cal.working_hours.zh()
+        return [
+            f"规则 rule: 只计工作日（含调休上班日）的工作时间 {hours}，非工作时间起算的自下一个"
+            f"上班时刻起算 / working time only ({hours} on working days); a start outside it "
+            "counts from the next opening"
         ]
     assert result.last_day is not None
     last = _day(result.last_day)

@@ -223,7 +223,7 @@ def _kind_of(case: Case, value: str) -> str:
 def _deadline(case: Case, ob: Obligation, now: datetime) -> Pair:
     policy = case.policy
     role = policy.roles.get(ob.role, ob.role)
-    kind = label_of(ObligationKind, ob.kind) or ob.kind
+    kind = ob.label
     met = "" if ob.met_at is None else f"{policy.calendar.local(ob.met_at):%m-%d %H:%M}"
     zh_status, en_status = (text.format(met=met) for text in _STATUS[ob.status(now)])
     zh = f"时限：{kind} → {role}，{zh_status}"
@@ -250,7 +250,7 @@ def _due_now(case: Case, now: datetime) -> list[str]:
     for n in due:
         zh_status, en_status = _DUE_NOW.get(n.status, (n.status, n.status))
         due_at = case.policy.calendar.local(n.due_at)
-        kind = label_of(ObligationKind, n.kind) or n.kind
+        kind = n.label or label_of(ObligationKind, n.kind) or n.kind
         pair = (
             f"{kind} → {n.role_label}，时限 {due_at:%Y-%m-%d %H:%M}，{zh_status}",
             f"{gloss(KIND_EN, n.kind)} → {gloss(ROLE_EN, n.role)}, due "

@@ -19,7 +19,7 @@ from typing import Final
 
 from ..api import Policy
 from ..model import Category, Severity
-from ..model.vocab import ObligationKind
+from ..model.vocab import ObligationKind, Role, label_of
 from ..policy.schema import Band, DutySpec, GradeRule, LadderSpec, ObligationSpec, SeverityRule
 from ..presets import load as load_preset
 from ..presets import names as preset_names
@@ -93,7 +93,10 @@ def duration_zh(d: Duration, grace: Duration | None = None) -> str:
 
 
 def _conditions(
-    flags: Iterable[str], categories: Iterable[Category], bands: Iterable[Band]
+    flags: Iterable[str],
+    categories: Iterable[Category],
+    bands: Iterable[Band],
+    no_flags: Iterable[str] = (),
 ) -> list[str]:
     out = []
     cats = [c.label for c in categories]
@@ -105,6 +108,9 @@ def _conditions(
     band_list = [b.describe_zh() for b in bands]
     if band_list:
         out.append("或".join(band_list))
+    excluded = [f"`{f}`" for f in no_flags]
+    if excluded:
+        out.append("带以下标记时不适用：" + "、".join(excluded))
     return out
 
 
@@ -131,7 +137,7 @@ def _rule_key(rule: str) -> tuple[int, int, int]:
 
 def _assessment_row(policy: Policy, r: SeverityRule) -> tuple[str, str, str, str]:
     parts = [f"`{r.id}`：研判 → {policy.level_label(r.level)}（`{r.level}`）"]
-    parts += _conditions(r.any_flags, r.any_categories, r.any_metrics)
+    parts += _conditions(r.any_flags, r.any_categories, r.any_metrics, r.no_flags)
     if r.window is not None:
         parts.append(f"只看发帖后{r.window.zh()}内的观测")
     return r.rule, r.text, "；".join(parts), "—"
@@ -139,7 +145,7 @@ def _assessment_row(policy: Policy, r: SeverityRule) -> tuple[str, str, str, str
 
 def _grade_row(r: GradeRule) -> tuple[str, str, str, str]:
     parts = [f"`{r.id}`：敏感度 → {r.grade} 级"]
-    parts += _conditions(r.any_flags, r.any_categories, r.any_metrics)
+    parts += _conditions(r.any_flags, r.any_categories, r.any_metrics, r.no_flags)
     if r.window is not None:
         parts.append(f"只看发帖后{r.window.zh()}内的观测")
     return r.rule, r.text, "；".join(parts), "—"
@@ -148,10 +154,11 @@ def _grade_row(r: GradeRule) -> tuple[str, str, str, str]:
 def _obligation_row(policy: Policy, ob: ObligationSpec) -> tuple[str, str, str, str]:
     spec = policy.spec
     parts = [
-        f"`{ob.id}`：`{ob.kind}` {ObligationKind(ob.kind).label} → {_role_zh(policy, ob.role)}",
+        f"`{ob.id}`：`{ob.kind}` {ob.label or ObligationKind(ob.kind).label} → "
+        f"{_role_zh(policy, ob.role)}",
         _levels_zh(policy, ob.levels),
     ]
-    parts += _conditions(ob.any_flags, ob.any_categories, ())
+    parts += _conditions(ob.any_flags, ob.any_categories, (), ob.no_flags)
     if ob.after is not None:
         parts.append(f"起算：`{ob.after}` 履行时（逐级）")
     elif ob.anchor in _ANCHORS_ZH:
@@ -162,6 +169,8 @@ def _obligation_row(policy: Policy, ob: ObligationSpec) -> tuple[str, str, str, 
         parts.append("由 " + "、".join(f"`{t}`" for t in ob.met_by) + " 履行")
     if ob.reading:
         parts.append(f"读法：{ob.reading}")
+    if ob.warnings:
+        parts.append("预警：" + "、".join(w.zh() for w in ob.warnings))
     deadline = duration_zh(ob.within, spec.timing.immediate_grace)
     if ob.every is not None:
         deadline += f"，此后每{duration_zh(ob.every)}一次，直至 `{ob.until}`"
@@ -176,7 +185,7 @@ def _ladder_row(policy: Policy, ladder: LadderSpec) -> tuple[str, str, str, str]
         for s in ladder.steps
     )
     parts = [f"`{ladder.id}`：升级链 {steps}", _levels_zh(policy, ladder.levels)]
-    parts += _conditions(ladder.any_flags, (), ())
+    parts += _conditions(ladder.any_flags, ladder.any_categories, (), ladder.no_flags)
     parts.append(f"起算：{_ANCHORS_ZH[ladder.anchor]}")
     first = duration_zh(ladder.steps[0].timeout, policy.spec.timing.immediate_grace)
     return ladder.rule, ladder.text, "；".join(parts), f"逐级，首级 {first}"
@@ -253,12 +262,27 @@ def roles_table(policy: Policy) -> str:
     return _table(("角色 Role", "名称 Name"), rows)
 
 
+def role_labels_table(policy: Policy) -> str:
+    """The institution's own names for canonical roles, as a Markdown table (may be empty)."""
+    rows = [
+        (f"`{role}`", _cell(label), _cell(label_of(Role, role)))
+        for role, label in policy.spec.role_labels
+    ]
+    return _table(("角色 Role", "本单位称谓 Label", "通用名称 Canonical"), rows) if rows else ""
+
+
 def preset_markdown(policy: Policy) -> str:
     """The generated part of a preset's documentation page."""
     out = [f"### 级别 Levels\n\n{levels_table(policy)}"]
     roles = roles_table(policy)
     if roles:
         out.append(f"### 增设角色 Added roles\n\n{roles}")
+    relabelled = role_labels_table(policy)
+    if relabelled:
+        out.append(f"### 本单位称谓 Role labels\n\n{relabelled}")
+    hours = policy.spec.calendar.hours
+    if hours is not None:
+        out.append(f"### 工作时间 Working hours\n\n{hours.zh()}（工作日，含调休上班日）\n")
     out.append(f"### 规则 Rules\n\n{rules_table(policy)}")
     notes = readings(policy)
     if notes:

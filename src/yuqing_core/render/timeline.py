@@ -56,7 +56,7 @@ def rows(case: Case, now: datetime) -> list[TimelineRow]:
         out.append(TimelineRow(cal.local(event.at), "event", event.trigger, detail, rule=""))
     for ob in case.obligations:
         role = case.policy.roles.get(ob.role, ob.role)
-        kind = label_of(ObligationKind, ob.kind) or ob.kind
+        kind = ob.label
         met = (  # as of ``now``: a meeting after it is not shown
             f"（{cal.local(ob.met_at):%m-%d %H:%M} 履行 met）"
             if ob.met_at is not None and ob.met_at <= now
@@ -217,7 +217,7 @@ def gantt(case: Case, now: datetime, *, title: str | None = None) -> str:
         status = ob.status(now)
         # Met: grey; met late: grey and red; breached: red; still running: plain.
         tag = {"met": "done, ", "late": "crit, done, ", "breached": "crit, "}.get(status, "")
-        name = f"{label_of(ObligationKind, ob.kind) or ob.kind} {ob.role} ({ob.rule})"
+        name = f"{ob.label} {ob.role} ({ob.rule})"
         if ob.provisional:
             name += f" {PROVISIONAL}"
         lines.append(

@@ -37,6 +37,14 @@ class Notification:
     status: str
     message: str
     provisional: bool = False
+    label: str = ""
+    """The obligation's Chinese name: the institution's own (特报) or its kind's (报告)."""
+    warn_at: tuple[datetime, ...] = ()
+    """The obligation's warning instants (预警), earliest first (:attr:`Obligation.warn_at
+    <yuqing_core.Obligation.warn_at>`)."""
+    warnings_passed: int = 0
+    """How many of them have come by the instant the plan is for: the message names the
+    latest (第 n 次预警)."""
 
 
 def notifications(
@@ -52,6 +60,8 @@ def notifications(
             continue
         role_label = policy.roles.get(ob.role, ob.role)
         due = cal.local(ob.due_at)
+        passed = ob.warnings_passed(now)
+        warned = f"，第{passed}次预警" if passed and len(ob.warn_at) > 1 else ""
         out.append(
             Notification(
                 role=ob.role,
@@ -65,9 +75,12 @@ def notifications(
                 message=(
                     f"【{ob.label}】{incident.title}：{role_label}，"
                     f"时限 {due:%Y-%m-%d %H:%M}{' 暂定' if ob.provisional else ''}"
-                    f"（{ob.rule}）"
+                    f"（{ob.rule}）{warned}"
                 ),
                 provisional=ob.provisional,
+                label=ob.label,
+                warn_at=ob.warn_at,
+                warnings_passed=passed,
             )
         )
     return out

@@ -131,7 +131,7 @@ def _obligation(
     calendar = s.terms.calendar
     spec = duty.spec
     anchor_at = calendar.local(duty.anchor)
-    points = spec.warnings if spec is not None else ()
+    points = spec.warnings if spec is not None and spec.warnings else s.terms.warnings
     share = s.terms.due_soon_share
     return Obligation(
         id=duty.id,

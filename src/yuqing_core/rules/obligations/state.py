@@ -16,6 +16,7 @@ from ...model import Category, Severity
 from ...model.vocab import FINAL_STATES
 from ...policy.schema import LadderSpec, ObligationSpec, nearest_level
 from ...policy.stages import StageTable
+from ...policy.warnings import WarnPoint
 from ...time.duration import Duration
 from .duty import Duty
 
@@ -37,6 +38,8 @@ class Terms:
     ladders: tuple[LadderSpec, ...]
     stages: StageTable
     due_soon_share: float
+    warnings: tuple[WarnPoint, ...] = ()
+    """The policy's default warning points (``timing.warnings``)."""
     levels: tuple[Severity, ...] = ()
     """The policy's levels, lowest first: a level it does not have maps to the nearest one
     at or above (:func:`~yuqing_core.policy.matching.nearest_level`)."""
@@ -63,6 +66,7 @@ class Terms:
             ladders=spec.ladders,
             stages=StageTable.of(workflow),
             due_soon_share=spec.timing.due_soon_share,
+            warnings=spec.timing.warnings,
             levels=spec.severities,
             name=policy.name,
             max_extension=workflow.max_extension,

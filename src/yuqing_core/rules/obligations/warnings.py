@@ -1,12 +1,16 @@
 """Warning instants (预警时刻) of an obligation, on its own clock.
 
-A share of the span (``"50%"``, or ``timing.due_soon_share`` when the obligation states no
-warning points) is counted on the clock the obligation's deadline runs on: elapsed time for
-hours, minutes and day periods; working time for working days (the whole of each working day,
-or the policy's working hours when it states them) and for working hours. So a 3-working-day
-reply found on the eve of the National Day holiday is not "due soon" during the holiday: the
-holiday is not working time. A time before the due instant is elapsed time (``"2h"``) or
-working hours (``"2wh"``). Every instant lies between the anchor and the due instant.
+Warning points the policy states (the obligation's ``warnings``, else ``timing.warnings``)
+count on the clock the obligation's deadline runs on. A share of the span (``"50%"``) is
+counted in elapsed time for hours, minutes and day periods, and in working time for working
+days (the whole of each working day, or the policy's working hours when it states them) and
+for working hours: so a 3-working-day reply found on the eve of the National Day holiday is
+not "due soon" during the holiday, which is not working time. A time before the due instant is
+elapsed time (``"2h"``) or working hours (``"2wh"``).
+
+A policy that states no warning points keeps what it always meant: one warning at
+``timing.due_soon_share`` of the elapsed span. Every instant lies between the anchor and the
+due instant.
 """
 
 from __future__ import annotations
@@ -36,11 +40,14 @@ def warn_instants(
     default_share: float,
 ) -> tuple[datetime, ...]:
     """The warning instants of a deadline of ``within`` from ``anchor`` due at ``due`` (both
-    in the calendar's zone), earliest first, each once: one for each of ``points``, or one at
-    ``default_share`` of the span when there are none."""
+    in the calendar's zone), earliest first, each once: one for each of ``points`` on the
+    deadline's own clock, or, when there are none, one at ``default_share`` of the elapsed
+    span."""
     if due <= anchor:
         return (due,)
-    shares = [p.share for p in points if p.share is not None] if points else [default_share]
+    if not points:
+        return (anchor + (due - anchor) * default_share,)
+    shares = [p.share for p in points if p.share is not None]
     out = {_share_instant(calendar, within, anchor, due, s) for s in shares}
     for p in points:
         if p.before is not None:
