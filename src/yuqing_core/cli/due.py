@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
         "duration",
         metavar="DURATION",
         type=duration,
-        help="90min, 3h, 1h30min, 3d, 1wd, 4wh (with working hours), same_day or now (never negative)",
+        help="90min, 3h, 1h30min, 3d, 1wd, 4wh (working hours), same_day or now (never negative)",
     )
     p.set_defaults(func=run)
 

@@ -1,5 +1,8 @@
-"""Structural checks of the terms a policy words its own way: role labels, working hours and
-the flags a rule or obligation matches on. Each problem names its key path.
+"""Checks of the terms a policy words its own way: role labels, working hours, warning points
+and the flags a rule or obligation matches on. Each problem names its key path.
+
+:func:`term_problems` are errors (the policy cannot load); :func:`term_warnings` are lint
+warnings (it works, but probably not as meant).
 
 >>> from yuqing_core.policy.schema import PolicySpec
 >>> spec = PolicySpec.model_validate({"name": "x", "title": "示例", "obligations": [
@@ -20,7 +23,7 @@ from ..time.duration import Duration, DurationKind
 from .schema import PolicySpec
 from .warnings import WarnPoint
 
-__all__ = ["durations_in", "term_problems"]
+__all__ = ["durations_in", "term_problems", "term_warnings"]
 
 Problem = tuple[str, str]
 
@@ -86,3 +89,51 @@ def _contradicting_flags(spec: PolicySpec) -> list[Problem]:
 def term_problems(spec: PolicySpec) -> list[Problem]:
     """``(key_path, message)`` for every problem with the policy's own terms."""
     return [*_role_labels(spec), *_working_hours(spec), *_contradicting_flags(spec)]
+
+
+def _shared_labels(spec: PolicySpec) -> list[Problem]:
+    """Two roles the outputs would name alike."""
+    named: dict[str, str] = {r.value: r.label for r in Role}
+    named.update(dict(spec.role_labels))
+    named.update({r.id: r.label for r in spec.roles})
+    out = []
+    for role, label in spec.role_labels:
+        others = sorted(r for r, other in named.items() if other == label and r != role)
+        if others:
+            out.append(
+                (
+                    f"role_labels.{role}",
+                    f"{label!r} is also what role {others[0]!r} is called: outputs cannot tell "
+                    "them apart",
+                )
+            )
+    return out
+
+
+_WORKING_KINDS = (DurationKind.WORKING_DAYS, DurationKind.WORKING_HOURS)
+
+
+def _elapsed_before_working(spec: PolicySpec) -> list[Problem]:
+    """A time before the due instant in elapsed hours, on a deadline counted in working time:
+    it may fall at night or on a holiday (22:00 for a deadline at 24:00)."""
+    out = []
+    for i, ob in enumerate(spec.obligations):
+        if ob.within.kind not in _WORKING_KINDS:
+            continue
+        path = f"obligations[{i}].warnings" if ob.warnings else "timing.warnings"
+        for j, point in enumerate(ob.warnings or spec.timing.warnings):
+            if point.before is not None and point.before.is_elapsed:
+                out.append(
+                    (
+                        f"{path}[{j}]",
+                        f"'{point}' before a deadline of '{ob.within}' ({ob.id}) is elapsed "
+                        "time and may fall outside working time; write working hours (wh) "
+                        "or a share (80%)",
+                    )
+                )
+    return out
+
+
+def term_warnings(spec: PolicySpec) -> list[Problem]:
+    """``(key_path, message)`` for every term that works but is probably not what was meant."""
+    return list(dict.fromkeys([*_shared_labels(spec), *_elapsed_before_working(spec)]))

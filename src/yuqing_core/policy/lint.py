@@ -27,6 +27,7 @@ from typing import Literal
 
 from ..time.duration import Duration
 from .check import structural_problems
+from .check_terms import term_warnings
 from .data import PolicyData as Policy
 from .schema import Band, GradeRule, SeverityRule, within_posting
 
@@ -58,6 +59,7 @@ def lint(policy: Policy) -> list[Finding]:
         findings += _overlaps(_grade_bands(policy))
         findings += _coverage(_grade_bands(policy), None)
     findings += _recurrences(policy)
+    findings += [Finding("warning", path, msg) for path, msg in term_warnings(policy.spec)]
     return sorted(findings, key=lambda f: (f.level != "error", _natural(f.path)))
 
 

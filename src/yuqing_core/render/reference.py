@@ -31,7 +31,9 @@ INTRO = """\
 A policy file is TOML (or JSON). Unknown keys are rejected; every error names the file, the
 dotted key path and the bad value. The tables below are generated from the schema in the code.
 Durations are written `90min`, `3h`, `1h30min` (elapsed), `3d` (a Civil Code day period), `1wd`
-(working days), `same_day` or `now` (see [How deadlines are counted](../deadlines.md)).
+(working days), `4wh` (working hours, with `[calendar] working_hours`), `same_day` or `now` (see
+[How deadlines are counted](../deadlines.md)). Warning points are written `50%` (a share of the
+span on the obligation's own clock) or `2h`, `2wh` (a time before the due instant).
 """
 
 
@@ -58,6 +60,8 @@ def _type_name(annotation: Any) -> str:
     if origin is tuple:
         args = get_args(annotation)
         return f"array of {_type_name(args[0])}" if args else "array"
+    if origin is dict:
+        return f"table of {_type_name(get_args(annotation)[1])}"
     if isinstance(annotation, type):
         if issubclass(annotation, BaseModel):
             return "table"
@@ -71,15 +75,28 @@ def _type_name(annotation: Any) -> str:
             "date": "date",
             "Duration": "duration",
             "Severity": "severity",
+            "WarnPoint": "warning point",
         }
         return names.get(annotation.__name__, annotation.__name__)
     return str(annotation)
 
 
+def _written(field: FieldInfo) -> Any:
+    """The type a file writes for ``field``: a validator's declared input type, if any."""
+    for m in field.metadata:
+        written = getattr(m, "json_schema_input_type", PydanticUndefined)
+        if written is not PydanticUndefined:
+            return written
+    return field.annotation
+
+
 def _default(field: FieldInfo) -> str:
     if field.is_required():
         return "**required**"
-    value = field.default
+    extra = field.json_schema_extra
+    value = extra["default"] if isinstance(extra, dict) and "default" in extra else field.default
+    if value == {}:
+        return "`{}`"
     if value is PydanticUndefined or isinstance(value, BaseModel):
         return ""
     if isinstance(value, tuple):
@@ -126,7 +143,7 @@ def _section(
     nested: list[tuple[type[BaseModel], str, str]] = []
     for name, field in model.model_fields.items():
         desc = md_cell(field.description or "")
-        out.append(f"| `{name}` | {_type_name(field.annotation)} | {_default(field)} | {desc} |")
+        out.append(f"| `{name}` | {_type_name(_written(field))} | {_default(field)} | {desc} |")
         for sub in _models(field.annotation):
             is_array = get_origin(field.annotation) is tuple
             path = f"{bare}.{name}" if bare else name

@@ -17,7 +17,6 @@ from ..model.vocab import (
     ADOPT_POLICY,
     STAGE_TRIGGERS,
     SYSTEM_EVENTS,
-    ObligationKind,
     State,
     Trigger,
     label_of,

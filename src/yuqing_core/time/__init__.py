@@ -4,6 +4,7 @@ docs/rules.md)."""
 from ..errors import PauseError
 from .calendar import WorkCalendar
 from .duration import Duration, DurationKind
+from .hours import WorkingClock, WorkingHours
 from .notices import OfficialNotice, load_notice
 from .official import official_first_year, official_last_year
 from .periods import Deadline
@@ -15,6 +16,8 @@ __all__ = [
     "OfficialNotice",
     "PauseError",
     "WorkCalendar",
+    "WorkingClock",
+    "WorkingHours",
     "load_notice",
     "official_first_year",
     "official_last_year",

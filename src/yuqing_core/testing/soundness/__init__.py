@@ -14,7 +14,9 @@ run one alone:
 - :func:`check_obligations_can_be_met`: every obligation's ``met_by`` trigger can fire once it
   is owed;
 - :func:`check_report_before_response`: a report is not due after the public response of the
-  same level, unless the file says so (see :data:`REPORT_AFTER_RESPONSE_MARKERS`).
+  same level, unless the file says so (see :data:`REPORT_AFTER_RESPONSE_MARKERS`);
+- :func:`check_warnings`: no warning point before the due instant is as long as the deadline
+  (it would warn the moment the clock starts).
 
 The checks live in :mod:`.severity`, :mod:`.deadlines` and :mod:`.structure` and are all
 importable from here. Deadlines are compared by computing due instants on the policy's own
@@ -41,6 +43,7 @@ from .deadlines import (
     REPORT_AFTER_RESPONSE_MARKERS,
     check_deadline_order,
     check_report_before_response,
+    check_warnings,
 )
 from .severity import band_points, check_monotone_severity
 from .structure import (
@@ -62,6 +65,7 @@ __all__ = [
     "check_obligations_can_be_met",
     "check_report_before_response",
     "check_roles",
+    "check_warnings",
     "final_unreachable",
     "soundness_findings",
 ]
@@ -73,6 +77,7 @@ CHECKS: tuple[Callable[[Policy], list[Finding]], ...] = (
     check_final_reachable,
     check_obligations_can_be_met,
     check_report_before_response,
+    check_warnings,
 )
 """The property checks :func:`assert_policy_sound` runs after the lint, in this order."""
 

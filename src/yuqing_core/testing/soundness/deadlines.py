@@ -1,4 +1,5 @@
-"""Deadline soundness: higher levels are not looser, reports come before responses.
+"""Deadline soundness: higher levels are not looser, reports come before responses, and a
+warning point does not fire the moment the clock starts.
 
 Deadlines are compared by computing due instants on the policy's own calendar from
 :data:`ANCHORS`, fixed instants across National Day 2025 and Spring Festival 2026 where
@@ -17,6 +18,8 @@ from ...model import Severity
 from ...model.vocab import INCIDENT_MOMENTS, ObligationKind
 from ...policy.lint import Finding
 from ...policy.schema import ObligationSpec
+from ...policy.warnings import WarnPoint
+from ...rules.obligations.warnings import warn_instants
 from ...time.duration import Duration
 
 __all__ = [
@@ -24,6 +27,7 @@ __all__ = [
     "REPORT_AFTER_RESPONSE_MARKERS",
     "check_deadline_order",
     "check_report_before_response",
+    "check_warnings",
 ]
 
 ANCHORS: tuple[tuple[int, int, int, int, int], ...] = (
@@ -69,7 +73,12 @@ def _applies(ob: ObligationSpec, level: Severity) -> bool:
 
 
 def _co_apply(a: ObligationSpec, b: ObligationSpec) -> bool:
-    """Whether one incident can owe both (their content classes can coincide)."""
+    """Whether one incident can owe both (their content classes can coincide, and neither
+    needs only flags the other excludes)."""
+    if a.any_flags and set(a.any_flags) <= set(b.no_flags):
+        return False
+    if b.any_flags and set(b.any_flags) <= set(a.no_flags):
+        return False
     if a.any_categories and b.any_categories:
         return bool(set(a.any_categories) & set(b.any_categories))
     return True
@@ -244,3 +253,46 @@ def _late_report(
         f"it precedes; if that is meant, say so in the reading of {rep.id} or "
         f"in a note naming it (“晚于回应” / “after the response”)",
     )
+
+
+# -- a warning comes after the clock starts ----------------------------------------------------
+
+
+def check_warnings(policy: Policy) -> list[Finding]:
+    """No warning point before the due instant is as long as the deadline itself: from some
+    instant of :data:`ANCHORS` it would warn the moment the clock starts (``"3h"`` before a
+    ``2h`` deadline, or ``"8wh"`` before a ``1wd`` deadline found on the eve of a holiday)."""
+    out: list[Finding] = []
+    default = policy.spec.timing.warnings
+    for i, ob in enumerate(policy.spec.obligations):
+        path = f"obligations[{i}].warnings" if ob.warnings else "timing.warnings"
+        for j, point in enumerate(ob.warnings or default):
+            if point.before is None:
+                continue
+            at = _warns_at_start(policy, ob, point)
+            if at is not None:
+                out.append(
+                    Finding(
+                        "error",
+                        f"{path}[{j}]",
+                        f"'{point}' before the due instant of {ob.id} ({ob.within}) falls "
+                        f"at or before the start of its clock when it starts "
+                        f"{_stamp(policy, at)}: it would warn at once; shorten it or write a "
+                        "share (80%)",
+                    )
+                )
+    return out
+
+
+def _warns_at_start(policy: Policy, ob: ObligationSpec, point: WarnPoint) -> datetime | None:
+    """The first anchor from which ``point`` falls at the start of ``ob``'s clock."""
+    cal = policy.calendar
+    for at in _anchor_instants(policy):
+        try:
+            due = cal.due(at, ob.within)
+        except CalendarCoverageError:
+            continue
+        (warn,) = warn_instants(cal, ob.within, at, due, (point,), 0.75)
+        if warn <= at:
+            return at
+    return None
