@@ -238,3 +238,42 @@ def test_the_policy_page_shows_labels_working_hours_and_warnings() -> None:
     assert "`principal-special`：`special_report` 特报 → `principal_leader`（校长）" in page
     assert "预警：已用时 50%、已用时 80%" in page
     assert "带以下标记时不适用：`mass_incident`" in page
+
+
+# -- extensions and pauses in working hours ---------------------------------------------------
+
+
+def _extendable() -> yq.Policy:
+    data = school(workflow={"max_extension": "4wh", "pausable": ["initial_response"]})
+    data["obligations"][3] = {**data["obligations"][3], "extendable": True}
+    return yq.load_policy(data)
+
+
+def test_an_extension_in_working_hours_counts_from_the_due_instant() -> None:
+    # Due 9 Oct 12:00; 2wh more: the lunch break does not count, so 16:00.
+    case = opened(_extendable(), incident(views=6000))
+    case.fire(
+        "extend", at=cst(2025, 10, 9, 9), actor="office", by="2wh", obligation="first-response"
+    )
+    assert by_id(case)["first-response"].due_at == cst(2025, 10, 9, 16, 0)
+    with pytest.raises(yq.TransitionError, match=r"give it in working hours \(wh\)"):
+        case.fire(
+            "extend", at=cst(2025, 10, 9, 9), actor="office", by="1d", obligation="first-response"
+        )
+    with pytest.raises(
+        yq.TransitionError,
+        match=r"extending by 3wh passes the cap of 4wh in all \(2wh used, 2wh left\)",
+    ):
+        case.fire(
+            "extend", at=cst(2025, 10, 9, 9), actor="office", by="3wh", obligation="first-response"
+        )
+
+
+def test_a_pause_moves_a_working_hours_deadline_by_the_working_time_it_took() -> None:
+    # Due 9 Oct 12:00. Paused 09:00-15:00: 3 h of the morning and 1 h of the afternoon are
+    # working time, so it is due 4 working hours after 12:00: 3.5 h to 17:30, then 09:00 on
+    # Friday 10 Oct.
+    case = opened(_extendable(), incident(views=6000))
+    case.fire("pause", at=cst(2025, 10, 9, 9), actor="unit", reason="等待补充材料")
+    case.fire("resume", at=cst(2025, 10, 9, 15), actor="unit")
+    assert by_id(case)["first-response"].due_at == cst(2025, 10, 10, 9, 0)

@@ -317,7 +317,11 @@ def _extend_data(
     if cap is None:
         return None
     # Extensions are given in the cap's unit (their total is checked against it).
-    unit = {DurationKind.DAYS: "d", DurationKind.WORKING_DAYS: "wd"}.get(cap.kind)
+    unit = {
+        DurationKind.DAYS: "d",
+        DurationKind.WORKING_DAYS: "wd",
+        DurationKind.WORKING_HOURS: "wh",
+    }.get(cap.kind)
     choices = [f"{n}{unit}" for n in (1, 2, 3)] if unit else ["30min", "2h"]
     return {"by": draw(st.sampled_from(choices))}
 

@@ -44,6 +44,7 @@ __all__ = [
 _UNITS = {
     DurationKind.DAYS: "days (d)",
     DurationKind.WORKING_DAYS: "working days (wd)",
+    DurationKind.WORKING_HOURS: "working hours (wh)",
     DurationKind.ELAPSED: "hours and minutes (h, min)",
 }
 
