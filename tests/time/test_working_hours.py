@@ -226,3 +226,42 @@ def test_working_hours_due_is_monotone(
     early, late = sorted((a, b))
     assert cal.due(early, f"{hours}wh") <= cal.due(late, f"{hours}wh")
     assert cal.due(early, f"{hours}wh") < cal.due(early, f"{hours + 1}wh")
+
+
+def _in_working_time(
+    cal: yq.WorkCalendar, spans: tuple[tuple[int, int], ...], at: datetime
+) -> bool:
+    """Whether ``at`` ends a stretch of working time: inside (or at the end of) a span."""
+    sec = at.hour * 3600 + at.minute * 60 + at.second
+    day = at.date() if sec else at.date() - timedelta(days=1)
+    sec = sec or 86_400
+    return cal.is_working_day(day) and any(a < sec <= b for a, b in spans)
+
+
+@given(
+    cal=calendars,
+    start=minute_starts,
+    kind=st.sampled_from(["wd", "wh"]),
+    n=st.integers(1, 5),
+    shares=st.lists(st.integers(1, 99), min_size=1, max_size=3),
+)
+def test_share_warnings_fall_in_working_time_in_order(
+    cal: yq.WorkCalendar, start: datetime, kind: str, n: int, shares: list[int]
+) -> None:
+    from yuqing_core.policy.warnings import WarnPoint
+    from yuqing_core.rules.obligations.warnings import warn_instants
+
+    within = yq.Duration.parse(f"{n}{kind}")
+    due = cal.due(start, within)
+    points = [WarnPoint.parse(f"{s}%") for s in shares]
+    warns = warn_instants(cal, within, start, due, points, 0.75)
+    assert list(warns) == sorted(set(warns))
+    assert all(start < w <= due for w in warns)
+    clock = cal.working_clock(within.kind)
+    total = clock.measure(start, due)
+    spans = clock.spans
+    for s in sorted(set(shares)):
+        (w,) = warn_instants(cal, within, start, due, [WarnPoint.parse(f"{s}%")], 0.75)
+        # Exactly the share of the working time, and never on a rest day or at night.
+        assert clock.measure(start, w) == -(-total * s // 100)
+        assert _in_working_time(cal, spans, w)

@@ -62,7 +62,9 @@ def _share_instant(
         return anchor + timedelta(seconds=(due - anchor).total_seconds() * share)
     clock = calendar.working_clock(within.kind)
     total = clock.measure(anchor, due)
-    return min(due, clock.advance(anchor, math.ceil(total * share))) if total else anchor
+    # Rounded first: 7% of 25200 s is 1764.0000000000002 in floating point, not 1765 s.
+    seconds = math.ceil(round(total * share, 6))
+    return min(due, clock.advance(anchor, seconds)) if total else anchor
 
 
 def _before(calendar: WorkCalendar, before: Duration, due: datetime) -> datetime:
