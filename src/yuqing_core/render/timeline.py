@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from .._dt import ensure_aware
+from ..model import Severity
 from ..model.vocab import (
     ACTION_TRIGGERS,
     ADOPT_POLICY,
@@ -90,6 +91,8 @@ def _event_detail(case: Case, trigger: str, data: dict[str, Any]) -> str:
             continue
         if isinstance(value, list | tuple):
             value = ",".join(str(v) for v in value)
+        elif key == "severity":
+            value = _level_shown(case, str(value))
         parts.append(f"{key}={value}")
     if data.get("metrics") is not None:
         m = data["metrics"]
@@ -109,6 +112,16 @@ def _event_detail(case: Case, trigger: str, data: dict[str, Any]) -> str:
         or SYSTEM_EVENTS.get(trigger, "")
     )
     return (target + " " + " ".join(parts)).strip()
+
+
+def _level_shown(case: Case, chosen: str) -> str:
+    """A level as chosen, and the policy's level it maps to when the policy lacks it:
+    ``critical→major``."""
+    try:
+        mapped = case.policy.normalize_severity(Severity.parse(chosen)).key
+    except ValueError:
+        return chosen
+    return chosen if mapped == chosen else f"{chosen}→{mapped}"
 
 
 _SHOWN = (
