@@ -15,7 +15,7 @@ import yuqing_core as yq
 from yuqing_core.policy.schema import PolicySpec
 from yuqing_core.policy.warnings import WarnPoint
 from yuqing_core.testing import assert_policy_sound
-from yuqing_core.testing.soundness import check_warnings
+from yuqing_core.testing.soundness import check_deadline_order, check_warnings
 
 HEAD = 'name = "ours"\ntitle = "本校制度"\n'
 HOURS = '[calendar]\nworking_hours = ["08:30-12:00", "14:00-17:30"]\n'
@@ -216,3 +216,24 @@ def test_a_share_reads_back(whole: int, fraction: str) -> None:
 def test_a_bad_warning_point_is_named(text: str) -> None:
     with pytest.raises(yq.PolicyError, match=f"^'{text}' is not a warning point"):
         WarnPoint.parse(text)
+
+
+def test_deadline_order_skips_obligations_one_incident_cannot_owe_together() -> None:
+    # The major report needs mass_incident, which the general report excludes: no incident
+    # owes both, so the looser major deadline is not compared with the general one.
+    def report(ident: str, level: str, within: str, **match: list[str]) -> dict[str, Any]:
+        return {"id": ident, "rule": "R1", "kind": "report", "role": "office",
+                "levels": [level], "within": within, **match}  # fmt: skip
+
+    data = {
+        "name": "ours",
+        "title": "本校制度",
+        "levels": [{"severity": "general"}, {"severity": "major"}],
+        "obligations": [
+            report("general-report", "general", "1h", no_flags=["mass_incident"]),
+            report("major-report", "major", "2h", any_flags=["mass_incident"]),
+        ],
+    }
+    assert check_deadline_order(yq.load_policy(data)) == []
+    data["obligations"][0] = report("general-report", "general", "1h")
+    assert [f.path for f in check_deadline_order(yq.load_policy(data))] == ["obligations[1].within"]

@@ -70,15 +70,12 @@ _TEXTS: dict[str, str] = {
 
 
 def policy_flags(policy: Policy) -> list[str]:
-    """The flags the policy's rules, obligations and ladders mention, then the known ones."""
+    """The flags the policy's rules, obligations and ladders mention (required or excluded),
+    then the known ones."""
     spec = policy.spec
     named: list[str] = []
-    for rule in (*spec.assessment.rules, *spec.assessment.grades):
-        named += rule.any_flags
-    for ob in spec.obligations:
-        named += ob.any_flags
-    for ladder in spec.ladders:
-        named += ladder.any_flags
+    for item in (*spec.assessment.rules, *spec.assessment.grades, *spec.obligations, *spec.ladders):
+        named += (*item.any_flags, *item.no_flags)
     return list(dict.fromkeys([*sorted(set(named)), *KNOWN_FLAGS]))
 
 
