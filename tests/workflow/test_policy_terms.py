@@ -101,11 +101,13 @@ def test_a_ladder_matches_on_category_and_excluded_flags() -> None:
                                                            "timeout": "30min"}],
         "any_categories": ["inquiry"],
         "no_flags": ["rumour_refuted"],
+        "label": "逐级通知",
     }  # fmt: skip
     policy = yq.load_policy(school(ladders=[ladder]))
     complaint = incident().model_copy(update={"category": yq.Category.INQUIRY})
     owed = by_id(opened(policy, complaint))
     assert owed["ack#1"].due_at == cst(2025, 9, 30, 17, 30)
+    assert (owed["ack#1"].label, owed["ack#2"].label) == ("逐级通知", "逐级通知")
     assert "ack#1" not in by_id(opened(policy, incident()))
     refuted = complaint.model_copy(update={"flags": frozenset({"rumour_refuted"})})
     assert "ack#1" not in by_id(opened(policy, refuted))

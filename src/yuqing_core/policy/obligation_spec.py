@@ -84,3 +84,6 @@ class LadderSpec(SpecModel):
     """Not when any of these flags is present."""
     any_categories: tuple[Category, ...] = ()
     """Only for these content classes; empty means all."""
+    label: Label | None = None
+    """The institution's own name for its steps (e.g. 逐级通知), used in every output instead
+    of the canonical 通知."""

@@ -184,7 +184,8 @@ def _ladder_row(policy: Policy, ladder: LadderSpec) -> tuple[str, str, str, str]
         f"{_role_zh(policy, s.role)} {duration_zh(s.timeout, policy.spec.timing.immediate_grace)}"
         for s in ladder.steps
     )
-    parts = [f"`{ladder.id}`：升级链 {steps}", _levels_zh(policy, ladder.levels)]
+    named = f"（{ladder.label}）" if ladder.label else ""
+    parts = [f"`{ladder.id}`：升级链{named} {steps}", _levels_zh(policy, ladder.levels)]
     parts += _conditions(ladder.any_flags, ladder.any_categories, (), ladder.no_flags)
     parts.append(f"起算：{_ANCHORS_ZH[ladder.anchor]}")
     first = duration_zh(ladder.steps[0].timeout, policy.spec.timing.immediate_grace)

@@ -57,6 +57,9 @@ class Duty:
     fixed_provisional: bool = False
     """Whether computing ``fixed_due`` needed a day that is not settled."""
     source: Literal["obligation", "ladder"] = "obligation"
+    label: str = ""
+    """The institution's own name for it (a ladder's ``label``; an obligation's is on its
+    spec)."""
 
     @property
     def open(self) -> bool:

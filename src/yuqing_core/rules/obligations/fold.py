@@ -152,6 +152,6 @@ def _obligation(
         due_soon_share=s.terms.due_soon_share,
         source=duty.source,
         text=duty.text,
-        own_label=(spec.label or "") if spec is not None else "",
+        own_label=(spec.label or "") if spec is not None else duty.label,
         warn_at=warn_instants(calendar, duty.within, anchor_at, due, points, share),
     )

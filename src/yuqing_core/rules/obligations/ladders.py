@@ -56,6 +56,7 @@ def _steps(s: FoldState, ladder: LadderSpec, anchor: datetime) -> list[Duty]:
             fixed_due=due,
             fixed_provisional=provisional,
             source="ladder",
+            label=ladder.label or "",
         )
         if ack is not None:
             duty.met_at, duty.met_version = ack
