@@ -225,7 +225,7 @@ def test_deadline_order_skips_obligations_one_incident_cannot_owe_together() -> 
         return {"id": ident, "rule": "R1", "kind": "report", "role": "office",
                 "levels": [level], "within": within, **match}  # fmt: skip
 
-    data = {
+    data: dict[str, Any] = {
         "name": "ours",
         "title": "本校制度",
         "levels": [{"severity": "general"}, {"severity": "major"}],

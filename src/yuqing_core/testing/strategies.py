@@ -74,8 +74,12 @@ def policy_flags(policy: Policy) -> list[str]:
     then the known ones."""
     spec = policy.spec
     named: list[str] = []
-    for item in (*spec.assessment.rules, *spec.assessment.grades, *spec.obligations, *spec.ladders):
-        named += (*item.any_flags, *item.no_flags)
+    for rule in (*spec.assessment.rules, *spec.assessment.grades):
+        named += (*rule.any_flags, *rule.no_flags)
+    for ob in spec.obligations:
+        named += (*ob.any_flags, *ob.no_flags)
+    for ladder in spec.ladders:
+        named += (*ladder.any_flags, *ladder.no_flags)
     return list(dict.fromkeys([*sorted(set(named)), *KNOWN_FLAGS]))
 
 
