@@ -97,7 +97,7 @@ def assess(case: CaseView, event: Event, before: CaseState, moved: CaseState) ->
 def _new_level(case: CaseView, event: Event) -> Severity | None:
     if "severity" not in event.data:
         return None
-    # A level the policy does not have maps to its nearest level at or above (item 9).
+    # A level the policy does not have maps to its nearest level at or above.
     return case.policy.normalize_severity(Severity.parse(event.data["severity"]))
 
 
