@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import yuqing_core as yq
-from yuqing_core.policy.schema import PolicySpec
+from yuqing_core.policy.schema import PolicySpec, nearest_level
 from yuqing_core.policy.warnings import WarnPoint
 from yuqing_core.testing import assert_policy_sound
 from yuqing_core.testing.soundness import check_deadline_order, check_warnings
@@ -237,3 +237,17 @@ def test_deadline_order_skips_obligations_one_incident_cannot_owe_together() -> 
     assert check_deadline_order(yq.load_policy(data)) == []
     data["obligations"][0] = report("general-report", "general", "1h")
     assert [f.path for f in check_deadline_order(yq.load_policy(data))] == ["obligations[1].within"]
+
+
+@given(
+    st.sets(st.sampled_from(list(yq.Severity)), min_size=1),
+    st.sampled_from(list(yq.Severity)),
+)
+def test_a_level_maps_to_the_nearest_at_or_above_else_the_highest(
+    levels: set[yq.Severity], chosen: yq.Severity
+) -> None:
+    ordered = tuple(sorted(levels))
+    mapped = nearest_level(ordered, chosen)
+    above = [s for s in ordered if s >= chosen]
+    assert mapped == (min(above) if above else max(ordered))
+    assert nearest_level(ordered, mapped) == mapped  # a policy level maps to itself

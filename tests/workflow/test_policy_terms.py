@@ -132,6 +132,7 @@ def test_an_escalation_to_a_level_the_policy_lacks_maps_the_same_way() -> None:
     assert by_id(case)["principal-special"].due_at == cst(2025, 10, 9, 10, 0)
     assert case.events[-1].data["severity"] == "critical"
     assert "升级 severity=critical→major" in render(case, cst(2025, 10, 9, 9, 30))
+    assert Case.from_json(policy, case.to_json()) == case
     again = Case.replay(policy, case.events)
     assert again == case
     assert again.severity is yq.Severity.MAJOR
