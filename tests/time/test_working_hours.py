@@ -265,3 +265,32 @@ def test_share_warnings_fall_in_working_time_in_order(
         # Exactly the share of the working time, and never on a rest day or at night.
         assert clock.measure(start, w) == -(-total * s // 100)
         assert _in_working_time(cal, spans, w)
+
+
+def _error_of(call: object) -> yq.PolicyError | None:
+    """The PolicyError ``call()`` raises, or ``None``; any other exception propagates."""
+    try:
+        call()  # type: ignore[operator]
+    except yq.PolicyError as e:
+        return e
+    return None
+
+
+@given(st.lists(st.one_of(st.text(max_size=14), st.integers(), st.none()), max_size=4))
+def test_any_working_hours_text_loads_or_is_a_policy_error(spans: list[object]) -> None:
+    error = _error_of(lambda: WorkingHours.parse(spans))  # type: ignore[arg-type]
+    if error is None:
+        hours = WorkingHours.parse(spans)  # type: ignore[arg-type]
+        assert WorkingHours.parse(list(hours.texts())) == hours
+    else:
+        assert str(error)
+
+
+@given(st.from_regex(r"\A-?[0-9]{0,5}(\.[0-9])?w?h?\Z"))
+def test_any_wh_text_parses_or_is_a_policy_error(text: str) -> None:
+    error = _error_of(lambda: yq.Duration.parse(text))
+    if error is None:
+        d = yq.Duration.parse(text)
+        assert yq.Duration.parse(str(d)) == d
+    else:
+        assert str(error).startswith(f"{text!r} is not a duration")
