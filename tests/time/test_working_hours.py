@@ -9,6 +9,7 @@ Council arrangements these vectors rest on (as the installed ``holidays`` data h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -267,10 +268,10 @@ def test_share_warnings_fall_in_working_time_in_order(
         assert _in_working_time(cal, spans, w)
 
 
-def _error_of(call: object) -> yq.PolicyError | None:
+def _error_of(call: Callable[[], object]) -> yq.PolicyError | None:
     """The PolicyError ``call()`` raises, or ``None``; any other exception propagates."""
     try:
-        call()  # type: ignore[operator]
+        call()
     except yq.PolicyError as e:
         return e
     return None
