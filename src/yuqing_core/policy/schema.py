@@ -7,7 +7,7 @@ capabilities add sections without breaking existing files.
 
 This module holds the whole file (``PolicySpec``) and its small sections; the larger sections
 each have a module of their own (``matching``, ``obligation_spec``, ``workflow_spec``,
-``duty_spec``), re-exported here.
+``duty_spec``, ``period_spec``), re-exported here.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ from ..time.settings import (
     parse_business_close,
     zone_named,
 )
-from .duty_spec import DutySpec
+from .duty_spec import DutySpec, OpenCases
 from .fields import Name, Slug, SpecModel
 from .matching import AssessmentSpec, Band, GradeRule, GradingSpec, SeverityRule, within_posting
 from .obligation_spec import LadderSpec, LadderStep, ObligationSpec
+from .period_spec import DateRange, PeriodSpec
 from .workflow_spec import DEFAULT_STAGES, WorkflowSpec
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "AssessmentSpec",
     "Band",
     "CalendarSpec",
+    "DateRange",
     "DutySpec",
     "GradeRule",
     "GradingSpec",
@@ -45,6 +47,8 @@ __all__ = [
     "LadderStep",
     "LevelSpec",
     "ObligationSpec",
+    "OpenCases",
+    "PeriodSpec",
     "PolicySpec",
     "RoleSpec",
     "SeverityRule",
@@ -189,7 +193,9 @@ class PolicySpec(SpecModel):
     workflow: WorkflowSpec = WorkflowSpec()
     """Stages and guards (see ``[workflow]``)."""
     monitoring: tuple[DutySpec, ...] = ()
-    """Recurring monitoring duties (see ``[[monitoring]]``)."""
+    """Recurring monitoring duties, the policy's duty roster (see ``[[monitoring]]``)."""
+    periods: tuple[PeriodSpec, ...] = ()
+    """Named periods duties are owed in (see ``[[periods]]``)."""
 
     @field_validator("levels")
     @classmethod
