@@ -14,9 +14,12 @@ run one alone:
 - :func:`check_obligations_can_be_met`: every obligation's ``met_by`` trigger can fire once it
   is owed;
 - :func:`check_report_before_response`: a report is not due after the public response of the
-  same level, unless the file says so (see :data:`REPORT_AFTER_RESPONSE_MARKERS`).
+  same level, unless the file says so (see :data:`REPORT_AFTER_RESPONSE_MARKERS`);
+- :func:`check_duties_fall_due`: every monitoring duty falls due at least once (in 2025-2026
+  or in its periods' dates).
 
-The checks live in :mod:`.severity`, :mod:`.deadlines` and :mod:`.structure` and are all
+The checks live in :mod:`.severity`, :mod:`.deadlines`, :mod:`.structure` and :mod:`.duties`
+and are all
 importable from here. Deadlines are compared by computing due instants on the policy's own
 calendar from :data:`ANCHORS`, fixed instants across National Day 2025 and Spring Festival
 2026 where working days, 调休 make-up days and rest days all meet.
@@ -42,6 +45,7 @@ from .deadlines import (
     check_deadline_order,
     check_report_before_response,
 )
+from .duties import check_duties_fall_due
 from .severity import band_points, check_monotone_severity
 from .structure import (
     check_final_reachable,
@@ -57,6 +61,7 @@ __all__ = [
     "assert_policy_sound",
     "band_points",
     "check_deadline_order",
+    "check_duties_fall_due",
     "check_final_reachable",
     "check_monotone_severity",
     "check_obligations_can_be_met",
@@ -73,6 +78,7 @@ CHECKS: tuple[Callable[[Policy], list[Finding]], ...] = (
     check_final_reachable,
     check_obligations_can_be_met,
     check_report_before_response,
+    check_duties_fall_due,
 )
 """The property checks :func:`assert_policy_sound` runs after the lint, in this order."""
 
