@@ -341,15 +341,15 @@ def test_errors_name_the_duty_and_never_the_actor() -> None:
     with pytest.raises(yq.InvalidArgumentError) as e:
         DutyFulfilment("daily-log", cst(2025, 10, 3), " ")
     assert str(e.value) == "a fulfilment of duty 'daily-log' needs an actor (a non-empty text)"
-    with pytest.raises(yq.YuqingError) as e:
+    with pytest.raises(yq.YuqingError) as naive:
         DutyFulfilment("daily-log", datetime(2025, 10, 3, 9), "张三")
-    assert str(e.value) == (
+    assert str(naive.value) == (
         "at: 2025-10-03T09:00:00 has no time zone; give an aware datetime such as "
         "2025-10-03T09:00:00+08:00"
     )
-    with pytest.raises(yq.YuqingError) as e:
+    with pytest.raises(yq.YuqingError) as naive:
         roster(DAILY, datetime(2025, 9, 27), cst(2025, 10, 12))
-    assert str(e.value).startswith("start: 2025-09-27T00:00:00 has no time zone")
+    assert str(naive.value).startswith("start: 2025-09-27T00:00:00 has no time zone")
     assert "张三" not in repr(log(cst(2025, 9, 29, 15)))
 
 
