@@ -22,7 +22,9 @@ class OpenCases(SpecModel):
     (empty: any level) with one of ``any_flags`` (empty: any flags)."""
 
     levels: tuple[SeverityField, ...] = ()
+    """Levels of the policy; empty means any level."""
     any_flags: tuple[Name, ...] = ()
+    """Flags such as ``mass_incident``; empty means any case of those levels."""
 
 
 class DutySpec(SpecModel):

@@ -18,7 +18,9 @@ def _item_text(item: AccountabilityItem) -> str:
     if item.extended_to is not None:
         due += f"（逾期后延期至 {item.extended_to:%Y-%m-%d %H:%M}）"
     done = f"办结 {item.met_at:%Y-%m-%d %H:%M}" if item.met_at is not None else "未办"
-    return f"{item.case_id} {item.obligation_id}（{item.rule}）时限 {due}，{done}"
+    # A roster duty belongs to no case: its line starts with 值班 instead of a case id.
+    owner = item.case_id or "值班"
+    return f"{owner} {item.obligation_id}（{item.rule}）时限 {due}，{done}"
 
 
 def _cells(row: AccountabilityRow) -> tuple[str, str, str, str]:
