@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 import yuqing_core as yq
 from tests.helpers import cst
 from yuqing_core.rules.monitoring import CaseSpan
-from yuqing_core.rules.roster import DutyFulfilment, DutyInstance, fulfil, roster
+from yuqing_core.rules.roster import DutyFulfilment, DutyInstance, due_before, fulfil, roster
+from yuqing_core.workflow.roster_notices import roster_notifications
 
 HEAD = {"name": "roster", "title": "某校舆情值班"}
 WEEKLY = {
@@ -404,3 +405,40 @@ def test_each_fulfilment_meets_at_most_one_instant_whatever_the_order(
         status = item.status(now)
         met = item.met_at
         assert status == ("missed" if met is None else "met" if met <= item.due_at else "late")
+
+
+# -- due work and notifications ------------------------------------------------------------
+
+
+def test_due_work_is_what_no_fulfilment_met_by_then() -> None:
+    done = [log(cst(2025, 9, 28, 15, 50)), log(cst(2025, 9, 30, 18))]
+    due = due_before(DAILY, cst(2025, 10, 9, 16), done, since=cst(2025, 9, 27))
+    # 29 Sep missed; 30 Sep met late, so no longer due; 9 Oct due exactly now.
+    assert [i.due_at for i in due] == [cst(2025, 9, 29, 16), cst(2025, 10, 9, 16)]
+    assert due_before(DAILY, cst(2025, 9, 30, 17), done, since=cst(2025, 9, 27)) == [
+        i
+        for i in roster(DAILY, cst(2025, 9, 27), cst(2025, 10, 1), done)
+        if i.due_at in (cst(2025, 9, 29, 16), cst(2025, 9, 30, 16))
+    ]
+
+
+def test_roster_notifications_name_the_duty_instant_and_say_provisional() -> None:
+    items = roster(POLICY, cst(2026, 12, 1), cst(2027, 1, 12))
+    notes = roster_notifications(POLICY, items, cst(2026, 12, 29, 12))
+    assert [(n.obligation_id, n.status, n.since, n.provisional) for n in notes] == [
+        ("friday-bulletin@2026-12-04T17:00", "missed", cst(2026, 11, 27, 17), True),
+        ("weekly-report@2026-12-07T10:00", "missed", cst(2026, 11, 30, 10), True),
+        ("friday-bulletin@2026-12-11T17:00", "missed", cst(2026, 12, 4, 17), True),
+        ("weekly-report@2026-12-14T10:00", "missed", cst(2026, 12, 7, 10), True),
+        ("friday-bulletin@2026-12-18T17:00", "missed", cst(2026, 12, 11, 17), True),
+        ("weekly-report@2026-12-21T10:00", "missed", cst(2026, 12, 14, 10), True),
+        ("friday-bulletin@2026-12-25T17:00", "missed", cst(2026, 12, 18, 17), True),
+        ("weekly-report@2026-12-28T10:00", "missed", cst(2026, 12, 21, 10), True),
+        # Fri 1 Jan 2027 (元旦, by rule) moves to Mon 4 Jan, after the weekly report.
+        ("weekly-report@2027-01-04T10:00", "pending", cst(2026, 12, 28, 10), True),
+        ("friday-bulletin@2027-01-04T17:00", "pending", cst(2026, 12, 28, 17), True),
+    ]
+    assert (
+        notes[-2].message
+        == "【定期报送】监测员 报 领导小组办公室，时限 2027-01-04 10:00 暂定（本校第9条）"
+    )

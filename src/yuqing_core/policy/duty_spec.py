@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import field_validator
 
@@ -10,7 +10,18 @@ from ..model import SeverityField
 from .fields import Name, RuleRef, Slug, SpecModel
 from .recurrence import recurrence_problem
 
-__all__ = ["DutySpec", "OnRestDay", "OpenCases"]
+__all__ = ["DUTY_KIND_LABELS", "DutyKind", "DutySpec", "OnRestDay", "OpenCases"]
+
+DutyKind = Literal["patrol", "daily_log", "bulletin", "watch", "report"]
+
+DUTY_KIND_LABELS: Final[dict[str, str]] = {
+    "patrol": "巡查",
+    "daily_log": "舆情日志",
+    "bulletin": "简报/通报",
+    "watch": "值守",
+    "report": "定期报送",
+}
+"""The Chinese name of each kind of monitoring duty."""
 
 OnRestDay = Literal["keep", "next_working_day", "skip"]
 """What a due instant on a rest day does: stays, moves to the first working day after at the
@@ -34,7 +45,7 @@ class DutySpec(SpecModel):
 
     id: Slug
     rule: RuleRef
-    kind: Literal["patrol", "daily_log", "bulletin", "watch", "report"]
+    kind: DutyKind
     role: Name = "monitor"
     """Who owes it (the role that must do it)."""
     recipient: Name | None = None

@@ -47,11 +47,12 @@ from .monitoring import CaseSpan, DutyInstant, monitoring_duties
 if TYPE_CHECKING:
     from ..policy.data import PolicyData as Policy
 
-__all__ = ["DutyFulfilment", "DutyInstance", "DutyStatus", "fulfil", "roster"]
+__all__ = ["DutyFulfilment", "DutyInstance", "DutyStatus", "due_before", "fulfil", "roster"]
 
 DutyStatus = Literal["pending", "met", "late", "missed"]
 """As of an instant: not due yet; met by the due instant; met after it; unmet past it."""
 
+_TICK: Final = timedelta(microseconds=1)
 _STEP_MAX: Final = timedelta(days=366)
 """The longest step a fulfilment is attributed across (a yearly duty's)."""
 
@@ -168,6 +169,22 @@ def roster(
         out += [m for m in met if start <= m.due_at < end]
     out.sort(key=lambda i: (i.due_at, _order(policy, i.duty_id)))
     return out
+
+
+def due_before(
+    policy: Policy,
+    at: datetime,
+    fulfilments: Iterable[DutyFulfilment] = (),
+    *,
+    since: datetime,
+    cases: Iterable[CaseSpan] = (),
+) -> list[DutyInstance]:
+    """The due work of the roster at ``at``: the instants with ``since <= due_at <= at`` that
+    no fulfilment recorded by ``at`` met, earliest first (what ``store.due_before`` lists for
+    the cases' obligations; ``since`` is when the roster began to be kept)."""
+    at = ensure_aware(at, "at")
+    items = roster(policy, since, at + _TICK, fulfilments, cases=cases)
+    return [i for i in items if i.status(at) in ("pending", "missed")]
 
 
 def _step(rrule: str) -> timedelta:
