@@ -336,3 +336,49 @@ def test_a_duty_that_never_falls_due_is_not_sound() -> None:
         }
     )
     assert check_duties_fall_due(later) == []
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from(["holidays", "official_holidays", "春节", "skip", "major", "", "2026-06-07"]),
+    st.dates(date(2020, 1, 1), date(2030, 12, 31)).map(str),
+    st.lists(
+        st.sampled_from(["holidays", "gaokao", "国庆节", "major", "mass_incident"]), max_size=3
+    ),
+    st.dictionaries(
+        st.sampled_from(["start", "end", "levels", "any_flags", "x"]),
+        st.text(max_size=4),
+        max_size=3,
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    period=st.dictionaries(
+        st.sampled_from(["id", "label", "ranges", "rule", "holidays", "text", "colour"]),
+        _VALUES,
+        max_size=5,
+    ),
+    keys=st.dictionaries(
+        st.sampled_from(["on_rest_day", "during", "while_open", "recipient", "rest_days_only"]),
+        _VALUES,
+        max_size=4,
+    ),
+)
+def test_any_new_keys_load_or_fail_with_a_key_path(
+    period: dict[str, Any], keys: dict[str, Any]
+) -> None:
+    data = {**HEAD, "periods": [period], "monitoring": [duty(**keys)]}
+    try:
+        policy = yq.load_policy(data)
+    except yq.PolicyError as e:
+        paths = [path for _, path, _ in e.problems]
+    else:
+        # What loads lists its duties without failing, past the official data too.
+        policy.monitoring_duties(cst(2026, 9, 20), cst(2027, 2, 20))
+        return
+    assert paths
+    assert all(p.startswith(("periods[0]", "monitoring[0]")) for p in paths), paths
