@@ -442,3 +442,49 @@ def test_roster_notifications_name_the_duty_instant_and_say_provisional() -> Non
         notes[-2].message
         == "【定期报送】监测员 报 领导小组办公室，时限 2027-01-04 10:00 暂定（本校第9条）"
     )
+
+
+def _oracle_block_day(day: date) -> bool:
+    """By chinese_calendar: ``day`` is in a run of rest days holding a named holiday (the
+    notice's 与周末连休: the weekend next to a one-day holiday is in its block)."""
+    import chinese_calendar
+
+    if chinese_calendar.is_workday(day):
+        return False
+    run = [day]
+    for step in (-1, 1):
+        d = day + timedelta(days=step)
+        while not chinese_calendar.is_workday(d):
+            run.append(d)
+            d += timedelta(days=step)
+    return any(chinese_calendar.get_holiday_detail(d)[1] is not None for d in run)
+
+
+@settings(max_examples=30, deadline=None)
+@given(first=st.dates(date(2024, 1, 1), date(2026, 10, 1)), days=st.integers(1, 60))
+def test_holiday_watch_and_moves_match_the_chinesecalendar_oracle(first: date, days: int) -> None:
+    import chinese_calendar
+
+    start = cst(first.year, first.month, first.day)
+    items = POLICY.monitoring_duties(start, start + timedelta(days=days))
+    watch = [
+        cst(d.year, d.month, d.day, 9)
+        for d in (first + timedelta(days=n) for n in range(days))
+        if _oracle_block_day(d)
+    ]
+    assert [i.due_at for i in items if i.duty_id == "holiday-watch"] == watch
+    for item in items:
+        if item.scheduled_at is not None:
+            day = chinese_calendar.find_workday(0, item.scheduled_at.date())
+            assert item.due_at.date() == day
+
+
+def test_a_weekend_joined_to_a_one_day_holiday_is_in_its_block() -> None:
+    # 端午节 2024: Mon 10 June off, "与周末连休": 8-10 June is one block.
+    assert [i.due_at for i in POLICY.monitoring_duties(cst(2024, 6, 7), cst(2024, 6, 12))] == [
+        cst(2024, 6, 7, 17),  # the Friday bulletin, a working day
+        cst(2024, 6, 8, 9),
+        cst(2024, 6, 9, 9),
+        cst(2024, 6, 10, 9),
+        cst(2024, 6, 11, 10),  # the Monday report moved to Tuesday
+    ]

@@ -45,7 +45,14 @@ if TYPE_CHECKING:
     from ..policy.data import PolicyData as Policy
     from ..time.calendar import WorkCalendar
 
-__all__ = ["MAX_INSTANTS", "MOVE_MARGIN", "CaseSpan", "DutyInstant", "monitoring_duties"]
+__all__ = [
+    "MAX_INSTANTS",
+    "MOVE_MARGIN",
+    "CaseSpan",
+    "DutyInstant",
+    "duty_instants",
+    "monitoring_duties",
+]
 
 MAX_INSTANTS: Final = 100_000
 """The most due instants one duty may have in one listing; a longer listing is refused."""
@@ -110,18 +117,31 @@ def monitoring_duties(
     """
     start = ensure_aware(start, "start")
     end = ensure_aware(end, "end")
+    spans = tuple(cases)
+    found: list[tuple[datetime, int, DutyInstant]] = []
+    for index in range(len(policy.spec.monitoring)):
+        found += [(i.due_at, index, i) for i in duty_instants(policy, index, start, end, spans)]
+    found.sort(key=lambda t: (t[0], t[1]))
+    return [item for _, _, item in found]
+
+
+def duty_instants(
+    policy: Policy,
+    index: int,
+    start: datetime,
+    end: datetime,
+    cases: Sequence[CaseSpan] = (),
+) -> list[DutyInstant]:
+    """The due instants of the policy's ``index``-th monitoring duty with
+    ``start <= due_at < end``, earliest first (see :func:`monitoring_duties`)."""
+    start = ensure_aware(start, "start")
+    end = ensure_aware(end, "end")
     cal = policy.calendar.with_projection()
     lo, hi = cal.local(start), cal.local(end)
     if hi <= lo:
         return []
-    spans = tuple(cases)
-    found: list[tuple[datetime, int, DutyInstant]] = []
-    for index, duty in enumerate(policy.spec.monitoring):
-        owed = _owed_spans(duty, spans)
-        for item in _duty_instants(policy, cal, index, duty, lo, hi, owed):
-            found.append((item.due_at, index, item))
-    found.sort(key=lambda t: (t[0], t[1]))
-    return [item for _, _, item in found]
+    duty = policy.spec.monitoring[index]
+    return list(_duty_instants(policy, cal, index, duty, lo, hi, _owed_spans(duty, cases)))
 
 
 def _owed_spans(duty: DutySpec, spans: Sequence[CaseSpan]) -> Sequence[CaseSpan] | None:

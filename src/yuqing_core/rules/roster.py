@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Final, Literal
 from .._dt import ensure_aware
 from ..errors import InvalidArgumentError
 from ..policy.recurrence import recurrence_step
-from .monitoring import CaseSpan, DutyInstant, monitoring_duties
+from .monitoring import CaseSpan, DutyInstant, duty_instants
 
 if TYPE_CHECKING:
     from ..policy.data import PolicyData as Policy
@@ -156,16 +156,13 @@ def roster(
     spans = tuple(cases)
     done = _by_duty(policy, fulfilments)
     out: list[DutyInstance] = []
-    for duty in policy.spec.monitoring:
-        step = _step(duty.rrule)
+    for index, duty in enumerate(policy.spec.monitoring):
         # The instants a step either side of the window: a fulfilment near its edge may
         # serve one of them.
-        listed = [
-            i
-            for i in monitoring_duties(policy, start - step, end + step, cases=spans)
-            if i.duty_id == duty.id
-        ]
-        met = _attribute(listed, done.get(duty.id, []), step, (start - step, end + step))
+        step = _step(duty.rrule)
+        lo, hi = start - step, end + step
+        listed = duty_instants(policy, index, lo, hi, spans)
+        met = _attribute(listed, done.get(duty.id, []), step, (lo, hi))
         out += [m for m in met if start <= m.due_at < end]
     out.sort(key=lambda i: (i.due_at, _order(policy, i.duty_id)))
     return out
