@@ -15,6 +15,7 @@ import random
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import chinese_calendar
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -447,8 +448,6 @@ def test_roster_notifications_name_the_duty_instant_and_say_provisional() -> Non
 def _oracle_block_day(day: date) -> bool:
     """By chinese_calendar: ``day`` is in a run of rest days holding a named holiday (the
     notice's 与周末连休: the weekend next to a one-day holiday is in its block)."""
-    import chinese_calendar
-
     if chinese_calendar.is_workday(day):
         return False
     run = [day]
@@ -463,8 +462,6 @@ def _oracle_block_day(day: date) -> bool:
 @settings(max_examples=30, deadline=None)
 @given(first=st.dates(date(2024, 1, 1), date(2026, 10, 1)), days=st.integers(1, 60))
 def test_holiday_watch_and_moves_match_the_chinesecalendar_oracle(first: date, days: int) -> None:
-    import chinese_calendar
-
     start = cst(first.year, first.month, first.day)
     items = POLICY.monitoring_duties(start, start + timedelta(days=days))
     watch = [
