@@ -352,7 +352,14 @@ def test_errors_name_the_duty_and_never_the_actor() -> None:
     with pytest.raises(yq.YuqingError) as naive:
         roster(DAILY, datetime(2025, 9, 27), cst(2025, 10, 12))
     assert str(naive.value).startswith("start: 2025-09-27T00:00:00 has no time zone")
-    assert "张三" not in repr(log(cst(2025, 9, 29, 15)))
+    secret = log(cst(2025, 9, 29, 15), report="欧阳娜娜 13912345678 的日志")
+    shown = repr(roster(DAILY, cst(2025, 9, 29), cst(2025, 9, 30), [secret])) + repr(secret)
+    assert "DutyFulfilment(duty_id='daily-log'" in shown
+    for text in ("张三", "欧阳娜娜", "13912345678"):
+        assert text not in shown
+    with pytest.raises(yq.YuqingError) as naive:
+        CaseSpan("YQ-1", datetime(2025, 10, 2, 10), None, yq.Severity.MAJOR)
+    assert str(naive.value).startswith("opened_at: 2025-10-02T10:00:00 has no time zone")
 
 
 # -- properties ----------------------------------------------------------------------------

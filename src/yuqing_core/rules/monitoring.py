@@ -93,6 +93,11 @@ class CaseSpan:
     severity: Severity
     flags: frozenset[str] = frozenset()
 
+    def __post_init__(self) -> None:
+        ensure_aware(self.opened_at, "opened_at")
+        if self.closed_at is not None:
+            ensure_aware(self.closed_at, "closed_at")
+
     def matches(self, wanted: OpenCases) -> bool:
         if wanted.levels and self.severity not in wanted.levels:
             return False

@@ -66,8 +66,9 @@ class DutyFulfilment:
     duty_id: str
     at: datetime
     actor: str = field(repr=False)
-    report: str | None = None
-    """A reference to what was filed (the log's or bulletin's number), if any."""
+    report: str | None = field(default=None, repr=False)
+    """A reference to what was filed (the log's or bulletin's number), if any; left out of
+    ``repr`` like the actor, as a person may write anything in it."""
     due_at: datetime | None = None
     """The due instant it serves; ``None``: the earliest unmet one that had opened."""
 
