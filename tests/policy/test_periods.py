@@ -382,3 +382,20 @@ def test_any_new_keys_load_or_fail_with_a_key_path(
         return
     assert paths
     assert all(p.startswith(("periods[0]", "monitoring[0]")) for p in paths), paths
+
+
+def test_a_settled_range_outweighs_a_provisional_block() -> None:
+    policy = yq.load_policy(
+        {
+            **HEAD,
+            "periods": [
+                {"id": "holidays", "rule": "official_holidays"},
+                {"id": "special", "ranges": [{"start": "2027-10-01", "end": "2027-10-02"}]},
+            ],
+            "monitoring": [duty(during=["holidays", "special"])],
+        }
+    )
+    assert in_periods(policy, ["holidays", "special"], date(2027, 10, 1)) == Membership(True)
+    assert in_periods(policy, ["holidays", "special"], date(2027, 10, 3)) == Membership(True, True)
+    assert in_periods(policy, ["holidays", "special"], date(2027, 10, 9)) == Membership(False, True)
+    assert in_periods(policy, ["special"], date(2027, 10, 9)) == Membership(False, False)

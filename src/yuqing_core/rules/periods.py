@@ -70,15 +70,12 @@ def in_period(policy: Policy, period_id: str, day: date) -> Membership:
 def in_periods(policy: Policy, period_ids: Iterable[str], day: date) -> Membership:
     """Whether ``day`` is in any of ``period_ids``; provisional if the answer rests on an
     unsettled day (inside a settled range is never provisional)."""
-    provisional = False
-    for ident in period_ids:
-        found = in_period(policy, ident, day)
-        if found.inside and not found.provisional:
-            return found
-        provisional = provisional or found.provisional
-        if found.inside:
-            return Membership(True, provisional)
-    return Membership(False, provisional)
+    found = [in_period(policy, ident, day) for ident in period_ids]
+    if any(f.inside and not f.provisional for f in found):
+        return Membership(True)
+    if any(f.inside for f in found):
+        return Membership(True, True)
+    return Membership(False, any(f.provisional for f in found))
 
 
 def _membership(policy: Policy, period: PeriodSpec, day: date) -> Membership:
