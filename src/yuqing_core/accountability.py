@@ -12,6 +12,11 @@ the role ``handling_unit`` are charged to the unit the case was assigned to (``a
 role is its own row.
 
 Everything is computed from the cases' events: pass live cases, or ``store.load_all(policy)``.
+
+The duties of the policy's duty roster (``[[monitoring]]``, no case) are held to account by
+:func:`duty_accountability`, from the recorded fulfilments, in rows of the same shape: their
+items have an empty ``case_id`` and the duty's id as ``obligation_id``. :func:`case_spans`
+gives the open spans of cases that ``while_open`` duties look at.
 :func:`~yuqing_core.render.accountability.render_accountability_markdown` renders the rows.
 
 >>> from datetime import datetime
@@ -44,7 +49,11 @@ from typing import Literal
 
 from ._dt import ensure_aware
 from .errors import AccountabilityError
+from .model import Severity
+from .policy.data import PolicyData
+from .rules.monitoring import CaseSpan
 from .rules.obligations import Obligation
+from .rules.roster import DutyFulfilment, DutyInstance, roster
 from .workflow.case import Case
 
 __all__ = [
@@ -52,6 +61,8 @@ __all__ = [
     "AccountabilityItem",
     "AccountabilityRow",
     "accountability",
+    "case_spans",
+    "duty_accountability",
 ]
 
 HANDLING_UNIT = "handling_unit"
@@ -125,13 +136,7 @@ def accountability(
     with the most missed, then the most late, come first; ties by role, then unit. Items
     are ordered by due instant, case id and obligation id. Rows with nothing are left out.
     """
-    start = ensure_aware(start, "start")
-    end = ensure_aware(end, "end")
-    now = ensure_aware(now, "now")
-    if end <= start:
-        raise AccountabilityError(
-            f"the period is empty: end {end.isoformat()} is not after start {start.isoformat()}"
-        )
+    start, end, now = _period(start, end, now)
     groups: dict[_Key, list[AccountabilityItem]] = {}
     labels: dict[_Key, str] = {}
     for case in cases:
@@ -143,6 +148,17 @@ def accountability(
     rows = [_row(key, labels[key], items) for key, items in groups.items()]
     rows.sort(key=lambda r: (-r.missed, -r.late, r.role, r.unit or ""))
     return rows
+
+
+def _period(start: datetime, end: datetime, now: datetime) -> tuple[datetime, datetime, datetime]:
+    start = ensure_aware(start, "start")
+    end = ensure_aware(end, "end")
+    now = ensure_aware(now, "now")
+    if end <= start:
+        raise AccountabilityError(
+            f"the period is empty: end {end.isoformat()} is not after start {start.isoformat()}"
+        )
+    return start, end, now
 
 
 def _overdue(
@@ -201,3 +217,74 @@ def _label(roles: dict[str, str], role: str, unit: str | None) -> str:
         # The default unit is a role id (``handling_unit``) until a case is assigned.
         return roles[unit]
     return f"{unit}（{role_label}）"
+
+
+# -- the duty roster -----------------------------------------------------------------------
+
+
+def duty_accountability(
+    policy: PolicyData,
+    start: datetime,
+    end: datetime,
+    fulfilments: Iterable[DutyFulfilment],
+    *,
+    now: datetime,
+    cases: Iterable[CaseSpan] = (),
+) -> list[AccountabilityRow]:
+    """The roster duties due in ``[start, end)`` met late or missed as of ``now``, one row
+    per role that owes them, ordered as :func:`accountability` orders its rows.
+
+    ``fulfilments`` are the recorded fulfilments (:func:`yuqing_core.rules.roster.fulfil`);
+    ``cases`` the open case spans ``while_open`` duties look at (:func:`case_spans`).
+    """
+    start, end, now = _period(start, end, now)
+    groups: dict[_Key, list[AccountabilityItem]] = {}
+    for instance in roster(policy, start, end, fulfilments, cases=cases):
+        status = instance.status(now)
+        if status in ("late", "missed"):
+            item = _duty_item(policy, instance, "late" if status == "late" else "missed")
+            groups.setdefault((instance.role, None), []).append(item)
+    rows = [_row(key, _label(policy.roles, *key), items) for key, items in groups.items()]
+    rows.sort(key=lambda r: (-r.missed, -r.late, r.role, r.unit or ""))
+    return rows
+
+
+def _duty_item(policy: PolicyData, instance: DutyInstance, outcome: Outcome) -> AccountabilityItem:
+    cal = policy.calendar
+    met = instance.met_at
+    return AccountabilityItem(
+        case_id="",
+        obligation_id=instance.duty_id,
+        kind=instance.instant.kind,
+        rule=instance.instant.rule,
+        due_at=cal.local(instance.due_at),
+        met_at=cal.local(met) if outcome == "late" and met is not None else None,
+        outcome=outcome,
+        provisional=instance.provisional,
+    )
+
+
+def case_spans(cases: Iterable[Case]) -> list[CaseSpan]:
+    """The spans each case was open at one level with one set of flags, from its events:
+    what ``while_open`` duties look at."""
+    out: list[CaseSpan] = []
+    for case in cases:
+        out += _spans(case)
+    return out
+
+
+def _spans(case: Case) -> list[CaseSpan]:
+    events = case.events
+    spans: list[CaseSpan] = []
+    current: tuple[datetime, Severity, frozenset[str]] | None = None
+    for k, event in enumerate(events, 1):
+        state = case if k == len(events) else Case.replay(case.policy, events[:k])
+        key = None if state.is_closed else (state.severity, frozenset(state.incident.flags))
+        if current is not None and current[1:] != key:
+            spans.append(CaseSpan(case.id, current[0], event.at, *current[1:]))
+            current = None
+        if current is None and key is not None:
+            current = (event.at, *key)
+    if current is not None:
+        spans.append(CaseSpan(case.id, current[0], None, *current[1:]))
+    return spans

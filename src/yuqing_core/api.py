@@ -8,7 +8,7 @@ the workflow. Each is a thin call down into the engine below it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 from .model import Incident, Severity
 from .policy import PolicyData, load_spec
 from .rules.assessment import Assessment, assess
-from .rules.monitoring import DutyInstant, monitoring_duties
+from .rules.monitoring import CaseSpan, DutyInstant, monitoring_duties
 from .workflow.case import Case
 from .workflow.machine import Workflow, workflow_for
 
@@ -38,9 +38,12 @@ class Policy(PolicyData):
         """
         return assess(self, incident, at)
 
-    def monitoring_duties(self, start: datetime, end: datetime) -> list[DutyInstant]:
-        """The monitoring duties (监测值守) due with ``start <= due_at < end``, earliest first."""
-        return monitoring_duties(self, start, end)
+    def monitoring_duties(
+        self, start: datetime, end: datetime, *, cases: Iterable[CaseSpan] = ()
+    ) -> list[DutyInstant]:
+        """The monitoring duties (监测值守) due with ``start <= due_at < end``, earliest first;
+        ``while_open`` duties only while one of ``cases`` (open case spans) matches."""
+        return monitoring_duties(self, start, end, cases=cases)
 
     @functools.cached_property
     def workflow(self) -> Workflow:

@@ -172,11 +172,23 @@ def test_until_is_local_time() -> None:
     ]
 
 
-def test_working_day_filter_past_the_official_schedule_raises() -> None:
-    last = yq.WorkCalendar.china().last_covered_year
-    later = cst(last + 1, 3, 2)
-    with pytest.raises(yq.CalendarCoverageError):
-        POLICY.monitoring_duties(later, later + timedelta(days=7))
+def test_working_day_filter_past_the_official_schedule_is_provisional() -> None:
+    # Changed on purpose (issue 13): duties are read on the projecting twin of the calendar,
+    # as obligations are, so a listing past the official data no longer raises; the instants
+    # that rest on the calendar are marked provisional instead.
+    assert yq.WorkCalendar.china().last_covered_year == 2026
+    later = cst(2027, 3, 2)  # a Tuesday
+    items = POLICY.monitoring_duties(later, later + timedelta(days=7))
+    assert [(i.duty_id, i.due_at, i.provisional) for i in items] == [
+        ("daily-log", cst(2027, 3, 2, 16), True),
+        ("daily-log", cst(2027, 3, 3, 16), True),
+        ("daily-log", cst(2027, 3, 4, 16), True),
+        ("daily-log", cst(2027, 3, 5, 16), True),
+        ("weekly-bulletin", cst(2027, 3, 5, 17), False),  # kept whatever the day: no calendar
+        ("holiday-watch", cst(2027, 3, 6), True),
+        ("holiday-watch", cst(2027, 3, 7), True),
+        ("daily-log", cst(2027, 3, 8, 16), True),
+    ]
 
 
 @settings(max_examples=40, deadline=None)

@@ -16,6 +16,7 @@ from ..model import Severity
 from ..model.vocab import DEFAULT_MET_BY, STAGE_TRIGGERS, Role, Trigger
 from ..time.duration import Duration, DurationKind
 from .check_terms import term_problems
+from .duty_check import duty_problems
 from .schema import DutySpec, LadderSpec, ObligationSpec, PolicySpec
 
 __all__ = ["Problem", "role_ids", "role_problems", "role_references", "structural_problems"]
@@ -311,6 +312,7 @@ def structural_problems(spec: PolicySpec) -> list[Problem]:
         *_after_cycles(spec),
         *_ladders(at),
         *_duties(at),
+        *duty_problems(spec, at.roles),
         *_immediate_grace(spec),
         *term_problems(spec),
     ]

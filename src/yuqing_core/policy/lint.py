@@ -29,6 +29,7 @@ from ..time.duration import Duration
 from .check import structural_problems
 from .check_terms import term_warnings
 from .data import PolicyData as Policy
+from .duty_lint import duty_warnings
 from .schema import Band, GradeRule, SeverityRule, within_posting
 
 __all__ = ["Finding", "lint"]
@@ -60,6 +61,7 @@ def lint(policy: Policy) -> list[Finding]:
         findings += _coverage(_grade_bands(policy), None)
     findings += _recurrences(policy)
     findings += [Finding("warning", path, msg) for path, msg in term_warnings(policy.spec)]
+    findings += [Finding("warning", path, msg) for path, msg in duty_warnings(policy.spec)]
     return sorted(findings, key=lambda f: (f.level != "error", _natural(f.path)))
 
 

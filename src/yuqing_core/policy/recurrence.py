@@ -12,7 +12,7 @@ from typing import Final
 
 from dateutil.rrule import rrule, rrulestr
 
-__all__ = ["recurrence_problem"]
+__all__ = ["recurrence_problem", "recurrence_step"]
 
 
 _STEP_SECONDS: Final = {
@@ -48,6 +48,18 @@ def recurrence_problem(text: str) -> str | None:
     if not isinstance(parsed, rrule):
         return "is not one RFC 5545 rule (FREQ=...;...), without other lines"
     return _step_problem(parts)
+
+
+def recurrence_step(text: str) -> int:
+    """The shortest step of a checked rule in seconds (its frequency times its interval).
+
+    >>> recurrence_step("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO")
+    1209600
+    """
+    parts = _rule_parts(text)
+    interval = parts.get("INTERVAL", "1")
+    times = int(interval) if interval.isdigit() else 1
+    return _STEP_SECONDS.get(parts.get("FREQ", ""), 86_400) * times
 
 
 def _rule_parts(text: str) -> dict[str, str]:

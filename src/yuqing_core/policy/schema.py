@@ -7,7 +7,7 @@ capabilities add sections without breaking existing files.
 
 This module holds the whole file (``PolicySpec``) and its small sections; the larger sections
 each have a module of their own (``matching``, ``obligation_spec``, ``workflow_spec``,
-``duty_spec``), re-exported here.
+``duty_spec``, ``period_spec``), re-exported here.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from ..time.settings import (
     parse_business_close,
     zone_named,
 )
-from .duty_spec import DutySpec
+from .duty_spec import DutySpec, OpenCases
 from .fields import Label, Name, Slug, SpecModel
 from .matching import (
     AssessmentSpec,
@@ -42,6 +42,7 @@ from .matching import (
     within_posting,
 )
 from .obligation_spec import LadderSpec, LadderStep, ObligationSpec
+from .period_spec import DateRange, PeriodSpec
 from .warnings import WarnPoint
 from .workflow_spec import DEFAULT_STAGES, WorkflowSpec
 
@@ -50,6 +51,7 @@ __all__ = [
     "AssessmentSpec",
     "Band",
     "CalendarSpec",
+    "DateRange",
     "DutySpec",
     "GradeRule",
     "GradingSpec",
@@ -57,6 +59,8 @@ __all__ = [
     "LadderStep",
     "LevelSpec",
     "ObligationSpec",
+    "OpenCases",
+    "PeriodSpec",
     "PolicySpec",
     "RoleSpec",
     "SeverityRule",
@@ -252,7 +256,9 @@ class PolicySpec(SpecModel):
     workflow: WorkflowSpec = WorkflowSpec()
     """Stages and guards (see ``[workflow]``)."""
     monitoring: tuple[DutySpec, ...] = ()
-    """Recurring monitoring duties (see ``[[monitoring]]``)."""
+    """Recurring monitoring duties, the policy's duty roster (see ``[[monitoring]]``)."""
+    periods: tuple[PeriodSpec, ...] = ()
+    """Named periods duties are owed in (see ``[[periods]]``)."""
 
     @field_validator("levels")
     @classmethod

@@ -19,7 +19,9 @@ def _item_text(item: AccountabilityItem) -> str:
         due += f"（逾期后延期至 {item.extended_to:%Y-%m-%d %H:%M}）"
     done = f"办结 {item.met_at:%Y-%m-%d %H:%M}" if item.met_at is not None else "未办"
     named = f"{item.obligation_id}「{item.label}」" if item.label else item.obligation_id
-    return f"{item.case_id} {named}（{item.rule}）时限 {due}，{done}"
+    # A roster duty belongs to no case: its line starts with 值班 instead of a case id.
+    owner = item.case_id or "值班"
+    return f"{owner} {named}（{item.rule}）时限 {due}，{done}"
 
 
 def _cells(row: AccountabilityRow) -> tuple[str, str, str, str]:

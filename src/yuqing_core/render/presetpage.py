@@ -20,6 +20,7 @@ from typing import Final
 from ..api import Policy
 from ..model import Category, Severity
 from ..model.vocab import ObligationKind, Role, label_of
+from ..policy.duty_spec import DUTY_KIND_LABELS
 from ..policy.schema import Band, DutySpec, GradeRule, LadderSpec, ObligationSpec, SeverityRule
 from ..presets import load as load_preset
 from ..presets import names as preset_names
@@ -53,13 +54,7 @@ _ANCHORS_ZH: Final[dict[str, str]] = {
     "posted": "发帖时（未知时用发现时）",
     "opened": "登记时",
 }
-_DUTY_KINDS_ZH: Final[dict[str, str]] = {
-    "patrol": "巡查",
-    "daily_log": "舆情日志",
-    "bulletin": "简报/通报",
-    "watch": "值守",
-    "report": "定期报送",
-}
+_DUTY_KINDS_ZH: Final = DUTY_KIND_LABELS
 
 
 # -- text helpers -------------------------------------------------------------------------

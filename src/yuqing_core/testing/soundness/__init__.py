@@ -17,8 +17,11 @@ run one alone:
   same level, unless the file says so (see :data:`REPORT_AFTER_RESPONSE_MARKERS`);
 - :func:`check_warnings`: no warning point before the due instant is as long as the deadline
   (it would warn the moment the clock starts).
+- :func:`check_duties_fall_due`: every monitoring duty falls due at least once (in 2025-2026
+  or in its periods' dates).
 
-The checks live in :mod:`.severity`, :mod:`.deadlines` and :mod:`.structure` and are all
+The checks live in :mod:`.severity`, :mod:`.deadlines`, :mod:`.structure` and :mod:`.duties`
+and are all
 importable from here. Deadlines are compared by computing due instants on the policy's own
 calendar from :data:`ANCHORS`, fixed instants across National Day 2025 and Spring Festival
 2026 where working days, 调休 make-up days and rest days all meet.
@@ -45,6 +48,7 @@ from .deadlines import (
     check_report_before_response,
     check_warnings,
 )
+from .duties import check_duties_fall_due
 from .severity import band_points, check_monotone_severity
 from .structure import (
     check_final_reachable,
@@ -60,6 +64,7 @@ __all__ = [
     "assert_policy_sound",
     "band_points",
     "check_deadline_order",
+    "check_duties_fall_due",
     "check_final_reachable",
     "check_monotone_severity",
     "check_obligations_can_be_met",
@@ -78,6 +83,7 @@ CHECKS: tuple[Callable[[Policy], list[Finding]], ...] = (
     check_obligations_can_be_met,
     check_report_before_response,
     check_warnings,
+    check_duties_fall_due,
 )
 """The property checks :func:`assert_policy_sound` runs after the lint, in this order."""
 
