@@ -53,6 +53,8 @@ _PAST_EN: Final[Mapping[str, str]] = {
     "acknowledge": "acknowledged",
     "pause": "clock paused",
     "resume": "clock resumed",
+    "conclude": "handling concluded",
+    "waive": "obligation waived",
 }
 """What happened, in English, for each trigger (the Chinese is the trigger's label)."""
 

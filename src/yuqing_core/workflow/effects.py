@@ -15,9 +15,11 @@ from datetime import datetime
 from typing import Protocol
 
 from ..model import CaseState, Event, Incident, Metrics, Severity
+from ..model.vocab import TRIGGERS
 from ..policy.data import PolicyData as Policy
 from ..policy.data import short_fingerprint
-from ..rules.obligations import InForce, refusal, settled_before
+from ..rules.obligations import InForce, Obligation, refusal, settled_before
+from .order import archive_problem, order_problem, waive_problem
 
 __all__ = ["EFFECTS", "CaseView", "Effect", "Refusal", "level_problem"]
 
@@ -40,6 +42,9 @@ class CaseView(Protocol):
 
     @property
     def policy_history(self) -> tuple[InForce, ...]: ...
+
+    @property
+    def obligations(self) -> tuple[Obligation, ...]: ...
 
 
 Effect = Callable[[CaseView, Event, CaseState, CaseState], CaseState]
@@ -137,7 +142,8 @@ def _with_metrics(incident: Incident, metrics: Metrics, at: datetime) -> Inciden
 
 
 def assign(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
-    unit = event.data.get("unit") or case.policy.spec.workflow.default_unit
+    """Assign to the unit named, or to the lead unit of the case's level (else the default)."""
+    unit = event.data.get("unit") or case.policy.spec.workflow.lead_unit(before.severity)
     return replace(moved, unit=str(unit))
 
 
@@ -226,7 +232,43 @@ def _check_not_settled(case: CaseView, event: Event) -> None:
         )
 
 
-EFFECTS: Mapping[str, Effect] = {
+# -- what the case owes ----------------------------------------------------------------------
+
+
+def archive(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    """No silent archive: every obligation whose clock started is met or waived first."""
+    why = archive_problem(case.obligations, event.at)
+    if why is not None:
+        raise Refusal(why)
+    return moved
+
+
+def waive(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    """免除义务: the obligation named is one the case owes now."""
+    why = waive_problem(case.obligations, str(event.data["obligation"]), event.at)
+    if why is not None:
+        raise Refusal(why)
+    return moved
+
+
+def checked(effect: Effect | None) -> Effect:
+    """``effect`` after the checks every command passes: the acting role (``by``) is a role
+    of the policy, and what ``[[workflow.order]]`` puts before the trigger has happened."""
+
+    def run(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+        by = event.data.get("by") if event.trigger != "extend" else None  # extend: a length
+        if by is not None and not case.policy.has_role(str(by)):
+            raise Refusal(f"by: {by!r} is not a role of policy {case.policy.name!r}")
+        if case.policy.spec.workflow.order:
+            why = order_problem(case.policy, case.obligations, case.events, event, before)
+            if why is not None:
+                raise Refusal(why)
+        return moved if effect is None else effect(case, event, before, moved)
+
+    return run
+
+
+_OWN: Mapping[str, Effect] = {
     "assess": assess,
     "escalate": escalate,
     "downgrade": downgrade,
@@ -244,5 +286,9 @@ EFFECTS: Mapping[str, Effect] = {
     "acknowledge": name_roles,
     "supervise": name_roles,
     "extend": extend,
+    "archive": archive,
+    "waive": waive,
 }
-"""The effect of each trigger that has one."""
+
+EFFECTS: Mapping[str, Effect] = {trigger: checked(_OWN.get(trigger)) for trigger in TRIGGERS}
+"""The effect of each trigger: the common checks, then its own effect if it has one."""

@@ -107,7 +107,9 @@ def _compared(o_hi: ObligationSpec, hi: Severity, o_lo: ObligationSpec, lo: Seve
     apply at ``hi`` too (then ``hi`` owes the tighter one anyway)."""
     if not _applies(o_hi, hi) or not _applies(o_lo, lo) or _applies(o_lo, hi):
         return False
-    if (o_hi.kind, o_hi.role) != (o_lo.kind, o_lo.role):
+    if o_hi.within is None or o_lo.within is None:
+        return False  # an obligation without a deadline is ordered, not timed
+    if (o_hi.kind, o_hi.roles) != (o_lo.kind, o_lo.roles):
         return False
     if o_hi.anchor != o_lo.anchor or (o_hi.after is None) != (o_lo.after is None):
         return False
@@ -129,6 +131,7 @@ def check_deadline_order(policy: Policy) -> list[Finding]:
         for (i, o_hi), (j, o_lo) in itertools.product(obs, obs):
             if i == j or (i, j) in done or not _compared(o_hi, hi, o_lo, lo):
                 continue
+            assert o_hi.within is not None and o_lo.within is not None  # _compared says so
             worse = _first_later(policy, o_hi.within, o_lo.within)
             if worse is None:
                 continue
@@ -147,7 +150,7 @@ def _looser(
     """``obligations[i]`` at its level falls due after ``lower`` at a lower level."""
     (o_hi, hi), (o_lo, lo) = higher, lower
     at, due_hi, due_lo = worse
-    role = policy.roles.get(o_hi.role, o_hi.role)
+    role = "/".join(policy.roles.get(r, r) for r in o_hi.roles)
     return Finding(
         "error",
         f"obligations[{i}].within",
@@ -155,7 +158,7 @@ def _looser(
         f"{_stamp(policy, due_hi)} but {o_lo.id} ({lo.key}, {o_lo.within}) "
         f"falls due {_stamp(policy, due_lo)} when both start "
         f"{_stamp(policy, at)}: a higher level must never have a looser "
-        f"{o_hi.kind} deadline to {o_hi.role} ({role}) than a lower one",
+        f"{o_hi.kind} deadline to {'/'.join(o_hi.roles)} ({role}) than a lower one",
     )
 
 
@@ -197,6 +200,8 @@ def _report_precedes(rep: ObligationSpec, resp: ObligationSpec, level: Severity)
     incident moment, or at the same trigger)."""
     if not _applies(rep, level) or not _applies(resp, level) or not _co_apply(rep, resp):
         return False
+    if rep.within is None or resp.within is None:
+        return False  # an obligation without a deadline is ordered, not timed
     return rep.anchor in INCIDENT_MOMENTS or rep.anchor == resp.anchor
 
 
@@ -216,6 +221,7 @@ def check_report_before_response(policy: Policy) -> list[Finding]:
         for (i, rep), (j, resp) in pairs:
             if (i, j) in done or not _report_precedes(rep, resp, level):
                 continue
+            assert rep.within is not None and resp.within is not None  # _report_precedes
             worse = _first_later(policy, rep.within, resp.within)
             if worse is None:
                 continue

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ...api import Policy
-from ...model.vocab import DEFAULT_MET_BY, FINAL_STATES, INCIDENT_MOMENTS, State
+from ...model.vocab import FINAL_STATES, INCIDENT_MOMENTS, State
 from ...policy.check import role_problems
 from ...policy.lint import Finding
 from ...policy.schema import ObligationSpec, PolicySpec
@@ -100,7 +100,7 @@ def check_obligations_can_be_met(policy: Policy) -> list[Finding]:
     specs = {o.id: o for o in policy.spec.obligations}
 
     def met_by(ob: ObligationSpec) -> tuple[str, ...]:
-        return ob.met_by or DEFAULT_MET_BY[ob.kind]
+        return tuple(dict.fromkeys(c.trigger.value for c in ob.conditions))
 
     def start_states(ob: ObligationSpec, depth: int = 0) -> set[str]:
         if ob.after is not None and ob.after in specs and depth < len(specs):
