@@ -105,9 +105,7 @@ def _choose(s: FoldState, pool: list[Duty], roles: list[str], kinds: list[str]) 
     for role in by_role:
         for kind in by_kind:
             group = [
-                d
-                for d in pool
-                if (role is None or role in d.recipients) and kind in (None, d.kind)
+                d for d in pool if (role is None or role in d.recipients) and kind in (None, d.kind)
             ]
             if group:
                 first = min(group, key=lambda d: (s.due(d), s.book.duties.index(d)))

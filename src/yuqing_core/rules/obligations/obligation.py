@@ -26,9 +26,10 @@ class Obligation:
     ``status(now)`` is ``pending``, ``due_soon`` (the policy's share of the span has passed),
     ``met`` (met at or before ``due_at``, never breached), ``late`` (met after a breach),
     ``breached`` (unmet past it) or ``waived`` (released with a ``waive`` command before it was
-    breached; one waived after its due instant stays ``breached``). An obligation whose case closed before it was met stays
-    ``breached`` if it was overdue. The status is as of ``now``: a meeting event after ``now``
-    is not seen, so a past instant gives the status an officer saw then.
+    breached; one waived after its due instant stays ``breached``). An obligation whose case
+    closed before it was met stays ``breached`` if it was overdue. The status is as of
+    ``now``: a meeting event after ``now`` is not seen, so a past instant gives the status an
+    officer saw then.
 
     A breach is never erased: ``breached_at`` keeps the due instant it passed unmet. Where the
     policy allows late extension, an extended obligation has a new ``due_at`` ahead and is
@@ -92,11 +93,12 @@ class Obligation:
         due = self.due_at
         if self.met_at is not None and self.met_at <= now:
             return "late" if breached or self.met_at > due else "met"
+        waived = self.waived_at is not None
         if self.waived_at is not None and self.waived_at <= now and not breached:
             return "waived"
         if not self.timed:
             return "pending"
-        if self.closed_at is not None and self.closed_at <= due and not breached:
+        if self.closed_at is not None and self.closed_at <= due and not breached and not waived:
             return "met"  # pragma: no cover - closed-in-time obligations are not listed
         if now > due and not self.paused:
             return "breached"

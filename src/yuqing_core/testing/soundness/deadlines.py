@@ -107,8 +107,6 @@ def _compared(o_hi: ObligationSpec, hi: Severity, o_lo: ObligationSpec, lo: Seve
     apply at ``hi`` too (then ``hi`` owes the tighter one anyway)."""
     if not _applies(o_hi, hi) or not _applies(o_lo, lo) or _applies(o_lo, hi):
         return False
-    if o_hi.within is None or o_lo.within is None:
-        return False  # an obligation without a deadline is ordered, not timed
     if (o_hi.kind, o_hi.roles) != (o_lo.kind, o_lo.roles):
         return False
     if o_hi.anchor != o_lo.anchor or (o_hi.after is None) != (o_lo.after is None):
@@ -131,7 +129,8 @@ def check_deadline_order(policy: Policy) -> list[Finding]:
         for (i, o_hi), (j, o_lo) in itertools.product(obs, obs):
             if i == j or (i, j) in done or not _compared(o_hi, hi, o_lo, lo):
                 continue
-            assert o_hi.within is not None and o_lo.within is not None  # _compared says so
+            if o_hi.within is None or o_lo.within is None:
+                continue  # an obligation without a deadline is ordered, not timed
             worse = _first_later(policy, o_hi.within, o_lo.within)
             if worse is None:
                 continue
@@ -200,8 +199,6 @@ def _report_precedes(rep: ObligationSpec, resp: ObligationSpec, level: Severity)
     incident moment, or at the same trigger)."""
     if not _applies(rep, level) or not _applies(resp, level) or not _co_apply(rep, resp):
         return False
-    if rep.within is None or resp.within is None:
-        return False  # an obligation without a deadline is ordered, not timed
     return rep.anchor in INCIDENT_MOMENTS or rep.anchor == resp.anchor
 
 
@@ -221,7 +218,8 @@ def check_report_before_response(policy: Policy) -> list[Finding]:
         for (i, rep), (j, resp) in pairs:
             if (i, j) in done or not _report_precedes(rep, resp, level):
                 continue
-            assert rep.within is not None and resp.within is not None  # _report_precedes
+            if rep.within is None or resp.within is None:
+                continue  # an obligation without a deadline is ordered, not timed
             worse = _first_later(policy, rep.within, resp.within)
             if worse is None:
                 continue
