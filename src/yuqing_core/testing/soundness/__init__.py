@@ -13,6 +13,8 @@ run one alone:
 - :func:`check_final_reachable`: from every stage some commands lead to a final stage;
 - :func:`check_obligations_can_be_met`: every obligation's ``met_by`` trigger can fire once it
   is owed;
+- :func:`check_order_can_be_met`: what a ``[[workflow.order]]`` entry puts before a trigger
+  can happen before it;
 - :func:`check_report_before_response`: a report is not due after the public response of the
   same level, unless the file says so (see :data:`REPORT_AFTER_RESPONSE_MARKERS`).
 
@@ -46,6 +48,7 @@ from .severity import band_points, check_monotone_severity
 from .structure import (
     check_final_reachable,
     check_obligations_can_be_met,
+    check_order_can_be_met,
     check_roles,
     final_unreachable,
 )
@@ -60,6 +63,7 @@ __all__ = [
     "check_final_reachable",
     "check_monotone_severity",
     "check_obligations_can_be_met",
+    "check_order_can_be_met",
     "check_report_before_response",
     "check_roles",
     "final_unreachable",
@@ -72,6 +76,7 @@ CHECKS: tuple[Callable[[Policy], list[Finding]], ...] = (
     check_roles,
     check_final_reachable,
     check_obligations_can_be_met,
+    check_order_can_be_met,
     check_report_before_response,
 )
 """The property checks :func:`assert_policy_sound` runs after the lint, in this order."""
