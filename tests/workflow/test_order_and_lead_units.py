@@ -85,9 +85,12 @@ def policy() -> yq.Policy:
     return yq.load_policy(POLICY)
 
 
+FOUND = cst(2025, 9, 30, 17)
+
+
 def _open(
     policy: yq.Policy,
-    found: datetime = cst(2025, 9, 30, 17),
+    found: datetime = FOUND,
     severity: str | None = None,
     **incident: Any,
 ) -> yq.Case:

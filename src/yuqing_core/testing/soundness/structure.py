@@ -156,7 +156,9 @@ def check_order_can_be_met(policy: Policy) -> list[Finding]:
             sources = {s for t, s, _ in table if t == trigger} & live
             return bool(sources) and bool(_reachable(table, ends) & guarded)
 
-        named = [(f"triggers[{j}]", (t.value,), t.value) for j, t in enumerate(order.triggers)]
+        named: list[tuple[str, tuple[str, ...], str]] = [
+            (f"triggers[{j}]", (t.value,), t.value) for j, t in enumerate(order.triggers)
+        ]
         named += [
             (f"obligations[{j}]", tuple(c.trigger.value for c in specs[ident].conditions), ident)
             for j, ident in enumerate(order.obligations)
