@@ -230,3 +230,16 @@ def test_archive_is_accepted_exactly_when_each_obligation_is_met_or_waived(
             case.fire("archive", at=at, actor="o")
     # Nothing settled is dropped from the record.
     assert {o.id for o in case.obligations} == set(_LEVEL_OBLIGATIONS)
+
+
+def test_a_case_archived_before_the_check_still_replays(tiered: yq.Policy) -> None:
+    # Recorded by an earlier release: archived five minutes after it opened, nothing met.
+    # Replay accepts what was recorded (a refusal would make the stored case unreadable);
+    # the obligations closed unmet before their due instants are left out, as then.
+    opened = _case(tiered)
+    archived = yq.workflow.Event("archive", cst(2025, 9, 30, 17, 5), "office", {})
+    case = yq.Case.replay(tiered, [*opened.events, archived])
+    assert (case.state, case.obligations) == ("archived", ())
+    # The same command given now is refused.
+    with pytest.raises(yq.TransitionError, match="still owed"):
+        opened.fire("archive", at=cst(2025, 9, 30, 17, 5), actor="office")

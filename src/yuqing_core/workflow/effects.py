@@ -21,7 +21,7 @@ from ..policy.data import short_fingerprint
 from ..rules.obligations import InForce, Obligation, refusal, settled_before
 from .order import archive_problem, order_problem, waive_problem
 
-__all__ = ["EFFECTS", "CaseView", "Effect", "Refusal", "level_problem"]
+__all__ = ["EFFECTS", "CaseView", "Effect", "Refusal", "fired", "level_problem"]
 
 
 class Refusal(Exception):
@@ -235,12 +235,16 @@ def _check_not_settled(case: CaseView, event: Event) -> None:
 # -- what the case owes ----------------------------------------------------------------------
 
 
-def archive(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
-    """No silent archive: every obligation whose clock started is met or waived first."""
-    why = archive_problem(case.obligations, event.at)
-    if why is not None:
-        raise Refusal(why)
-    return moved
+def fired(case: CaseView, event: Event, after: CaseState) -> CaseState:
+    """The checks a command passes when it is given (``fire``), not when a recorded event is
+    replayed, and the fold ``after`` it: no silent archive, every obligation whose clock
+    started met or waived first. Cases archived before the library checked this replay as
+    they were recorded."""
+    if event.trigger == "archive":
+        why = archive_problem(case.obligations, event.at)
+        if why is not None:
+            raise Refusal(why)
+    return after
 
 
 def waive(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
@@ -251,16 +255,18 @@ def waive(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> 
     return moved
 
 
-def checked(effect: Effect | None) -> Effect:
+def checked(trigger: str, effect: Effect | None) -> Effect:
     """``effect`` after the checks every command passes: the acting role (``by``) is a role
     of the policy, and what ``[[workflow.order]]`` puts before the trigger has happened."""
+    acting = trigger != "extend"  # extend's ``by`` is a length of time
 
     def run(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
-        by = event.data.get("by") if event.trigger != "extend" else None  # extend: a length
-        if by is not None and not case.policy.has_role(str(by)):
-            raise Refusal(f"by: {by!r} is not a role of policy {case.policy.name!r}")
-        if case.policy.spec.workflow.order:
-            why = order_problem(case.policy, case.obligations, case.events, event, before)
+        policy = case.policy
+        if acting and "by" in event.data and not policy.has_role(str(event.data["by"])):
+            raise Refusal(f"by: {event.data['by']!r} is not a role of policy {policy.name!r}")
+        orders = policy.spec.workflow.order
+        if orders and any(o.trigger == event.trigger for o in orders):
+            why = order_problem(policy, case.obligations, case.events, event, before)
             if why is not None:
                 raise Refusal(why)
         return moved if effect is None else effect(case, event, before, moved)
@@ -286,9 +292,8 @@ _OWN: Mapping[str, Effect] = {
     "acknowledge": name_roles,
     "supervise": name_roles,
     "extend": extend,
-    "archive": archive,
     "waive": waive,
 }
 
-EFFECTS: Mapping[str, Effect] = {trigger: checked(_OWN.get(trigger)) for trigger in TRIGGERS}
+EFFECTS: Mapping[str, Effect] = {t: checked(t, _OWN.get(t)) for t in TRIGGERS}
 """The effect of each trigger: the common checks, then its own effect if it has one."""

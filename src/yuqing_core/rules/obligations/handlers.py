@@ -48,7 +48,10 @@ def open_case(s: FoldState, event: Event, version: int) -> None:
 
 def advance_stage(s: FoldState, event: Event, version: int) -> None:
     """A stage trigger: duties anchored at it start, and the case moves on."""
-    anchor(s, event, version)
+    facts = s.facts
+    facts.first.setdefault(event.trigger, event.at)
+    facts.latest[event.trigger] = event.at  # (CaseFacts.fired, inline: every event runs it)
+    start_trigger(s, event.trigger, event.at)
     s.facts.state = s.terms.stages.next_state(s.facts.state, event.trigger)
 
 

@@ -12,6 +12,7 @@ report to any of them. A ``met_by`` entry that names acting roles (``by``) or re
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .duty import Duty
@@ -49,7 +50,7 @@ def meet(
         and d.source == "obligation"
         and d.anchor <= event.at
         and (not kinds or d.kind in kinds)
-        and counts(d, event.trigger, event.data)
+        and (not d.conditions or counts(d, event.trigger, event.data))
     ]
     chosen = _choose(s, pool, roles, kinds)
     for duty in chosen:
@@ -101,22 +102,35 @@ def _choose(s: FoldState, pool: list[Duty], roles: list[str], kinds: list[str]) 
     # first-time report or the special report, not both, unless the command names both.
     by_role: list[str | None] = list(dict.fromkeys(roles)) or [None]
     by_kind: list[str | None] = list(dict.fromkeys(kinds)) or [None]
-    picked: list[tuple[str, str | None, tuple[str, ...]]] = []
+    named: set[tuple[str, str]] = set()
+    unnamed: set[tuple[str, tuple[str, ...]]] = set()
     for role in by_role:
         for kind in by_kind:
             group = [
                 d for d in pool if (role is None or role in d.recipients) and kind in (None, d.kind)
             ]
-            if group:
-                first = min(group, key=lambda d: (s.due(d), s.book.duties.index(d)))
-                picked.append((first.kind, role, first.recipients))
-    # Duties of that kind to that role owed under several rules at once (a flag's rule and
-    # a level's rule, say) are all met by the one report.
-    return [d for d in pool if any(_same(d, *p) for p in picked)]
+            if not group:
+                continue
+            first = group[0] if len(group) == 1 else min(group, key=lambda d: _rank(s, d))
+            if role is None:
+                unnamed.add((first.kind, first.recipients))
+            else:
+                named.add((first.kind, role))
+    # Duties of that kind to that role (or, none named, to the same recipients) owed under
+    # several rules at once (a flag's rule and a level's rule, say) are all met by the one
+    # report.
+    return [
+        d
+        for d in pool
+        if (d.kind, d.recipients) in unnamed or (d.kind, d.role) in named or _named_any(d, named)
+    ]
 
 
-def _same(d: Duty, kind: str, role: str | None, recipients: tuple[str, ...]) -> bool:
-    """Whether ``d`` is of ``kind`` to the role named (or, none named, to ``recipients``)."""
-    if d.kind != kind:
-        return False
-    return d.recipients == recipients if role is None else role in d.recipients
+def _named_any(d: Duty, named: set[tuple[str, str]]) -> bool:
+    """Whether a role named for ``d``'s kind is one of its alternative recipients."""
+    return bool(d.roles) and any((d.kind, r) in named for r in d.roles)
+
+
+def _rank(s: FoldState, d: Duty) -> tuple[datetime, int]:
+    """Which duty a command meets first: the earliest due, then the earliest to arise."""
+    return s.due(d), s.book.duties.index(d)
