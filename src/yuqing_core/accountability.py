@@ -67,8 +67,8 @@ __all__ = [
 
 HANDLING_UNIT = "handling_unit"
 
-Outcome = Literal["late", "missed"]
-"""Met after the due instant, or still unmet past it."""
+Outcome = Literal["late", "missed", "waived"]
+"""Met after the due instant, still unmet past it, or waived (免除) before it was breached."""
 _Key = tuple[str, str | None]
 """A row's role, and its handling unit for the role ``handling_unit``."""
 
@@ -93,6 +93,12 @@ class AccountabilityItem:
     <yuqing_core.Obligation.provisional>`)."""
     label: str = ""
     """The institution's own name for the obligation (特报), if the policy gives one."""
+    waived_at: datetime | None = None
+    """When a ``waive`` released it (the reason and the actor are on that event, number
+    ``waived_by``); a waiver after the due instant does not undo the miss."""
+    waived_by: int | None = None
+    timed: bool = True
+    """Whether the obligation had a due instant; one without is listed at its waiver."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +115,8 @@ class AccountabilityRow:
     missed: int
     """Unmet past the due instant at ``now`` (未办), including those the case closed on."""
     items: tuple[AccountabilityItem, ...]
+    waived: int = 0
+    """Waived before they were breached (免除, with a reason on record)."""
 
 
 def _outcome(ob: Obligation, now: datetime) -> Outcome | None:
@@ -118,13 +126,20 @@ def _outcome(ob: Obligation, now: datetime) -> Outcome | None:
         return "late"
     if status == "breached":
         return "missed"
+    if status == "waived":
+        return "waived"
     # Extended after its breach: running again toward a new due instant, still missed.
     return "missed" if ob.breached_at is not None and ob.breached_at < now else None
 
 
 def _missed_due(ob: Obligation) -> datetime:
-    """The due instant the obligation is held to: the one it passed unmet, if any."""
-    return ob.breached_at if ob.breached_at is not None else ob.due_at
+    """The due instant the obligation is held to: the one it passed unmet, if any (one
+    without a due instant, waived, is listed at its waiver)."""
+    if ob.breached_at is not None:
+        return ob.breached_at
+    if not ob.timed and ob.waived_at is not None:
+        return ob.waived_at
+    return ob.due_at
 
 
 def accountability(
@@ -132,21 +147,24 @@ def accountability(
 ) -> list[AccountabilityRow]:
     """The obligations due in ``[start, end)`` met late or missed as of ``now``, grouped.
 
-    One row per role, except that the role ``handling_unit`` gets one row per unit. Rows
-    with the most missed, then the most late, come first; ties by role, then unit. Items
-    are ordered by due instant, case id and obligation id. Rows with nothing are left out.
+    One row per role, except that the role ``handling_unit`` gets one row per unit. An
+    obligation is charged to the role that must act (its ``by``), else to its recipient.
+    Obligations waived before they were breached are listed too (``waived``), so a release
+    is on the record beside the misses. Rows with the most missed, then the most late, come
+    first; ties by role, then unit. Items are ordered by due instant, case id and obligation
+    id. Rows with nothing are left out.
     """
     start, end, now = _period(start, end, now)
     groups: dict[_Key, list[AccountabilityItem]] = {}
     labels: dict[_Key, str] = {}
     for case in cases:
         for ob, outcome in _overdue(case, start, end, now):
-            key = (ob.role, _unit(case, ob))
+            key = (ob.charged, _unit(case, ob))
             if key not in labels:
                 labels[key] = _label(case.policy.roles, *key)
             groups.setdefault(key, []).append(_item(case, ob, outcome))
     rows = [_row(key, labels[key], items) for key, items in groups.items()]
-    rows.sort(key=lambda r: (-r.missed, -r.late, r.role, r.unit or ""))
+    rows.sort(key=lambda r: (-r.missed, -r.late, -r.waived, r.role, r.unit or ""))
     return rows
 
 
@@ -173,10 +191,13 @@ def _overdue(
 
 
 def _unit(case: Case, ob: Obligation) -> str | None:
-    """The unit an obligation of the handling unit is charged to."""
-    if ob.role != HANDLING_UNIT:
+    """The unit an obligation of the handling unit is charged to: the unit the case was
+    assigned to, else the lead unit of the obligation's level (of the case's, for one owed
+    at every level), else the default unit."""
+    if ob.charged != HANDLING_UNIT:
         return None
-    return case.unit or case.policy.spec.workflow.default_unit
+    level = ob.level if ob.level is not None else case.severity
+    return case.unit or case.policy.spec.workflow.lead_unit(level)
 
 
 def _item(case: Case, ob: Obligation, outcome: Outcome) -> AccountabilityItem:
@@ -190,22 +211,25 @@ def _item(case: Case, ob: Obligation, outcome: Outcome) -> AccountabilityItem:
         due_at=cal.local(due),
         met_at=cal.local(ob.met_at) if outcome == "late" and ob.met_at else None,
         outcome=outcome,
-        extended_to=cal.local(ob.due_at) if ob.due_at != due else None,
+        extended_to=cal.local(ob.due_at) if ob.timed and ob.due_at != due else None,
         provisional=ob.provisional,
         label=ob.own_label,
+        waived_at=cal.local(ob.waived_at) if ob.waived_at is not None else None,
+        waived_by=ob.waived_by,
+        timed=ob.timed,
     )
 
 
 def _row(key: _Key, label: str, items: list[AccountabilityItem]) -> AccountabilityRow:
     items.sort(key=lambda i: (i.due_at, i.case_id, i.obligation_id))
-    late = sum(1 for i in items if i.outcome == "late")
     return AccountabilityRow(
         role=key[0],
         unit=key[1],
         label=label,
-        late=late,
-        missed=len(items) - late,
+        late=sum(1 for i in items if i.outcome == "late"),
+        missed=sum(1 for i in items if i.outcome == "missed"),
         items=tuple(items),
+        waived=sum(1 for i in items if i.outcome == "waived"),
     )
 
 

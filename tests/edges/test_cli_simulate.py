@@ -43,7 +43,7 @@ def test_every_bad_line_is_named_and_the_run_goes_on_to_a_summary(
     allowed = (
         "assess, report, assign, start, draft_reply, respond, track, stabilize, review, "
         "archive, dismiss, escalate, downgrade, update_metrics, extend, supervise, follow_up, "
-        "refer, acknowledge, pause"
+        "refer, acknowledge, pause, conclude, waive"
     )
     assert captured.err.splitlines() == [
         # The trigger itself could not fire: what could is listed.

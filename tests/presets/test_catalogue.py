@@ -133,7 +133,9 @@ def test_yuqing_check_accepts_every_preset_file(
 @pytest.mark.parametrize("name", PRESETS)
 def test_immediate_deadlines_have_an_explained_grace(name: str) -> None:
     policy = yq.presets.load(name)
-    uses_now = any(o.within.kind.value == "now" for o in policy.spec.obligations)
+    uses_now = any(
+        o.within is not None and o.within.kind.value == "now" for o in policy.spec.obligations
+    )
     assert (policy.spec.timing.immediate_grace is not None) == uses_now
     if uses_now:
         assert any("P5" in n and "宽限" in n for n in policy.spec.notes), name

@@ -329,6 +329,12 @@ def test_a_late_extended_reply_stays_on_record_when_the_case_closes_before_its_n
     case = noise_before_extension(park(late_extension=True))
     case.fire("extend", at=cst(2025, 10, 12, 9), actor=LEADER, by="5d", obligation="reply")
     # Dismissed on 13 Oct, before the new due instant (15 Oct 00:00): the breach stands.
+    # Archiving is refused while obligations are owed: both are waived first, with a reason;
+    # a waiver after the due instant keeps the breach.
+    for ident in ("reply", "handling-report"):
+        case.fire(
+            "waive", at=cst(2025, 10, 13, 9), actor="office", obligation=ident, reason="重复留言"
+        )
     case.fire("archive", at=cst(2025, 10, 13, 9), actor="office")
     reply = next(o for o in case.obligations if o.id == "reply")
     assert (reply.closed_at, reply.breached_at) == (cst(2025, 10, 13, 9), cst(2025, 10, 10))

@@ -110,6 +110,8 @@ class Trigger(_Labelled):
     ACKNOWLEDGE = "acknowledge", "确认收到"
     PAUSE = "pause", "暂停计时"
     RESUME = "resume", "恢复计时"
+    CONCLUDE = "conclude", "办结"
+    WAIVE = "waive", "免除义务"
 
 
 class Role(_Labelled):
@@ -240,8 +242,10 @@ AnchorTrigger = Literal[
     "escalate",
     "refer",
     "reopen",
+    "conclude",
 ]
-"""A trigger whose first firing on a case may start an obligation's clock."""
+"""A trigger whose first (or, with ``anchor_firing = "latest"``, latest) firing on a case may
+start an obligation's clock."""
 
 ObligationAnchor = Literal[IncidentMoment, AnchorTrigger]
 """What an obligation's ``anchor`` may be: an incident moment or an anchor trigger."""

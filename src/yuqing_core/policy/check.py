@@ -13,11 +13,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..model import Severity
-from ..model.vocab import DEFAULT_MET_BY, STAGE_TRIGGERS, Role, Trigger
+from ..model.vocab import STAGE_TRIGGERS, Role, Trigger
 from ..time.duration import Duration, DurationKind
 from .check_terms import term_problems
 from .duty_check import duty_problems
+from .obligation_spec import MetBySpec
 from .schema import DutySpec, LadderSpec, ObligationSpec, PolicySpec
+from .workflow_spec import OrderSpec
 
 __all__ = ["Problem", "role_ids", "role_problems", "role_references", "structural_problems"]
 
@@ -38,10 +40,28 @@ def role_ids(spec: PolicySpec) -> set[str]:
 def role_references(spec: PolicySpec) -> list[tuple[str, str]]:
     """``(key_path, role)`` for every role an obligation, a ladder step or a monitoring duty
     names, in file order."""
-    named = [(f"obligations[{i}].role", o.role) for i, o in enumerate(spec.obligations)]
+    named = [
+        p for i, o in enumerate(spec.obligations) for p in _obligation_roles(f"obligations[{i}]", o)
+    ]
     for i, ladder in enumerate(spec.ladders):
         named += [(f"ladders[{i}].steps[{j}].role", s.role) for j, s in enumerate(ladder.steps)]
     named += [(f"monitoring[{i}].role", d.role) for i, d in enumerate(spec.monitoring)]
+    return named
+
+
+def _obligation_roles(path: str, ob: ObligationSpec) -> list[tuple[str, str]]:
+    """``(key_path, role)`` for the roles the obligation at ``path`` names: recipients, the
+    acting role, and the roles of its ``met_by`` tables."""
+    if isinstance(ob.role, tuple):
+        named = [(f"{path}.role[{j}]", r) for j, r in enumerate(ob.role)]
+    else:
+        named = [(f"{path}.role", ob.role)]
+    if ob.by is not None:
+        named.append((f"{path}.by", ob.by))
+    for j, entry in enumerate(ob.met_by):
+        if isinstance(entry, MetBySpec):
+            named += [(f"{path}.met_by[{j}].by[{k}]", r) for k, r in enumerate(entry.by)]
+            named += [(f"{path}.met_by[{j}].to[{k}]", r) for k, r in enumerate(entry.to)]
     return named
 
 
@@ -158,6 +178,9 @@ class _Lookups:
             live_triggers=live,
         )
 
+    def obligation(self, ident: str) -> ObligationSpec:
+        return next(o for o in self.spec.obligations if o.id == ident)
+
     def never_fires(self, trigger: str) -> bool:
         """A stage trigger whose stage the workflow leaves out."""
         return trigger in STAGE_TRIGGERS and trigger not in self.live_triggers
@@ -171,8 +194,10 @@ def _unknown_levels(at: _Lookups, path: str, levels: Sequence[Severity]) -> list
     ]
 
 
-def _ob_role(at: _Lookups, path: str, ob: ObligationSpec) -> list[Problem]:
-    return _unknown_role(at.roles, f"{path}.role", ob.role)
+def _ob_roles(at: _Lookups, path: str, ob: ObligationSpec) -> list[Problem]:
+    return [
+        p for key, role in _obligation_roles(path, ob) for p in _unknown_role(at.roles, key, role)
+    ]
 
 
 def _ob_levels(at: _Lookups, path: str, ob: ObligationSpec) -> list[Problem]:
@@ -194,10 +219,10 @@ def _ob_met_by(at: _Lookups, path: str, ob: ObligationSpec) -> list[Problem]:
     return [
         (
             f"{path}.met_by[{j}]" if ob.met_by else f"{path}.kind",
-            f"met by '{trig}', but the workflow has no stage it leads to",
+            f"met by '{c.trigger.value}', but the workflow has no stage it leads to",
         )
-        for j, trig in enumerate(ob.met_by or DEFAULT_MET_BY[ob.kind])
-        if at.never_fires(trig)
+        for j, c in enumerate(ob.conditions)
+        if at.never_fires(c.trigger)
     ]
 
 
@@ -210,13 +235,15 @@ def _ob_anchor(at: _Lookups, path: str, ob: ObligationSpec) -> list[Problem]:
 def _ob_extendable(at: _Lookups, path: str, ob: ObligationSpec) -> list[Problem]:
     if ob.extendable and at.spec.workflow.max_extension is None:
         return [(f"{path}.extendable", "extendable, but workflow.max_extension is not set")]
+    if ob.extendable and ob.within is None:
+        return [(f"{path}.extendable", "extendable, but it has no 'within' to extend")]
     return []
 
 
 _ObligationCheck = Callable[[_Lookups, str, ObligationSpec], list[Problem]]
 
 _OBLIGATION_CHECKS: tuple[_ObligationCheck, ...] = (
-    _ob_role,
+    _ob_roles,
     _ob_levels,
     _ob_after,
     _ob_met_by,
@@ -285,7 +312,7 @@ def _duties(at: _Lookups) -> list[Problem]:
 
 def _immediate_grace(spec: PolicySpec) -> list[Problem]:
     """A deadline of 'now' needs the policy to say what 'immediately' allows (P5)."""
-    spans: list[Duration] = [o.within for o in spec.obligations]
+    spans: list[Duration] = [o.within for o in spec.obligations if o.within is not None]
     spans += [step.timeout for ladder in spec.ladders for step in ladder.steps]
     if spec.timing.immediate_grace is None and any(d.kind is DurationKind.NOW for d in spans):
         return [
@@ -295,6 +322,57 @@ def _immediate_grace(spec: PolicySpec) -> list[Problem]:
             )
         ]
     return []
+
+
+# -- the order of handling and the lead units ------------------------------------------------
+
+
+def _order(at: _Lookups, path: str, order: OrderSpec) -> list[Problem]:
+    guarded = order.trigger.value
+    out: list[Problem] = []
+    if guarded == Trigger.OPEN or at.never_fires(guarded):
+        out.append((f"{path}.trigger", f"'{guarded}' never fires in this workflow"))
+    for j, ident in enumerate(order.obligations):
+        where = f"{path}.obligations[{j}]"
+        if ident not in at.obligation_ids:
+            out.append((where, f"{ident!r} is not an obligation id"))
+            continue
+        triggers = {c.trigger.value for c in at.obligation(ident).conditions}
+        if triggers <= {guarded}:
+            out.append((where, f"{ident!r} is met only by '{guarded}', which waits for it"))
+    out += [
+        (f"{path}.triggers[{j}]", f"'{t.value}' never fires in this workflow")
+        for j, t in enumerate(order.triggers)
+        if t == Trigger.OPEN or at.never_fires(t.value)
+    ]
+    return out + _unknown_levels(at, path, order.levels)
+
+
+def _orders(at: _Lookups) -> list[Problem]:
+    orders = at.spec.workflow.order
+    return [p for i, o in enumerate(orders) for p in _order(at, f"workflow.order[{i}]", o)]
+
+
+def _lead_units(at: _Lookups) -> list[Problem]:
+    """Each lead unit is for a level of the policy, named once, and is one of its roles or
+    one of ``workflow.units``."""
+    workflow = at.spec.workflow
+    out: list[Problem] = []
+    seen: dict[Severity, int] = {}
+    for i, lead in enumerate(workflow.lead_units):
+        path = f"workflow.lead_units[{i}]"
+        if lead.level not in at.levels:
+            out.append((f"{path}.level", f"'{lead.level}' is not one of the policy's levels"))
+        elif lead.level in seen:
+            out.append(
+                (f"{path}.level", f"'{lead.level}' repeats workflow.lead_units[{seen[lead.level]}]")
+            )
+        seen.setdefault(lead.level, i)
+        if lead.unit not in at.roles and lead.unit not in workflow.units:
+            out.append(
+                (f"{path}.unit", f"{lead.unit!r} is neither a role nor one of workflow.units")
+            )
+    return out
 
 
 # -- all of them -------------------------------------------------------------------------------
@@ -315,4 +393,6 @@ def structural_problems(spec: PolicySpec) -> list[Problem]:
         *duty_problems(spec, at.roles),
         *_immediate_grace(spec),
         *term_problems(spec),
+        *_orders(at),
+        *_lead_units(at),
     ]

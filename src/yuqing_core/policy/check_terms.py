@@ -118,7 +118,7 @@ def _elapsed_before_working(spec: PolicySpec) -> list[Problem]:
     it may fall at night or on a holiday (22:00 for a deadline at 24:00)."""
     out = []
     for i, ob in enumerate(spec.obligations):
-        if ob.within.kind not in _WORKING_KINDS:
+        if ob.within is None or ob.within.kind not in _WORKING_KINDS:
             continue
         path = f"obligations[{i}].warnings" if ob.warnings else "timing.warnings"
         for j, point in enumerate(ob.warnings or spec.timing.warnings):

@@ -62,6 +62,7 @@ def lint(policy: Policy) -> list[Finding]:
     findings += _recurrences(policy)
     findings += [Finding("warning", path, msg) for path, msg in term_warnings(policy.spec)]
     findings += [Finding("warning", path, msg) for path, msg in duty_warnings(policy.spec)]
+    findings += _order_findings(policy)
     return sorted(findings, key=lambda f: (f.level != "error", _natural(f.path)))
 
 
@@ -299,4 +300,32 @@ def _recurrences(policy: Policy) -> list[Finding]:
                         "not from a fixed date",
                     )
                 )
+    return out
+
+
+def _order_findings(policy: Policy) -> list[Finding]:
+    """Obligations without ``within`` that nothing orders, and acting roles that are also
+    the recipient."""
+    spec = policy.spec
+    ordered = {ident for order in spec.workflow.order for ident in order.obligations}
+    followed = {o.after for o in spec.obligations if o.after}
+    out = []
+    for i, ob in enumerate(spec.obligations):
+        if ob.within is None and ob.id not in ordered | followed:
+            out.append(
+                Finding(
+                    "warning",
+                    f"obligations[{i}]",
+                    f"{ob.id} has no 'within' and no workflow.order entry or 'after' names it: "
+                    "nothing but archive waits for it",
+                )
+            )
+        if ob.by is not None and ob.by in ob.roles:
+            out.append(
+                Finding(
+                    "warning",
+                    f"obligations[{i}].by",
+                    f"{ob.by!r} both acts and receives {ob.id}: 'by' is the sender",
+                )
+            )
     return out

@@ -3,17 +3,62 @@ pauses."""
 
 from __future__ import annotations
 
-from pydantic import field_validator, model_validator
+from typing import Annotated
 
-from ..model import Severity, SeverityField
-from ..model.vocab import ObligationKind, State
+from pydantic import StringConstraints, field_validator, model_validator
+
+from ..model import Category, Severity, SeverityField
+from ..model.vocab import ObligationKind, State, Trigger
 from ..time.duration import Duration, DurationKind
-from .fields import SpecModel
+from .fields import Name, RuleRef, Slug, SpecModel
 
-__all__ = ["DEFAULT_STAGES", "WorkflowSpec"]
+__all__ = ["DEFAULT_STAGES", "LeadUnitSpec", "OrderSpec", "WorkflowSpec"]
 
 DEFAULT_STAGES = tuple(s for s in State if s is not State.DISMISSED)
 """Every canonical stage in order; ``dismissed`` is reached by ``dismiss``, not a stage."""
+
+
+class OrderSpec(SpecModel):
+    """A guard on the order of handling (``[[workflow.order]]``): ``trigger`` is refused until
+    the obligations named are met or waived and the triggers named have fired, e.g. report
+    to the publicity department before handling starts, or refer a fabrication to law
+    enforcement before it is archived."""
+
+    trigger: Trigger
+    """The trigger it guards."""
+    obligations: tuple[Slug, ...] = ()
+    """Obligation ids that must be met (or waived) first, where the case owes them: one that
+    does not apply to the case at its level, flags and category does not hold it up."""
+    triggers: tuple[Trigger, ...] = ()
+    """Triggers that must have fired on the case first."""
+    levels: tuple[SeverityField, ...] = ()
+    """Only for cases at these levels; empty means every level."""
+    any_flags: tuple[Name, ...] = ()
+    """Only when one of these flags is present; empty means always."""
+    no_flags: tuple[Name, ...] = ()
+    """Not when any of these flags is present."""
+    any_categories: tuple[Category, ...] = ()
+    """Only for these content classes; empty means all."""
+    rule: RuleRef | None = None
+    text: str = ""
+    """The source's words."""
+
+    @model_validator(mode="after")
+    def _names_something(self) -> OrderSpec:
+        if not self.obligations and not self.triggers:
+            raise ValueError("names neither obligations nor triggers that must come first")
+        if self.trigger in self.triggers:
+            raise ValueError(f"'{self.trigger.value}' cannot come before itself")
+        return self
+
+
+class LeadUnitSpec(SpecModel):
+    """The lead unit of one level (``[[workflow.lead_units]]``; S9: 领导小组 / 信息组 / 办公室 /
+    相关科室)."""
+
+    level: SeverityField
+    unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    """A role of the policy (``leading_group``) or one of ``workflow.units``."""
 
 
 class WorkflowSpec(SpecModel):
@@ -42,6 +87,22 @@ class WorkflowSpec(SpecModel):
     "handling_report"]`` while waiting on the citizen. None by default: ``pause`` is refused.
     A pause never stops an obligation already past its due instant."""
     dismissable: bool = True
+    # -- the second edition: order without deadlines, a lead unit per level ----------------
+    order: tuple[OrderSpec, ...] = ()
+    """Guards on the order of handling: what must come before a trigger (see
+    ``[[workflow.order]]``)."""
+    lead_units: tuple[LeadUnitSpec, ...] = ()
+    """The lead unit (牵头单位) of each level, e.g. ``{ level = "critical", unit =
+    "leading_group" }``: the unit ``assign`` names when it names none, and the unit charged
+    for the handling unit's obligations before a case is assigned. Levels left out use
+    ``default_unit``."""
+
+    def lead_unit(self, severity: Severity) -> str:
+        """The unit that leads a case at ``severity``: its lead unit, or ``default_unit``."""
+        for lead in self.lead_units:
+            if lead.level == severity:
+                return lead.unit
+        return self.default_unit
 
     @field_validator("pausable")
     @classmethod

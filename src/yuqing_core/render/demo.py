@@ -29,6 +29,7 @@ _TALLY: dict[str, Pair] = {
     "breached": ("超时未履行", "breached"),
     "due_soon": ("临近到期", "due soon"),
     "pending": ("未到期", "pending"),
+    "waived": ("已免除", "waived"),
 }
 
 
@@ -116,7 +117,8 @@ def demo_summary(tallies: Mapping[str, Counter[str]]) -> str:
 
 
 def _tally(tally: Counter[str]) -> Pair:
-    counted: Sequence[str] = [s for s in STATUS_ORDER if tally[s]]
+    # Waivers are counted after the rest, where there are any (the legend keeps its five).
+    counted: Sequence[str] = [s for s in (*STATUS_ORDER, "waived") if tally[s]]
     if not counted:
         return "没有时限", "no deadlines"
     return (

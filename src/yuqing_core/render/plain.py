@@ -53,6 +53,8 @@ _PAST_EN: Final[Mapping[str, str]] = {
     "acknowledge": "acknowledged",
     "pause": "clock paused",
     "resume": "clock resumed",
+    "conclude": "handling concluded",
+    "waive": "obligation waived",
 }
 """What happened, in English, for each trigger (the Chinese is the trigger's label)."""
 
@@ -62,6 +64,7 @@ _STATUS: Final[Mapping[str, Pair]] = {
     "breached": ("超时未履行 ✗", "breached: not met ✗"),
     "due_soon": ("临近到期 !", "due soon !"),
     "pending": ("尚未到期 …", "pending …"),
+    "waived": ("已免除 ○", "waived ○"),
 }
 
 _FREE_TEXT: Final[Mapping[str, Pair]] = {
@@ -100,7 +103,8 @@ def case_lines(case: Case, now: datetime) -> list[str]:
     for event in case.events:
         rows.append((cal.local(event.at), 0, "●", _event(case, event.trigger, event.data)))
     for ob in case.obligations:
-        rows.append((cal.local(ob.due_at), 1, "◆", _deadline(case, ob, now)))
+        shown = ob.due_at if ob.timed else ob.anchor_at  # untimed: where it started
+        rows.append((cal.local(shown), 1, "◆", _deadline(case, ob, now)))
     for at, _, mark, pair in sorted(rows, key=lambda r: (r[0], r[1])):
         lines += paired([pair], f"  {at:%Y-%m-%d} {weekday_zh(at)} {at:%H:%M}  {mark} ", 0)
     lines += _due_now(case, now)
@@ -222,12 +226,15 @@ def _kind_of(case: Case, value: str) -> str:
 
 def _deadline(case: Case, ob: Obligation, now: datetime) -> Pair:
     policy = case.policy
-    role = policy.roles.get(ob.role, ob.role)
+    role = "或".join(policy.roles.get(r, r) for r in ob.recipients)
     kind = ob.label
     met = "" if ob.met_at is None else f"{policy.calendar.local(ob.met_at):%m-%d %H:%M}"
     zh_status, en_status = (text.format(met=met) for text in _STATUS[ob.status(now)])
+    role_en = " or ".join(gloss(ROLE_EN, r) for r in ob.recipients)
     zh = f"时限：{kind} → {role}，{zh_status}"
-    en = f"deadline: {gloss(KIND_EN, ob.kind)} → {gloss(ROLE_EN, ob.role)}, {en_status}"
+    en = f"deadline: {gloss(KIND_EN, ob.kind)} → {role_en}, {en_status}"
+    if not ob.timed:
+        zh, en = zh.replace("时限：", "步骤（无时限）：", 1), en.replace("deadline", "step", 1)
     if ob.provisional:
         zh, en = zh + "（暂定）", en + " (provisional)"
     return zh, en

@@ -150,7 +150,7 @@ def _obligation_row(policy: Policy, ob: ObligationSpec) -> tuple[str, str, str, 
     spec = policy.spec
     parts = [
         f"`{ob.id}`：`{ob.kind}` {ob.label or ObligationKind(ob.kind).label} → "
-        f"{_role_zh(policy, ob.role)}",
+        + "或".join(_role_zh(policy, r) for r in ob.roles),
         _levels_zh(policy, ob.levels),
     ]
     parts += _conditions(ob.any_flags, ob.any_categories, (), ob.no_flags)
@@ -159,14 +159,21 @@ def _obligation_row(policy: Policy, ob: ObligationSpec) -> tuple[str, str, str, 
     elif ob.anchor in _ANCHORS_ZH:
         parts.append(f"起算：{_ANCHORS_ZH[ob.anchor]}")
     else:
-        parts.append(f"起算：首次 `{ob.anchor}` 时")
+        firing = "最近一次" if ob.anchor_firing == "latest" else "首次"
+        parts.append(f"起算：{firing} `{ob.anchor}` 时")
+    if ob.by is not None:
+        parts.append(f"由{_role_zh(policy, ob.by)}办理")
     if ob.met_by:
-        parts.append("由 " + "、".join(f"`{t}`" for t in ob.met_by) + " 履行")
+        parts.append("由 " + "、".join(f"`{c.describe()}`" for c in ob.conditions) + " 履行")
     if ob.reading:
         parts.append(f"读法：{ob.reading}")
     if ob.warnings:
         parts.append("预警：" + "、".join(w.zh() for w in ob.warnings))
-    deadline = duration_zh(ob.within, spec.timing.immediate_grace)
+    deadline = (
+        "无时限（只定先后）"
+        if ob.within is None
+        else duration_zh(ob.within, spec.timing.immediate_grace)
+    )
     if ob.every is not None:
         deadline += f"，此后每{duration_zh(ob.every)}一次，直至 `{ob.until}`"
     if ob.extendable and spec.workflow.max_extension is not None:

@@ -23,8 +23,9 @@ from ..model.vocab import (
     label_of,
 )
 from ..policy.data import short_fingerprint
+from ..rules.obligations import Obligation
 from ..workflow.case import Case
-from .wording import PROVISIONAL, md_table, status_mark
+from .wording import PROVISIONAL, UNTIMED, md_table, status_mark
 
 __all__ = ["TimelineRow", "gantt", "render", "rows", "to_data"]
 
@@ -55,27 +56,40 @@ def rows(case: Case, now: datetime) -> list[TimelineRow]:
         detail = _event_detail(case, event.trigger, dict(event.data))
         out.append(TimelineRow(cal.local(event.at), "event", event.trigger, detail, rule=""))
     for ob in case.obligations:
-        role = case.policy.roles.get(ob.role, ob.role)
-        kind = ob.label
-        met = (  # as of ``now``: a meeting after it is not shown
-            f"（{cal.local(ob.met_at):%m-%d %H:%M} 履行 met）"
-            if ob.met_at is not None and ob.met_at <= now
-            else ""
-        )
+        # An obligation without a due instant sits where its clock started.
+        at = cal.local(ob.due_at if ob.timed else ob.anchor_at)
         out.append(
             TimelineRow(
-                cal.local(ob.due_at),
+                at,
                 "obligation",
                 ob.id,
-                f"{kind} → {role}{met}",
+                _obligation_detail(case, ob, now),
                 status=ob.status(now),
-                due_at=cal.local(ob.due_at),
+                due_at=at if ob.timed else None,
                 rule=ob.rule,
                 provisional=ob.provisional,
             )
         )
     out.sort(key=lambda r: (r.at, r.what != "event"))
     return out
+
+
+def _obligation_detail(case: Case, ob: Obligation, now: datetime) -> str:
+    """``报告 → 主要领导/分管领导``, who acts, when it was met or waived (as of ``now``: what
+    happened after it is not shown), and whether it has no deadline."""
+    cal = case.policy.calendar
+    roles = case.policy.roles
+    text = f"{ob.label} → {'/'.join(roles.get(r, r) for r in ob.recipients)}"
+    if ob.by is not None:
+        text += f"（{roles.get(ob.by, ob.by)}办理）"
+    if ob.met_at is not None and ob.met_at <= now:
+        text += f"（{cal.local(ob.met_at):%m-%d %H:%M} 履行 met）"
+    if ob.waived_at is not None and ob.waived_at <= now:
+        # The reason is free text a person wrote: the timeline says one was given.
+        text += f"（{cal.local(ob.waived_at):%m-%d %H:%M} 免除 waived，附理由 reason given）"
+    if not ob.timed:
+        text += f"（{UNTIMED}）"
+    return text
 
 
 def _event_detail(case: Case, trigger: str, data: dict[str, Any]) -> str:
@@ -229,13 +243,15 @@ def gantt(case: Case, now: datetime, *, title: str | None = None) -> str:
         status = ob.status(now)
         # Met: grey; met late: grey and red; breached: red; still running: plain.
         tag = {"met": "done, ", "late": "crit, done, ", "breached": "crit, "}.get(status, "")
-        name = f"{ob.label} {ob.role} ({ob.rule})"
+        name = f"{ob.label} {'/'.join(ob.recipients)} ({ob.rule})"
         if ob.provisional:
             name += f" {PROVISIONAL}"
-        lines.append(
-            f"    {_safe(name)} :{tag}{_safe_id(ob.id)}, "
-            f"{cal.local(ob.anchor_at):%Y-%m-%d %H:%M}, {cal.local(ob.due_at):%Y-%m-%d %H:%M}"
-        )
+        start = f"{cal.local(ob.anchor_at):%Y-%m-%d %H:%M}"
+        if not ob.timed:  # no due instant: a milestone where it started
+            lines.append(f"    {_safe(name)} :milestone, {tag}{_safe_id(ob.id)}, {start}, 0m")
+            continue
+        due = f"{cal.local(ob.due_at):%Y-%m-%d %H:%M}"
+        lines.append(f"    {_safe(name)} :{tag}{_safe_id(ob.id)}, {start}, {due}")
     lines.append("    section 事件 events")
     for i, event in enumerate(case.events, 1):
         lines.append(

@@ -91,6 +91,8 @@ TRIGGER_EN: Final[Mapping[str, str]] = {
     "acknowledge": "acknowledge a notice",
     "pause": "pause the clock",
     "resume": "resume the clock",
+    "conclude": "conclude handling",
+    "waive": "waive an obligation",
 }
 
 ROLE_EN: Final[Mapping[str, str]] = {

@@ -58,6 +58,7 @@ _STATUS_WORDS: Final = {
     "breached": _StatusWords("✗", "超时 BREACHED", "超时未履行 breached", loud=True),
     "due_soon": _StatusWords("!", "临近 due soon", "临近 due soon", loud=False),
     "pending": _StatusWords("…", "未到期 pending", "未到期 pending", loud=False),
+    "waived": _StatusWords("○", "免除 waived", "已免除 waived", loud=True),
 }
 
 
@@ -82,6 +83,9 @@ def status_name(status: str) -> str:
     """A status as a tally names it: ``逾期履行 late``."""
     return _STATUS_WORDS[status].long
 
+
+UNTIMED: Final = "无时限 no deadline"
+"""What a timeline says of an obligation without ``within``: ordered, not timed."""
 
 PROVISIONAL: Final = "暂定 provisional"
 """The mark after a due instant that rests on days the official calendar does not settle yet

@@ -327,6 +327,19 @@ def _extend_data(
     return {"by": draw(st.sampled_from(choices))}
 
 
+def _waive_data(
+    draw: st.DrawFn, policy: Policy, trigger: str, case: Case | None
+) -> dict[str, Any] | None:
+    """One obligation the case owes (any id without a case: it may be refused), and a reason."""
+    if case is None:
+        ids = [o.id for o in policy.spec.obligations] or ["none"]
+    else:
+        ids = [o.id for o in case.obligations if o.is_open]
+    if not ids:
+        return None
+    return {"obligation": draw(st.sampled_from(ids)), "reason": "经核实不再需要"}
+
+
 _DATA: dict[str, _DataFor] = {
     "report": _role_data,
     "supervise": _role_data,
@@ -342,6 +355,7 @@ _DATA: dict[str, _DataFor] = {
     "downgrade": _level_change_data,
     "update_metrics": _metrics_data,
     "extend": _extend_data,
+    "waive": _waive_data,
 }
 """The triggers that take data; every other one fires with none."""
 

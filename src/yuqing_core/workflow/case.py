@@ -31,7 +31,7 @@ from ..rules.assessment import Assessment, assess
 from ..rules.obligations import InForce, Obligation, derive_pinned
 from .commands import open_data, validate_data
 from .document import dump_case, read_case_events
-from .effects import EFFECTS, Refusal
+from .effects import EFFECTS, Refusal, fired
 from .logs import log_command
 from .machine import workflow_for
 from .notices import Notification, notifications
@@ -386,7 +386,7 @@ class Case:
         """Check ``event`` against the current fold and return the next fold, or raise the
         :class:`~yuqing_core.TransitionError` ``fire`` raises."""
         try:
-            return self._next(event)
+            return fired(self, event, self._next(event))
         except Refusal as e:
             raise self._fail(event.trigger, str(e)) from None
 

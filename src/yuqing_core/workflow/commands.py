@@ -39,6 +39,13 @@ class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class _Acting(_Data):
+    """A command a role of the policy carries out: ``by`` names it (the sender of a report,
+    the unit that handled), for obligations whose ``met_by`` says who must act."""
+
+    by: Name | None = None
+
+
 class AssessData(_Data):
     """研判: a person's judgement (``severity``, with ``reason`` when it lowers), or, with no
     data, the automatic assessment recorded as it stands."""
@@ -49,7 +56,7 @@ class AssessData(_Data):
     note: Text = ""
 
 
-class ReportData(_Data):
+class ReportData(_Acting):
     """上报 to ``role``, or to several roles at once (``roles``, 双重报告)."""
 
     role: Name | None = None
@@ -58,23 +65,23 @@ class ReportData(_Data):
     text: Text = ""
 
 
-class AssignData(_Data):
+class AssignData(_Acting):
     unit: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
     note: Text = ""
 
 
-class NoteData(_Data):
+class NoteData(_Acting):
     note: Text = ""
 
 
-class TextData(_Data):
+class TextData(_Acting):
     text: Text = ""
 
 
 RespondKind = Literal["initial_response", "reply"]
 
 
-class RespondData(_Data):
+class RespondData(_Acting):
     text: Text = ""
     kind: RespondKind | None = None
     """The duty this publication meets; without it, the earliest due."""
@@ -90,13 +97,13 @@ class RespondData(_Data):
         return self
 
 
-class TrackData(_Data):
+class TrackData(_Acting):
     tracker: Annotated[str, StringConstraints(max_length=200)] | None = None
     """The role or unit that tracks the opinion (动态跟踪)."""
     note: Text = ""
 
 
-class ReviewData(_Data):
+class ReviewData(_Acting):
     report: Text | None = None
     """The written review report (书面总结报告)."""
 
@@ -137,7 +144,7 @@ class ExtendData(_Data):
     reason: Text = ""
 
 
-class SuperviseData(_Data):
+class SuperviseData(_Acting):
     """督办: a reminder to the role or unit that owes something."""
 
     role: Name | None = None
@@ -145,13 +152,20 @@ class SuperviseData(_Data):
     note: Text = ""
 
 
-class ReferData(_Data):
+class ReferData(_Acting):
     to: Name = "law_enforcement"
     reason: Text = ""
 
 
 class AcknowledgeData(_Data):
     role: Name | None = None
+
+
+class WaiveData(_Data):
+    """免除义务: release one open obligation (by its id), with the reason on record."""
+
+    obligation: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    reason: Reason
 
 
 class PauseData(_Data):
@@ -183,6 +197,8 @@ COMMAND_MODELS: dict[str, type[_Data]] = {
     "acknowledge": AcknowledgeData,
     "pause": PauseData,
     "resume": OptionalReasonData,
+    "conclude": NoteData,
+    "waive": WaiveData,
 }
 
 

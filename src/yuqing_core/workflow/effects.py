@@ -15,11 +15,13 @@ from datetime import datetime
 from typing import Protocol
 
 from ..model import CaseState, Event, Incident, Metrics, Severity
+from ..model.vocab import TRIGGERS
 from ..policy.data import PolicyData as Policy
 from ..policy.data import short_fingerprint
-from ..rules.obligations import InForce, refusal, settled_before
+from ..rules.obligations import InForce, Obligation, refusal, settled_before
+from .order import archive_problem, order_problem, waive_problem
 
-__all__ = ["EFFECTS", "CaseView", "Effect", "Refusal", "level_problem"]
+__all__ = ["EFFECTS", "CaseView", "Effect", "Refusal", "fired", "level_problem"]
 
 
 class Refusal(Exception):
@@ -40,6 +42,9 @@ class CaseView(Protocol):
 
     @property
     def policy_history(self) -> tuple[InForce, ...]: ...
+
+    @property
+    def obligations(self) -> tuple[Obligation, ...]: ...
 
 
 Effect = Callable[[CaseView, Event, CaseState, CaseState], CaseState]
@@ -134,7 +139,8 @@ def _with_metrics(incident: Incident, metrics: Metrics, at: datetime) -> Inciden
 
 
 def assign(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
-    unit = event.data.get("unit") or case.policy.spec.workflow.default_unit
+    """Assign to the unit named, or to the lead unit of the case's level (else the default)."""
+    unit = event.data.get("unit") or case.policy.spec.workflow.lead_unit(before.severity)
     return replace(moved, unit=str(unit))
 
 
@@ -223,7 +229,49 @@ def _check_not_settled(case: CaseView, event: Event) -> None:
         )
 
 
-EFFECTS: Mapping[str, Effect] = {
+# -- what the case owes ----------------------------------------------------------------------
+
+
+def fired(case: CaseView, event: Event, after: CaseState) -> CaseState:
+    """The checks a command passes when it is given (``fire``), not when a recorded event is
+    replayed, and the fold ``after`` it: no silent archive, every obligation whose clock
+    started met or waived first. Cases archived before the library checked this replay as
+    they were recorded."""
+    if event.trigger == "archive":
+        why = archive_problem(case.obligations, event.at)
+        if why is not None:
+            raise Refusal(why)
+    return after
+
+
+def waive(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    """免除义务: the obligation named is one the case owes now."""
+    why = waive_problem(case.obligations, str(event.data["obligation"]), event.at)
+    if why is not None:
+        raise Refusal(why)
+    return moved
+
+
+def checked(trigger: str, effect: Effect | None) -> Effect:
+    """``effect`` after the checks every command passes: the acting role (``by``) is a role
+    of the policy, and what ``[[workflow.order]]`` puts before the trigger has happened."""
+    acting = trigger != "extend"  # extend's ``by`` is a length of time
+
+    def run(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+        policy = case.policy
+        if acting and "by" in event.data and not policy.has_role(str(event.data["by"])):
+            raise Refusal(f"by: {event.data['by']!r} is not a role of policy {policy.name!r}")
+        orders = policy.spec.workflow.order
+        if orders and any(o.trigger == event.trigger for o in orders):
+            why = order_problem(policy, case.obligations, case.events, event, before)
+            if why is not None:
+                raise Refusal(why)
+        return moved if effect is None else effect(case, event, before, moved)
+
+    return run
+
+
+_OWN: Mapping[str, Effect] = {
     "assess": assess,
     "escalate": escalate,
     "downgrade": downgrade,
@@ -241,5 +289,8 @@ EFFECTS: Mapping[str, Effect] = {
     "acknowledge": name_roles,
     "supervise": name_roles,
     "extend": extend,
+    "waive": waive,
 }
-"""The effect of each trigger that has one."""
+
+EFFECTS: Mapping[str, Effect] = {t: checked(t, _OWN.get(t)) for t in TRIGGERS}
+"""The effect of each trigger: the common checks, then its own effect if it has one."""

@@ -51,14 +51,16 @@ def notifications(
     policy: Policy, incident: Incident, open_obligations: Iterable[Obligation], now: datetime
 ) -> list[Notification]:
     """The notifications of ``open_obligations`` (earliest due first) whose clock has started
-    by ``now``, for a case of ``policy`` about ``incident``."""
+    by ``now``, for a case of ``policy`` about ``incident``. An obligation owed to one of
+    several roles names them all (``主要领导或分管领导``); one without a due instant is left
+    out (it never falls due)."""
     now = ensure_aware(now, "now")
     cal = policy.calendar
     out = []
     for ob in open_obligations:
-        if ob.anchor_at > now:
-            continue
-        role_label = policy.roles.get(ob.role, ob.role)
+        if ob.anchor_at > now or not ob.timed:
+            continue  # not started yet, or never due (ordered, not timed)
+        role_label = "或".join(policy.roles.get(r, r) for r in ob.recipients)
         due = cal.local(ob.due_at)
         passed = ob.warnings_passed(now)
         warned = f"，第{passed}次预警" if passed and len(ob.warn_at) > 1 else ""

@@ -11,8 +11,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from ...model import Severity
+from ...policy.obligation_spec import MetBySpec
 from ...policy.schema import ObligationSpec
 from ...time.duration import Duration, DurationKind
+from .obligation import NO_DUE
 
 if TYPE_CHECKING:
     from ...time.calendar import WorkCalendar
@@ -32,7 +34,8 @@ class Duty:
     role: str
     rule: str
     anchor: datetime
-    within: Duration
+    within: Duration | None
+    """``None``: no due instant (ordered, not timed)."""
     level: Severity | None
     met_by: tuple[str, ...]
     """The triggers that meet it."""
@@ -60,6 +63,20 @@ class Duty:
     label: str = ""
     """The institution's own name for it (a ladder's ``label``; an obligation's is on its
     spec)."""
+    # -- the second edition: recipients, the acting role, what meets it, waivers -----------
+    roles: tuple[str, ...] = ()
+    """Every recipient a report to which meets it; empty: ``role`` only."""
+    by: str | None = None
+    """The role that must act (charged by accountability)."""
+    conditions: tuple[MetBySpec, ...] = ()
+    """What meets it, with the acting roles and recipients that count; empty: any firing of
+    a ``met_by`` trigger."""
+    waived_at: datetime | None = None
+    waived_version: int | None = None
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return self.roles or (self.role,)
 
     @property
     def open(self) -> bool:
@@ -83,6 +100,8 @@ class Duty:
         day that is not settled, in the period, an extension or the cap."""
         if self.fixed_due is not None:
             return self.fixed_due, self.fixed_provisional
+        if self.within is None:
+            return (NO_DUE, False) if self.cap is None else (self.cap, self.cap_provisional)
         d = calendar.deadline(self.anchor, self.within, pauses=self.pauses)
         due, provisional = d.at, d.provisional
         for total in self._extension_totals():

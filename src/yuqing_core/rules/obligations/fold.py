@@ -52,9 +52,10 @@ class ObligationFold:
     def obligations(self) -> tuple[Obligation, ...]:
         """Every obligation owed or owed so far, in the order they arose.
 
-        Obligations waived before they fell due (the level was lowered, the case closed, a
+        Obligations dropped before they fell due (the level was lowered, the case closed, a
         recurrence ended) are left out; those closed while overdue stay, as ``breached``,
-        and so does one whose breach a late extension kept.
+        and so does one whose breach a late extension kept. One released by a ``waive``
+        command stays, with the waiver.
         """
         s = self._state
         closed_at = s.facts.last_at if s.facts.closed else None
@@ -62,7 +63,8 @@ class ObligationFold:
         for duty in [*s.book.duties, *ladder_duties(s, closed_at)]:
             due, provisional = s.deadline(duty)
             breached_at = _breached_at(s, duty, due)
-            if duty.closed_at is not None and duty.met_at is None and breached_at is None:
+            dropped = duty.closed_at is not None and duty.met_at is None and breached_at is None
+            if dropped and duty.waived_at is None:
                 continue
             out.append(_obligation(s, duty, due, breached_at, provisional))
         return tuple(out)
@@ -153,5 +155,13 @@ def _obligation(
         source=duty.source,
         text=duty.text,
         own_label=(spec.label or "") if spec is not None else duty.label,
-        warn_at=warn_instants(calendar, duty.within, anchor_at, due, points, share),
+        warn_at=(
+            ()
+            if duty.within is None  # untimed: never due, so never due soon
+            else warn_instants(calendar, duty.within, anchor_at, due, points, share)
+        ),
+        roles=duty.roles,
+        by=duty.by,
+        waived_at=duty.waived_at,
+        waived_by=duty.waived_version,
     )

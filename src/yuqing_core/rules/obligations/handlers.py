@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 from ...model import Severity
 from ...model.vocab import ADOPT_POLICY, STAGE_TRIGGERS, TRIGGERS
 from . import clocks
-from .lifecycle import close_case, start_level, start_trigger, stop_recurring, waive
+from .lifecycle import (
+    close_case,
+    release,
+    start_level,
+    start_trigger,
+    stop_recurring,
+    waive,
+)
 from .meeting import meet_duties
 from .state import FoldState
 
@@ -40,17 +47,30 @@ def open_case(s: FoldState, event: Event, version: int) -> None:
 
 
 def advance_stage(s: FoldState, event: Event, version: int) -> None:
-    """A stage trigger: duties anchored at its first firing start, and the case moves on."""
-    trigger = event.trigger
-    s.facts.first.setdefault(trigger, event.at)
-    start_trigger(s, trigger, event.at)
-    s.facts.state = s.terms.stages.next_state(s.facts.state, trigger)
+    """A stage trigger: duties anchored at it start, and the case moves on."""
+    facts = s.facts
+    facts.first.setdefault(event.trigger, event.at)
+    facts.latest[event.trigger] = event.at  # (CaseFacts.fired, inline: every event runs it)
+    start_trigger(s, event.trigger, event.at)
+    s.facts.state = s.terms.stages.next_state(s.facts.state, event.trigger)
+
+
+def anchor(s: FoldState, event: Event, version: int) -> None:
+    """An anchor trigger fired: duties anchored at its first firing start, and those anchored
+    at its latest firing start anew."""
+    s.facts.fired(event.trigger, event.at)
+    start_trigger(s, event.trigger, event.at)
 
 
 def reopen(s: FoldState, event: Event, version: int) -> None:
-    """``reopen`` sends the case back; duties anchored at it count from its first firing."""
-    s.facts.first.setdefault(event.trigger, event.at)
+    """``reopen`` sends the case back; duties anchored at it start."""
+    anchor(s, event, version)
     s.facts.state = s.terms.stages.next_state(s.facts.state, event.trigger)
+
+
+def waive_one(s: FoldState, event: Event, version: int) -> None:
+    """``waive`` releases the open obligation it names, with a reason on record."""
+    release(s, str(event.data["obligation"]), event.at, version)
 
 
 def change_severity(s: FoldState, event: Event, version: int) -> None:
@@ -116,7 +136,10 @@ def settle(s: FoldState, event: Event, version: int) -> None:
 _OWN: dict[str, tuple[Handler, ...]] = {
     **{trigger: (advance_stage,) for trigger in STAGE_TRIGGERS},
     "assess": (advance_stage, change_severity),
-    "escalate": (change_severity,),
+    "escalate": (anchor, change_severity),
+    "refer": (anchor,),
+    "conclude": (anchor,),
+    "waive": (waive_one,),
     "downgrade": (change_severity,),
     "update_metrics": (add_flags,),
     "reopen": (reopen,),

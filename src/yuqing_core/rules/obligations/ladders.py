@@ -1,7 +1,8 @@
 """Escalation ladders (逐级通知): who must acknowledge by when, step by step.
 
 A ladder notifies its first role; if that role does not ``acknowledge`` within the step's
-timeout, the next step falls due from there, until one acknowledges in time.
+timeout, the next step falls due from there, until one acknowledges in time. A step waived
+(``waive``) before it is acknowledged ends the ladder there.
 """
 
 from __future__ import annotations
@@ -58,10 +59,16 @@ def _steps(s: FoldState, ladder: LadderSpec, anchor: datetime) -> list[Duty]:
             source="ladder",
             label=ladder.label or "",
         )
+        waiver = s.ladders.waivers.get(duty.id)
+        if waiver is not None and (ack is None or waiver[0] < ack[0]):
+            ack = None  # waived before it was acknowledged: the step ends there
+            duty.closed_at = duty.waived_at = waiver[0]
+            duty.waived_version = waiver[1]
         if ack is not None:
             duty.met_at, duty.met_version = ack
         out.append(duty)
-        if ack is not None and ack[0] <= due:
+        waived_in_time = duty.waived_at is not None and duty.waived_at <= due
+        if (ack is not None and ack[0] <= due) or waived_in_time:
             break
         start = due
     return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from ...model.vocab import DEFAULT_MET_BY, FINAL_STATES, INCIDENT_MOMENTS
+from ...model.vocab import FINAL_STATES, INCIDENT_MOMENTS
 from ...policy.schema import ObligationSpec
 from .duty import Duty
 from .state import FoldState
@@ -21,6 +21,7 @@ from .state import FoldState
 __all__ = [
     "close_case",
     "recur",
+    "release",
     "start_after",
     "start_level",
     "start_trigger",
@@ -41,7 +42,7 @@ def start_level(s: FoldState, at: datetime, *, escalation: bool) -> None:
     for spec in s.terms.obligations:
         if not _starts_at_level(s, spec, escalation=escalation):
             continue
-        base = s.facts.anchor_of(spec.anchor)
+        base = s.facts.anchor_of(spec.anchor, latest=spec.anchor_firing == "latest")
         if base is None:
             continue  # waits for its trigger
         anchor = max(base, at) if escalation and spec.anchor in INCIDENT_MOMENTS else base
@@ -61,11 +62,27 @@ def start_after(s: FoldState, met: Duty, at: datetime) -> None:
 
 
 def start_trigger(s: FoldState, trigger: str, at: datetime) -> None:
-    """Start the duties anchored at the first firing of ``trigger``."""
+    """Start the duties anchored at the first firing of ``trigger``, and anew those anchored
+    at its latest firing."""
     for spec in s.terms.obligations:
-        ready = spec.anchor == trigger and spec.after is None and spec.id not in s.book.by_spec
-        if ready and s.facts.admits(spec):
+        if spec.anchor != trigger or spec.after is not None or not s.facts.admits(spec):
+            continue
+        if spec.anchor_firing == "latest":
+            _supersede(s, spec, at)
+        if spec.id not in s.book.by_spec:
             _activate(s, spec, at, at_escalation=False)
+
+
+def _supersede(s: FoldState, spec: ObligationSpec, at: datetime) -> None:
+    """A new firing of its anchor owes ``spec`` anew: the duty of the last firing is let go
+    (one still open is closed: kept as breached if overdue, else replaced by the new one)."""
+    duty = s.book.by_spec.get(spec.id)
+    if duty is None:
+        return
+    if duty.open:
+        duty.end_pause(at)
+        duty.closed_at = at
+    s.book.forget(duty)
 
 
 def recur(s: FoldState, duty: Duty, at: datetime) -> None:
@@ -122,17 +139,21 @@ def _activate(s: FoldState, spec: ObligationSpec, anchor: datetime, *, at_escala
     # A duty waived by a downgrade and owed again after a new escalation is a new duty:
     # it gets its own id, and the waived one keeps its record (breached if it was overdue).
     runs = book.runs[spec.id] = book.runs.get(spec.id, 0) + 1
+    conditions = spec.conditions
     duty = Duty(
         id=spec.id if runs == 1 else f"{spec.id}@{runs}",
         spec=spec,
         kind=spec.kind,
-        role=spec.role,
+        role=spec.first_role,
         rule=spec.rule,
         anchor=anchor,
         within=spec.within,
         level=s.facts.severity if spec.levels else None,
-        met_by=spec.met_by or DEFAULT_MET_BY[spec.kind],
+        met_by=tuple(dict.fromkeys(c.trigger.value for c in conditions)),
         text=spec.text,
+        roles=spec.roles if len(spec.roles) > 1 else (),
+        by=spec.by,
+        conditions=conditions if any(c.by or c.to for c in conditions) else (),
     )
     twin = _twin_of(s, spec) if at_escalation else None
     if twin is None:
@@ -152,7 +173,7 @@ def _twin_of(s: FoldState, spec: ObligationSpec) -> Duty | None:
     """The duty of the same kind and role that answers ``spec`` at an escalation (P7): one
     still running, or one met that the new level does not owe again."""
     for duty in s.book.duties:
-        if duty.kind != spec.kind or duty.role != spec.role:
+        if duty.kind != spec.kind or duty.recipients != spec.roles:
             continue
         if duty.spec is None or duty.spec.every:
             continue
@@ -186,6 +207,20 @@ def waive(s: FoldState, at: datetime) -> None:
             duty.end_pause(at)
             duty.closed_at = at
             s.book.forget(duty)
+
+
+def release(s: FoldState, ident: str, at: datetime, version: int) -> None:
+    """Waive (免除) the open duty or ladder step ``ident`` at ``at`` (event ``version``): it
+    is closed with the waiver on record, and a breach it already had stays."""
+    for duty in s.book.duties:
+        if duty.id == ident and duty.open:
+            duty.end_pause(at)
+            duty.closed_at = at
+            duty.waived_at = at
+            duty.waived_version = version
+            s.book.forget(duty)
+            return
+    s.ladders.waivers.setdefault(ident, (at, version))
 
 
 def stop_recurring(s: FoldState, at: datetime) -> None:

@@ -2,12 +2,17 @@
 
 A command meets the open duties whose ``met_by`` names its trigger, started no later than it.
 Naming roles or kinds narrows it: one duty per named role and kind, the earliest due, and with
-it every duty of that kind to that role owed under another rule at the same time.
+it every duty of that kind to that role owed under another rule at the same time. A duty owed
+to one of several roles (``role = ["principal_leader", "leader_in_charge"]``) is met by a
+report to any of them. A ``met_by`` entry that names acting roles (``by``) or recipients
+(``to``) counts only a command by one of them (its data ``by``; for ``acknowledge``, its
+``role``) or to one of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .duty import Duty
@@ -17,7 +22,7 @@ from .state import FoldState
 if TYPE_CHECKING:
     from ...model.event import Event
 
-__all__ = ["meet", "meet_duties"]
+__all__ = ["acting_role", "counts", "meet", "meet_duties"]
 
 
 def meet_duties(s: FoldState, event: Event, version: int) -> None:
@@ -45,6 +50,7 @@ def meet(
         and d.source == "obligation"
         and d.anchor <= event.at
         and (not kinds or d.kind in kinds)
+        and (not d.conditions or counts(d, event.trigger, event.data))
     ]
     chosen = _choose(s, pool, roles, kinds)
     for duty in chosen:
@@ -67,18 +73,64 @@ def _named(data: Mapping[str, Any], plural: str, single: str) -> list[str]:
     return names
 
 
+def acting_role(trigger: str, data: Mapping[str, Any]) -> str | None:
+    """The role that acted: the command's ``by``, or the role acknowledging."""
+    if data.get("by"):
+        return str(data["by"])
+    if trigger == "acknowledge" and data.get("role"):
+        return str(data["role"])
+    return None
+
+
+def counts(duty: Duty, trigger: str, data: Mapping[str, Any]) -> bool:
+    """Whether a ``trigger`` command with ``data`` is one that meets ``duty`` (its trigger
+    checked already): any, unless its ``met_by`` names the acting roles or recipients."""
+    if not duty.conditions:
+        return True
+    acting = acting_role(trigger, data)
+    named = set(_named(data, "roles", "role"))
+    return any(
+        c.trigger == trigger
+        and (not c.by or acting in c.by)
+        and (not c.to or bool(named & set(c.to)))
+        for c in duty.conditions
+    )
+
+
 def _choose(s: FoldState, pool: list[Duty], roles: list[str], kinds: list[str]) -> list[Duty]:
     # One kind of duty per named role (and per kind named): a report to the office is the
     # first-time report or the special report, not both, unless the command names both.
     by_role: list[str | None] = list(dict.fromkeys(roles)) or [None]
     by_kind: list[str | None] = list(dict.fromkeys(kinds)) or [None]
-    picked = set()
+    named: set[tuple[str, str]] = set()
+    unnamed: set[tuple[str, tuple[str, ...]]] = set()
     for role in by_role:
         for kind in by_kind:
-            group = [d for d in pool if role in (None, d.role) and kind in (None, d.kind)]
-            if group:
-                first = min(group, key=lambda d: (s.due(d), s.book.duties.index(d)))
-                picked.add((first.kind, first.role))
-    # Duties of that kind to that role owed under several rules at once (a flag's rule and
-    # a level's rule, say) are all met by the one report.
-    return [d for d in pool if (d.kind, d.role) in picked]
+            group = [
+                d for d in pool if (role is None or role in d.recipients) and kind in (None, d.kind)
+            ]
+            if not group:
+                continue
+            first = group[0] if len(group) == 1 else min(group, key=lambda d: _rank(s, d))
+            if role is None:
+                unnamed.add((first.kind, first.recipients))
+            else:
+                named.add((first.kind, role))
+    # Duties of that kind to that role (or, none named, to the same recipients) owed under
+    # several rules at once (a flag's rule and a level's rule, say) are all met by the one
+    # report.
+    return [
+        d
+        for d in pool
+        if (d.kind, d.recipients) in unnamed or (d.kind, d.role) in named or _named_any(d, named)
+    ]
+
+
+def _named_any(d: Duty, named: set[tuple[str, str]]) -> bool:
+    """Whether a role named for ``d``'s kind is one of its alternative recipients."""
+    return bool(d.roles) and any((d.kind, r) in named for r in d.roles)
+
+
+def _rank(s: FoldState, d: Duty) -> tuple[datetime, int]:
+    """Which duty a command meets first: the earliest due, then the earliest to arise."""
+    return s.due(d), s.book.duties.index(d)

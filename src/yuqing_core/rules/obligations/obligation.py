@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from ..._dt import ensure_aware
 from ...model import Severity
 from ...model.vocab import ObligationKind, label_of
 
-__all__ = ["Obligation", "Status"]
+__all__ = ["NO_DUE", "Obligation", "Status"]
 
-Status = Literal["pending", "due_soon", "met", "late", "breached"]
+NO_DUE: datetime = datetime(9999, 12, 31, tzinfo=UTC)
+"""The ``due_at`` of an obligation without ``within`` (:attr:`Obligation.timed` is false): no
+due instant, later than any instant a case records, so it never falls due and sorts last."""
+
+Status = Literal["pending", "due_soon", "met", "late", "breached", "waived"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,10 +25,12 @@ class Obligation:
 
     ``status(now)`` is ``pending``, ``due_soon`` (its first warning instant, ``warn_at``, has
     come; without warning instants, the policy's share of the elapsed span has passed),
-    ``met`` (met at or before ``due_at``, never breached), ``late`` (met after a breach) or
-    ``breached`` (unmet past it). An obligation whose case closed before it was met stays
-    ``breached`` if it was overdue. The status is as of ``now``: a meeting event after ``now``
-    is not seen, so a past instant gives the status an officer saw then.
+    ``met`` (met at or before ``due_at``, never breached), ``late`` (met after a breach),
+    ``breached`` (unmet past it) or ``waived`` (released with a ``waive`` command before it was
+    breached; one waived after its due instant stays ``breached``). An obligation whose case
+    closed before it was met stays ``breached`` if it was overdue. The status is as of
+    ``now``: a meeting event after ``now`` is not seen, so a past instant gives the status an
+    officer saw then.
 
     A breach is never erased: ``breached_at`` keeps the due instant it passed unmet. Where the
     policy allows late extension, an extended obligation has a new ``due_at`` ahead and is
@@ -37,6 +43,8 @@ class Obligation:
     rule: str
     anchor_at: datetime
     due_at: datetime
+    """The due instant; :data:`NO_DUE` for an obligation without ``within`` (see
+    :attr:`timed`)."""
     met_at: datetime | None = None
     met_by: int | None = None
     """The version (1-based event number) of the event that met it."""
@@ -65,6 +73,16 @@ class Obligation:
     """Its warning instants (预警), earliest first, counted on its own clock (working time for
     working-day and working-hour deadlines): the policy's ``warnings`` points, or the one at
     ``timing.due_soon_share``. It is ``due_soon`` from the first on."""
+    # -- the second edition: recipients, the acting role, waivers --------------------------
+    roles: tuple[str, ...] = ()
+    """Every role a report to which meets it (``role`` is the first); empty: ``role`` only."""
+    by: str | None = None
+    """The role that must act (the sender); accountability charges it. ``None``: the
+    recipient ``role`` is charged, as before."""
+    waived_at: datetime | None = None
+    """When a ``waive`` command released it (with a reason, by an actor)."""
+    waived_by: int | None = None
+    """The version (1-based event number) of the ``waive`` event."""
 
     @property
     def projected(self) -> bool:
@@ -79,22 +97,49 @@ class Obligation:
     def status(self, now: datetime) -> Status:
         now = ensure_aware(now, "now")
         breached = self.breached_at is not None
+        due = self.due_at
         if self.met_at is not None and self.met_at <= now:
-            return "late" if breached or self.met_at > self.due_at else "met"
-        if self.closed_at is not None and self.closed_at <= self.due_at and not breached:
+            return "late" if breached or self.met_at > due else "met"
+        waived = self.waived_at is not None
+        if self.waived_at is not None and self.waived_at <= now and not breached:
+            return "waived"
+        if not self.timed:
+            return "pending"
+        if self.closed_at is not None and self.closed_at <= due and not breached and not waived:
             return "met"  # pragma: no cover - closed-in-time obligations are not listed
-        if now > self.due_at and not self.paused:
+        if now > due and not self.paused:
             return "breached"
         if self.closed_at is not None and self.closed_at <= now:
             return "breached"  # closed after its due instant, or after a breach kept
+        return "due_soon" if self._warned(now) else "pending"
+
+    def _warned(self, now: datetime) -> bool:
+        """Whether its first warning has come by ``now`` (while it runs): the first of
+        ``warn_at``, or without them the ``due_soon_share`` of the elapsed span."""
+        if self.paused:
+            return False
         if self.warn_at:
-            return "due_soon" if not self.paused and now >= self.warn_at[0] else "pending"
+            return now >= self.warn_at[0]
         span = (self.due_at - self.anchor_at).total_seconds()
-        if not self.paused and span > 0:
-            passed = (now - self.anchor_at).total_seconds()
-            if passed >= span * self.due_soon_share:
-                return "due_soon"
-        return "pending"
+        return span > 0 and (now - self.anchor_at).total_seconds() >= span * self.due_soon_share
+
+    @property
+    def timed(self) -> bool:
+        """Whether it has a due instant. One without (no ``within`` in the policy) is owed,
+        a guard may wait for it and ``archive`` does, but it never falls due: its
+        ``due_at`` is :data:`NO_DUE`, it is never ``due_soon`` or ``breached``, and a
+        notification plan leaves it out."""
+        return self.due_at != NO_DUE
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        """The roles a report to which meets it: :attr:`roles`, or ``(role,)``."""
+        return self.roles or (self.role,)
+
+    @property
+    def charged(self) -> str:
+        """The role accountability charges: the acting role :attr:`by`, else :attr:`role`."""
+        return self.by or self.role
 
     @property
     def label(self) -> str:

@@ -17,6 +17,7 @@ from ...model.vocab import FINAL_STATES
 from ...policy.schema import LadderSpec, ObligationSpec, nearest_level
 from ...policy.stages import StageTable
 from ...policy.warnings import WarnPoint
+from ...policy.workflow_spec import OrderSpec
 from ...time.duration import Duration
 from .duty import Duty
 
@@ -88,12 +89,14 @@ class CaseFacts:
     posted: datetime | None = None
     opened: datetime | None = None
     first: dict[str, datetime] = field(default_factory=dict)
-    """When each stage trigger (and ``reopen``) first fired: anchors of duties that wait."""
+    """When each anchor trigger first fired: anchors of duties that wait."""
+    latest: dict[str, datetime] = field(default_factory=dict)
+    """When each anchor trigger last fired (``anchor_firing = "latest"``)."""
     closed: bool = False
     last_at: datetime | None = None
     """The instant of the last event applied."""
 
-    def admits(self, spec: ObligationSpec | LadderSpec) -> bool:
+    def admits(self, spec: ObligationSpec | LadderSpec | OrderSpec) -> bool:
         """Whether ``spec`` applies to the case at its level, flags and category now."""
         if spec.levels and self.severity not in spec.levels:
             return False
@@ -103,8 +106,16 @@ class CaseFacts:
             return False
         return not spec.any_categories or self.category in spec.any_categories
 
-    def anchor_of(self, anchor: str) -> datetime | None:
-        """The instant a duty anchored at ``anchor`` counts from; ``None`` until it happens."""
+    def fired(self, trigger: str, at: datetime) -> None:
+        """Record a firing of ``trigger`` at ``at`` (its first one stays)."""
+        self.first.setdefault(trigger, at)
+        self.latest[trigger] = at
+
+    def anchor_of(self, anchor: str, *, latest: bool = False) -> datetime | None:
+        """The instant a duty anchored at ``anchor`` counts from (the trigger's latest firing
+        with ``latest``); ``None`` until it happens."""
+        if latest:
+            return self.latest.get(anchor)
         if anchor == "discovered":
             return self.discovered
         if anchor == "posted":
@@ -139,6 +150,8 @@ class LadderBook:
     started: set[str] = field(default_factory=set)
     acks: list[tuple[datetime, str, int]] = field(default_factory=list)
     """``(at, role, version)`` of each ``acknowledge``."""
+    waivers: dict[str, tuple[datetime, int]] = field(default_factory=dict)
+    """``step id -> (at, version)`` of each ``waive`` of a ladder step."""
 
 
 @dataclass(slots=True)

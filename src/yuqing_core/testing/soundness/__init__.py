@@ -13,6 +13,8 @@ run one alone:
 - :func:`check_final_reachable`: from every stage some commands lead to a final stage;
 - :func:`check_obligations_can_be_met`: every obligation's ``met_by`` trigger can fire once it
   is owed;
+- :func:`check_order_can_be_met`: what a ``[[workflow.order]]`` entry puts before a trigger
+  can happen before it;
 - :func:`check_report_before_response`: a report is not due after the public response of the
   same level, unless the file says so (see :data:`REPORT_AFTER_RESPONSE_MARKERS`);
 - :func:`check_warnings`: no warning point before the due instant is as long as the deadline
@@ -53,6 +55,7 @@ from .severity import band_points, check_monotone_severity
 from .structure import (
     check_final_reachable,
     check_obligations_can_be_met,
+    check_order_can_be_met,
     check_roles,
     final_unreachable,
 )
@@ -68,6 +71,7 @@ __all__ = [
     "check_final_reachable",
     "check_monotone_severity",
     "check_obligations_can_be_met",
+    "check_order_can_be_met",
     "check_report_before_response",
     "check_roles",
     "check_warnings",
@@ -81,6 +85,7 @@ CHECKS: tuple[Callable[[Policy], list[Finding]], ...] = (
     check_roles,
     check_final_reachable,
     check_obligations_can_be_met,
+    check_order_can_be_met,
     check_report_before_response,
     check_warnings,
     check_duties_fall_due,

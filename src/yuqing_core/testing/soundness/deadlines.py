@@ -116,7 +116,7 @@ def _compared(o_hi: ObligationSpec, hi: Severity, o_lo: ObligationSpec, lo: Seve
     apply at ``hi`` too (then ``hi`` owes the tighter one anyway)."""
     if not _applies(o_hi, hi) or not _applies(o_lo, lo) or _applies(o_lo, hi):
         return False
-    if (o_hi.kind, o_hi.role) != (o_lo.kind, o_lo.role):
+    if (o_hi.kind, o_hi.roles) != (o_lo.kind, o_lo.roles):
         return False
     if o_hi.anchor != o_lo.anchor or (o_hi.after is None) != (o_lo.after is None):
         return False
@@ -138,6 +138,8 @@ def check_deadline_order(policy: Policy) -> list[Finding]:
         for (i, o_hi), (j, o_lo) in itertools.product(obs, obs):
             if i == j or (i, j) in done or not _compared(o_hi, hi, o_lo, lo):
                 continue
+            if o_hi.within is None or o_lo.within is None:
+                continue  # an obligation without a deadline is ordered, not timed
             worse = _first_later(policy, o_hi.within, o_lo.within)
             if worse is None:
                 continue
@@ -156,7 +158,7 @@ def _looser(
     """``obligations[i]`` at its level falls due after ``lower`` at a lower level."""
     (o_hi, hi), (o_lo, lo) = higher, lower
     at, due_hi, due_lo = worse
-    role = policy.roles.get(o_hi.role, o_hi.role)
+    role = "/".join(policy.roles.get(r, r) for r in o_hi.roles)
     return Finding(
         "error",
         f"obligations[{i}].within",
@@ -164,7 +166,7 @@ def _looser(
         f"{_stamp(policy, due_hi)} but {o_lo.id} ({lo.key}, {o_lo.within}) "
         f"falls due {_stamp(policy, due_lo)} when both start "
         f"{_stamp(policy, at)}: a higher level must never have a looser "
-        f"{o_hi.kind} deadline to {o_hi.role} ({role}) than a lower one",
+        f"{o_hi.kind} deadline to {'/'.join(o_hi.roles)} ({role}) than a lower one",
     )
 
 
@@ -225,6 +227,8 @@ def check_report_before_response(policy: Policy) -> list[Finding]:
         for (i, rep), (j, resp) in pairs:
             if (i, j) in done or not _report_precedes(rep, resp, level):
                 continue
+            if rep.within is None or resp.within is None:
+                continue  # an obligation without a deadline is ordered, not timed
             worse = _first_later(policy, rep.within, resp.within)
             if worse is None:
                 continue
@@ -287,6 +291,8 @@ def check_warnings(policy: Policy) -> list[Finding]:
 def _warns_at_start(policy: Policy, ob: ObligationSpec, point: WarnPoint) -> datetime | None:
     """The first anchor from which ``point`` falls at the start of ``ob``'s clock."""
     cal = policy.calendar
+    if ob.within is None:  # untimed: no due instant, so no warning
+        return None
     for at in _anchor_instants(policy):
         try:
             due = cal.due(at, ob.within)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ...api import Policy
-from ...model.vocab import DEFAULT_MET_BY, FINAL_STATES, INCIDENT_MOMENTS, State
+from ...model.vocab import FINAL_STATES, INCIDENT_MOMENTS, State
 from ...policy.check import role_problems
 from ...policy.lint import Finding
 from ...policy.schema import ObligationSpec, PolicySpec
@@ -15,6 +15,7 @@ __all__ = [
     "Table",
     "check_final_reachable",
     "check_obligations_can_be_met",
+    "check_order_can_be_met",
     "check_roles",
     "final_unreachable",
 ]
@@ -100,7 +101,7 @@ def check_obligations_can_be_met(policy: Policy) -> list[Finding]:
     specs = {o.id: o for o in policy.spec.obligations}
 
     def met_by(ob: ObligationSpec) -> tuple[str, ...]:
-        return ob.met_by or DEFAULT_MET_BY[ob.kind]
+        return tuple(dict.fromkeys(c.trigger.value for c in ob.conditions))
 
     def start_states(ob: ObligationSpec, depth: int = 0) -> set[str]:
         if ob.after is not None and ob.after in specs and depth < len(specs):
@@ -132,4 +133,46 @@ def check_obligations_can_be_met(policy: Policy) -> list[Finding]:
                 f"in while it is owed ({start}; stages: {stages})",
             )
         )
+    return out
+
+
+def check_order_can_be_met(policy: Policy) -> list[Finding]:
+    """What a ``[[workflow.order]]`` entry puts before a trigger can happen before it: each
+    trigger it names, and a trigger meeting each obligation it names, fires in a stage the
+    case can reach from which the guarded trigger can still fire (a ``waive`` could always
+    release an obligation, but a policy should not need one to go on)."""
+    table = policy.workflow.transitions
+    lands: dict[str, set[str]] = {}
+    for trigger, source, dest in table:
+        lands.setdefault(trigger, set()).add(source if dest is None else dest)
+    live = _reachable(table, [State.REGISTERED.value])
+    specs = {o.id: o for o in policy.spec.obligations}
+    out = []
+    for i, order in enumerate(policy.spec.workflow.order):
+        guarded = {source for trigger, source, _ in table if trigger == order.trigger}
+
+        def before(trigger: str, guarded: set[str] = guarded) -> bool:
+            ends = lands.get(trigger, set())
+            sources = {s for t, s, _ in table if t == trigger} & live
+            return bool(sources) and bool(_reachable(table, ends) & guarded)
+
+        named: list[tuple[str, tuple[str, ...], str]] = [
+            (f"triggers[{j}]", (t.value,), t.value) for j, t in enumerate(order.triggers)
+        ]
+        named += [
+            (f"obligations[{j}]", tuple(c.trigger.value for c in specs[ident].conditions), ident)
+            for j, ident in enumerate(order.obligations)
+            if ident in specs
+        ]
+        for key, triggers, what in named:
+            if not any(before(t) for t in triggers):
+                out.append(
+                    Finding(
+                        "error",
+                        f"workflow.order[{i}].{key}",
+                        f"{what} cannot happen before '{order.trigger.value}': no stage the "
+                        f"case can reach lets {' or '.join(repr(t) for t in triggers)} fire and "
+                        f"then '{order.trigger.value}'",
+                    )
+                )
     return out
