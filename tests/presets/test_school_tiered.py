@@ -98,9 +98,13 @@ def test_major_response_warns_then_breaches_before_it_is_met() -> None:
     sim = run("school-tiered")
     case = sim.cases["YQ-2026-0213-02"]
     response = next(o for o in case.obligations if o.id == "major-response")
-    # The span 13 Feb 10:00 -> 25 Feb 00:00 is 278 hours; 75% of it has passed at 22 Feb 02:30.
-    assert response.status(cst(2026, 2, 22, 2, 29)) == "pending"
-    assert response.status(cst(2026, 2, 22, 2, 30)) == "due_soon"
+    # Two working days run on working time: the rest of Fri 13 Feb (14 h), Sat 14 Feb (a
+    # make-up working day, 24 h) and Tue 24 Feb (24 h) make 62 h; the Spring Festival holiday
+    # (15-23 Feb) is not working time. 75% is 46.5 h: 38 h by the end of 14 Feb, then 8.5 h
+    # into 24 Feb, so it is due soon from 24 Feb 08:30, not during the holiday.
+    assert response.status(cst(2026, 2, 22, 2, 30)) == "pending"
+    assert response.status(cst(2026, 2, 24, 8, 29)) == "pending"
+    assert response.status(cst(2026, 2, 24, 8, 30)) == "due_soon"
     assert response.status(cst(2026, 2, 25, 0, 0)) == "due_soon"
     # Past due and not yet met: breached as seen then; met at 15:00, late from then on.
     assert response.status(cst(2026, 2, 25, 0, 1)) == "breached"

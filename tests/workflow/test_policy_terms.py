@@ -179,15 +179,19 @@ def test_a_policy_without_working_hours_counts_whole_working_days() -> None:
     assert ob.warn_at == (cst(2025, 10, 11, 4, 15),)
 
 
-def test_without_warning_points_due_soon_keeps_its_elapsed_share() -> None:
-    # A file that states no warning points means what it meant: 75% of the elapsed span.
-    # 30 Sep 17:00 -> 12 Oct 00:00 is 271 h; 75% is 203.25 h: 9 Oct 04:15.
+def test_without_warning_points_due_soon_is_the_share_on_the_deadlines_own_clock() -> None:
+    # No warning points: one at timing.due_soon_share (75%), on the deadline's own clock. A
+    # working-day deadline under working hours 08:30-12:00, 14:00-17:30 counts working time:
+    # 30 Sep 17:00-17:30, 9 Oct, 10 Oct and Sat 11 Oct (make-up) are 0.5 + 7 + 7 + 7 = 21.5 h;
+    # 75% is 16.125 h: 14.5 h by 10 Oct, then 1 h 37 min 30 s from 08:30 on 11 Oct. Elapsed
+    # time would have said 9 Oct 04:15 (75% of 271 h), during the night after the holiday.
     data = school()
     data["obligations"] = [{**data["obligations"][2], "warnings": []}]
     ob = by_id(opened(yq.load_policy(data), incident()))["reply"]
-    assert ob.warn_at == (cst(2025, 10, 9, 4, 15),)
-    assert ob.status(cst(2025, 10, 9, 4, 14)) == "pending"
-    assert ob.status(cst(2025, 10, 9, 4, 15)) == "due_soon"
+    assert ob.warn_at == (datetime(2025, 10, 11, 10, 7, 30, tzinfo=FOUND.tzinfo),)
+    assert ob.status(cst(2025, 10, 9, 4, 15)) == "pending"
+    assert ob.status(datetime(2025, 10, 11, 10, 7, 29, tzinfo=FOUND.tzinfo)) == "pending"
+    assert ob.status(datetime(2025, 10, 11, 10, 7, 30, tzinfo=FOUND.tzinfo)) == "due_soon"
 
 
 def test_policy_wide_warnings_apply_where_an_obligation_states_none() -> None:

@@ -8,9 +8,9 @@ for working hours: so a 3-working-day reply found on the eve of the National Day
 not "due soon" during the holiday, which is not working time. A time before the due instant is
 elapsed time (``"2h"``) or working hours (``"2wh"``).
 
-A policy that states no warning points keeps what it always meant: one warning at
-``timing.due_soon_share`` of the elapsed span. Every instant lies between the anchor and the
-due instant.
+A policy that states no warning points has one: ``timing.due_soon_share`` of the span, on the
+same clock (unchanged for deadlines in hours, minutes and day periods). Every instant lies
+between the anchor and the due instant.
 """
 
 from __future__ import annotations
@@ -41,12 +41,12 @@ def warn_instants(
 ) -> tuple[datetime, ...]:
     """The warning instants of a deadline of ``within`` from ``anchor`` due at ``due`` (both
     in the calendar's zone), earliest first, each once: one for each of ``points`` on the
-    deadline's own clock, or, when there are none, one at ``default_share`` of the elapsed
-    span."""
+    deadline's own clock, or, when there are none, one at ``default_share`` of the span on
+    that clock."""
     if due <= anchor:
         return (due,)
     if not points:
-        return (anchor + (due - anchor) * default_share,)
+        return (_share_instant(calendar, within, anchor, due, default_share),)
     shares = [p.share for p in points if p.share is not None]
     out = {_share_instant(calendar, within, anchor, due, s) for s in shares}
     for p in points:
