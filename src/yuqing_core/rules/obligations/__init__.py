@@ -25,12 +25,13 @@ version: settled outcomes keep the version they were settled under, :func:`deriv
 from .clocks import extension_applies
 from .fold import ObligationFold, derive, refusal
 from .obligation import Obligation, Status
-from .versions import InForce, derive_pinned, settled_before
+from .versions import InForce, PinnedFold, derive_pinned, settled_before
 
 __all__ = [
     "InForce",
     "Obligation",
     "ObligationFold",
+    "PinnedFold",
     "Status",
     "derive",
     "derive_pinned",
