@@ -11,9 +11,10 @@ Run: ``python -m benchmarks.bench_calendar`` (or ``make bench`` for every benchm
 from __future__ import annotations
 
 import argparse
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -76,6 +77,31 @@ def measure(number: int, batch: int, repeat: int) -> tuple[list[Row], dict[str, 
             for s in starts:
                 due(s, wd)
 
+    in_utc = [s.astimezone(UTC) for s in starts]
+    # As read from text: each start with its own fixed-offset zone object.
+    from_text = [datetime.fromisoformat(s.isoformat()) for s in starts]
+    working = cal._t.working  # the working days' ordinals, ascending
+
+    def ours_utc() -> None:
+        due = cal.due
+        for _ in range(rounds):
+            for s in in_utc:
+                due(s, "3wd")
+
+    def ours_text() -> None:
+        due = cal.due
+        for _ in range(rounds):
+            for s in from_text:
+                due(s, "3wd")
+
+    def bare_bisect() -> None:
+        # The floor: the N-th working day after the start's day by one bisection over the
+        # working days' ordinals, a date only (no zone, no instant).
+        after = bisect.bisect_right
+        for _ in range(rounds):
+            for s in starts:
+                working[after(working, s.toordinal()) + N_WD - 1]
+
     hol = _holidays(range(2024, 2028))
 
     def peer_holidays() -> None:
@@ -101,7 +127,15 @@ def measure(number: int, batch: int, repeat: int) -> tuple[list[Row], dict[str, 
                 offset(d, N_WD, roll="backward", busdaycal=bdc)
 
     seconds = timing.per_op(
-        {"ours": ours, "ours_parsed": ours_parsed, "holidays": peer_holidays, "numpy": peer_numpy},
+        {
+            "ours": ours,
+            "ours_parsed": ours_parsed,
+            "ours_utc": ours_utc,
+            "ours_text": ours_text,
+            "bare": bare_bisect,
+            "holidays": peer_holidays,
+            "numpy": peer_numpy,
+        },
         repeat=repeat,
         ops=calls,
     )
@@ -115,6 +149,9 @@ def measure(number: int, batch: int, repeat: int) -> tuple[list[Row], dict[str, 
         Row("holidays get_nth_working_day", us["holidays"], "date only"),
         Row("chinese_calendar find_workday", us["chinese_calendar"], "date only"),
         Row("numpy busday_offset (scalar)", us["numpy"], "date only; no make-up days"),
+        Row("yuqing due(UTC start, '3wd')", us["ours_utc"], "start in UTC"),
+        Row("yuqing due(fromisoformat, '3wd')", us["ours_text"], "+08:00 read from text"),
+        Row("bare bisect over working days", us["bare"], "date only, no zone"),
     ]
 
     # Batches of `batch` deadlines.
@@ -184,6 +221,17 @@ def report(rows: list[Row], timings: dict[str, float]) -> list[str]:
             "per deadline", per_call, peer, timing.Target("<=", GOAL_US, "us"), width=50
         ),
     ]
+    bare = timing.Figure(next(r for r in rows if r.name.startswith("bare")).us_per_call, "us")
+    floor = timing.Target("<=", 2.0)
+    for label, row in (("Asia/Shanghai", 0), ("UTC", 5), ("+08:00 from text", 6)):
+        figure = timing.Figure(rows[row].us_per_call, "us")
+        peer_bare = timing.Figure(bare.value, "us", "bare bisect")
+        lines.append(
+            "  "
+            + timing.report(
+                f"due(start, '3wd'), start in {label}", figure, peer_bare, floor, width=50
+            )
+        )
     for name, figure in in_batch.items():
         scaled = timing.Figure(figure.value * million, "s")
         label = f"1,000,000 deadlines with {name} (scaled)"

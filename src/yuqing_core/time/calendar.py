@@ -30,13 +30,13 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from ..errors import CalendarCoverageError, InvalidArgumentError
 from .duration import Duration, DurationKind, already_parsed
-from .instants import DayEnds, fixed_offset
+from .instants import DayEnds, fixed_offset, steady_offset
 from .notices import Notices, resolve_notices
 from .official import Horizon, holiday_names, official_last_year
 from .pauses import extend, extension, paused
@@ -49,6 +49,10 @@ __all__ = ["WorkCalendar"]
 
 _EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
 _DAY: Final = 86_400
+_MEMO_DURATIONS: Final = 32
+_NO_ZONE: Final = object()
+"""Not a zone (``None`` is the zone of a naive datetime, which is refused)."""
+"""How many duration texts :meth:`WorkCalendar.due` keeps due instants for."""
 _WD: Final = DurationKind.WORKING_DAYS
 _DAYS: Final = DurationKind.DAYS
 _ELAPSED: Final = DurationKind.ELAPSED
@@ -101,6 +105,12 @@ class WorkCalendar:
         self._periods = Periods(
             self._t, horizon, self._ends, None if grace is None else grace.as_timedelta()
         )
+        # The last fixed-offset zone a start came in, with the shift to the calendar's
+        # zone (in whole hours, or None) and in seconds, and the first day of the steady
+        # offset (see _anchor); replaced whole, so threads never see half of it.
+        self._last_fixed: tuple[object, int | None, int, int] = (_NO_ZONE, None, 0, 0)
+        # Due instants of day and working-day periods by duration, then by the start's day.
+        self._memo: dict[str | Duration, dict[int, datetime]] = {}
         self._close_seconds = (
             None
             if self.business_close is None
@@ -271,6 +281,38 @@ class WorkCalendar:
         """The zone's UTC offset in seconds if it never changes within the tables' days."""
         return fixed_offset(self.tz, self._t.base - 1, self._t.end + 1)
 
+    @functools.cached_property
+    def _steady(self) -> tuple[int, int]:
+        """``(first, offset)``: the zone's UTC offset is ``offset`` seconds on every day from
+        ordinal ``first`` to the end of the tables (:func:`~.instants.steady_offset`; a
+        ``first`` past the tables when it is not steady)."""
+        found = steady_offset(self.tz, self._t.base, self._t.end)
+        if found is None:
+            return self._t.end + 1, 0
+        since, offset = found
+        return (since + offset) // _DAY, offset
+
+    def _anchor(self, start: datetime) -> int:
+        """The ordinal of ``start``'s day in the calendar's zone, by arithmetic where the
+        zone's offset is steady, whatever zone ``start`` is in (0 otherwise: convert it)."""
+        tz = start.tzinfo
+        known, hours, seconds, first = self._last_fixed
+        if tz is not known and not (type(tz) is timezone and tz == known):  # the same offset
+            given = start.utcoffset()
+            if given is None or given.microseconds:
+                return 0
+            first, steady = self._steady
+            seconds = steady - given.days * _DAY - given.seconds
+            hours = seconds // 3600 if seconds % 3600 == 0 else None
+            if type(tz) is timezone:  # UTC, or one fixed offset: starts often share it
+                self._last_fixed = (tz, hours, seconds, first)
+        if hours is not None:  # whole hours between the zones: the hour decides the day
+            local = start.toordinal() + (start.hour + hours) // 24
+        else:
+            clock = start.hour * 3600 + start.minute * 60 + start.second
+            local = start.toordinal() + (clock + seconds) // _DAY
+        return local if local >= first else 0
+
     def due(
         self,
         start: datetime,
@@ -295,6 +337,29 @@ class WorkCalendar:
         days, only when the day that midnight closes is a working day).
         The result is in the calendar's zone, whatever zone ``start`` was given in.
         """
+        memo = self._memo.get(duration) if not pauses and type(duration) is str else None
+        if memo is not None:  # a day or working-day period asked for before
+            try:
+                tz = start.tzinfo
+            except AttributeError:
+                raise _wrong_type(start, "start", "a datetime") from None
+            if tz is self._zone:
+                anchor = start.toordinal()
+            else:  # the last fixed offset a start came in, or any other zone
+                known, hours, _, first = self._last_fixed
+                if hours is not None and (tz is known or (type(tz) is timezone and tz == known)):
+                    anchor = start.toordinal() + (start.hour + hours) // 24
+                    anchor = anchor if anchor >= first else 0
+                else:
+                    anchor = self._anchor(start)
+            at = memo.get(anchor)
+            if at is not None:
+                return at
+        return self._due(start, duration, pauses)
+
+    def _due(
+        self, start: datetime, duration: str | Duration, pauses: Sequence[tuple[datetime, datetime]]
+    ) -> datetime:
         if pauses:
             return self.deadline(start, duration, pauses=pauses).at
         if type(duration) is str:
@@ -307,15 +372,19 @@ class WorkCalendar:
             tz = start.tzinfo
         except AttributeError:
             raise _wrong_type(start, "start", "a datetime") from None
-        if tz is not self._zone:
-            start = self.local(start)
         # The fast paths cover the common kinds; anything else, and every error, goes through
         # the general path.
         kind = d.kind
         if kind is _WD or kind is _DAYS:
-            last = self._t.last_day(start.toordinal(), kind, d.amount)
-            if last != MISS:
-                return self._ends.built.get(last) or self._ends.end(last)
+            anchor = start.toordinal() if tz is self._zone else self._anchor(start)
+            if anchor:
+                last = self._t.last_day(anchor, kind, d.amount)
+                if last != MISS:
+                    at = self._ends.built.get(last) or self._ends.end(last)
+                    self._remember(duration, anchor, at)
+                    return at
+        if tz is not self._zone:
+            start = self.local(start)
         try:
             if kind is _ELAPSED:
                 delta = d.as_timedelta()
@@ -330,6 +399,18 @@ class WorkCalendar:
             return self._periods.plain(start, d).at
         except OverflowError:
             raise self._out_of_range(start) from None
+
+    def _remember(self, duration: str | Duration, anchor: int, at: datetime) -> None:
+        """Keep ``at`` as the due instant of ``duration`` (text) from day ``anchor``: one
+        entry per day of the tables, for at most :data:`_MEMO_DURATIONS` texts."""
+        if type(duration) is not str:
+            return
+        memo = self._memo.get(duration)
+        if memo is None:
+            if len(self._memo) >= _MEMO_DURATIONS:
+                return
+            memo = self._memo.setdefault(duration, {})
+        memo[anchor] = at
 
     def deadline(
         self,
