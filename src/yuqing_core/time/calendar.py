@@ -28,13 +28,14 @@ provisional=True)
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Final
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from ..errors import CalendarCoverageError, InvalidArgumentError
+from . import batch
+from .batch import wrong_type
 from .duration import Duration, DurationKind, already_parsed
 from .instants import DayEnds, fixed_offset, steady_offset
 from .notices import Notices, resolve_notices
@@ -286,7 +287,7 @@ class WorkCalendar:
         """``(first, offset)``: the zone's UTC offset is ``offset`` seconds on every day from
         ordinal ``first`` to the end of the tables (:func:`~.instants.steady_offset`; a
         ``first`` past the tables when it is not steady)."""
-        found = steady_offset(self.tz, self._t.base, self._t.end)
+        found = steady_offset(self.tz, self._t.base, self._t.end + 1)
         if found is None:
             return self._t.end + 1, 0
         since, offset = found
@@ -342,7 +343,7 @@ class WorkCalendar:
             try:
                 tz = start.tzinfo
             except AttributeError:
-                raise _wrong_type(start, "start", "a datetime") from None
+                raise wrong_type(start, "start", "a datetime") from None
             if tz is self._zone:
                 anchor = start.toordinal()
             else:  # the last fixed offset a start came in, or any other zone
@@ -371,7 +372,7 @@ class WorkCalendar:
         try:
             tz = start.tzinfo
         except AttributeError:
-            raise _wrong_type(start, "start", "a datetime") from None
+            raise wrong_type(start, "start", "a datetime") from None
         # The fast paths cover the common kinds; anything else, and every error, goes through
         # the general path.
         kind = d.kind
@@ -453,108 +454,31 @@ class WorkCalendar:
 
     def due_many(self, starts: Iterable[datetime], duration: str | Duration) -> list[datetime]:
         """:meth:`due` for many starts with one duration (no pauses), in input order."""
-        d = Duration.parse(duration)
-        kind = d.kind
-        if kind is not _WD and kind is not _DAYS:
-            return [self.due(s, d) for s in starts]
-        zone, local, n = self._zone, self.local, d.amount
-        last_day, built, end_of = self._t.last_day, self._ends.built, self._ends.end
-        # Starts on one day share their due instant, so the kernel runs once per day.
-        by_day: dict[int, datetime] = {}
-        out: list[datetime] = []
-        append = out.append
-        for s in starts:
-            try:
-                if s.tzinfo is not zone:
-                    s = local(s)
-            except AttributeError:
-                raise _wrong_type(s, "start", "a datetime") from None
-            anchor = s.toordinal()
-            at = by_day.get(anchor)
-            if at is None:
-                last = last_day(anchor, kind, n)
-                if last == MISS:
-                    raise self._periods.uncovered_period(anchor, kind, n)
-                at = by_day[anchor] = built.get(last) or end_of(last)
-            append(at)
-        return out
+        return batch.due_many(self, starts, Duration.parse(duration))
 
     def due_many_epoch(self, starts: Iterable[int | float], duration: str | Duration) -> list[int]:
         """:meth:`due` for many starts given as seconds since the Unix epoch (UTC); returns the
-        due instants as whole seconds. No datetimes are built on the fast path.
+        due instants as whole seconds. No datetimes are built on the fast path, and starts on
+        one day share one result object.
 
         A start may be a float, as :func:`time.time` gives: its fraction of a second is dropped
         first, so a due instant is never later than the exact one. A float that is not a
         finite number is an :class:`InvalidArgumentError`.
         """
-        d = Duration.parse(duration)
-        kind = d.kind
-        off = self._fixed
-        if off is None or kind is _NOW or kind is _SAME_DAY:
-            return [self._epoch_slow(s, d) for s in starts]
-        if kind is _ELAPSED:
-            step = d.minutes * 60
-            try:
-                return [(_whole(s) if isinstance(s, float) else s) + step for s in starts]
-            except InvalidArgumentError:
-                raise
-            except TypeError:
-                raise InvalidArgumentError("starts: expected whole seconds") from None
-        # Seconds from the epoch-day origin of a local day to the end of that day.
-        shift = (self._close_seconds or _DAY) - off - _EPOCH_ORDINAL * _DAY
-        last_day, n, base, origin = self._t.last_day, d.amount, self._t.base, _EPOCH_ORDINAL
-        # Starts on one local day share their due instant, so the kernel runs once per day.
-        by_day: dict[int, int] = {}
-        out: list[int] = []
-        append = out.append
-        for s in starts:
-            if isinstance(s, float):
-                s = _whole(s)
-            try:
-                anchor = (s + off) // _DAY + origin
-            except TypeError:
-                raise _wrong_type(s, "start", "whole seconds") from None
-            at = by_day.get(anchor)
-            if at is None:
-                # The offset is only known to be fixed within the tables: a start before
-                # them takes the general path, which reads the zone itself.
-                last = last_day(anchor, kind, n) if anchor >= base else MISS
-                if last == MISS:
-                    at = self._epoch_slow(s, d)
-                else:
-                    at = by_day[anchor] = last * _DAY + shift
-            append(at)
-        return out
+        return batch.due_many_epoch(self, starts, Duration.parse(duration))
 
-    def _epoch_slow(self, s: int | float, d: Duration) -> int:
-        if not isinstance(s, int | float):
-            raise _wrong_type(s, "start", "whole seconds")
-        if isinstance(s, float):
-            s = _whole(s)
-        if not -62_135_596_800 <= s <= 253_402_300_799:  # datetime's own range
-            raise CalendarCoverageError(
-                f"{s} seconds since the epoch is outside the years any calendar can compute",
-                year=1 if s < 0 else 9999,
-                last_covered_year=self.last_covered_year,
-            )
-        return int(self.due(datetime.fromtimestamp(s, UTC), d).timestamp())
-
-
-def _whole(seconds: float) -> int:
-    """Epoch seconds given as a float, without their fraction (rounded down)."""
-    if not math.isfinite(seconds):
-        raise InvalidArgumentError(f"start: {seconds} is not a number of seconds")
-    return math.floor(seconds)
+    def due_array(self, starts: Any, duration: str | Duration) -> Any:
+        """:meth:`due_many_epoch` on numpy arrays: an array of seconds since the Unix epoch
+        (integers, or floats rounded down) in, a ``numpy.int64`` array of due instants out,
+        with the same results, the table look-ups done on whole arrays. Needs numpy (the
+        ``fast`` extra: ``pip install 'yuqing-core[fast]'``); without it this raises
+        :class:`InvalidArgumentError` and :meth:`due_many_epoch` does the same work.
+        """
+        return batch.due_array(self, starts, Duration.parse(duration))
 
 
 def _day(value: date, name: str = "day") -> date:
     """``value`` if it is a date (a datetime is one too), else a library error that says so."""
     if isinstance(value, date):
         return value
-    raise _wrong_type(value, name, "a date")
-
-
-def _wrong_type(value: object, name: str, expected: str) -> InvalidArgumentError:
-    iso = isinstance(value, str) and expected in ("a date", "a datetime")
-    hint = f"; read ISO text with {expected[2:]}.fromisoformat" if iso else ""
-    return InvalidArgumentError(f"{name}: expected {expected}, got {type(value).__name__}{hint}")
+    raise wrong_type(value, name, "a date")
