@@ -69,8 +69,9 @@ def test_the_numpy_path_of_due_many_epoch_shares_one_object_per_day() -> None:
 def test_a_bad_start_in_a_long_batch_is_refused_as_in_a_short_one() -> None:
     good: list[Any] = [int(cst(2025, 9, 30, 10).timestamp())] * 2000
     for bad, error in (("x", "expected whole seconds, got str"), (float("nan"), "not a number")):
+        starts: list[Any] = [*good, bad]
         with pytest.raises(yq.InvalidArgumentError, match=error):
-            OFFICIAL.due_many_epoch([*good, bad], "1wd")
+            OFFICIAL.due_many_epoch(starts, "1wd")
     with pytest.raises(yq.CalendarCoverageError):
         OFFICIAL.due_many_epoch([*good, int(cst(2031, 1, 6).timestamp())], "1wd")
 
