@@ -67,3 +67,22 @@ def test_obligations_across_a_policy_change_equal_a_full_derive(
         except yq.TransitionError:
             break  # the tighter version may refuse what the old one allowed (an extension)
         _check(case)
+
+
+def test_events_share_their_zone_trigger_actor_and_empty_data() -> None:
+    # What keeps a loaded case small (benchmarks/bench_case.py, memory per case): events
+    # read from text share one object for a fixed-offset zone, a trigger, an actor, and
+    # the empty data of a command given none.
+    policy = yq.presets.load("school-tiered")
+    case = _opened(policy)
+    case.fire("assess", at=case.events[-1].at + timedelta(hours=1), actor="officer")
+    case.fire("report", at=case.events[-1].at + timedelta(hours=2), actor="officer")
+    again = Case.from_json(policy, case.to_json())
+    assert again == case
+    first, second = again.events[1], again.events[2]
+    assert first.at.tzinfo is second.at.tzinfo
+    assert first.actor is second.actor
+    assert first.data is second.data
+    assert dict(first.data) == {}
+    other = Case.from_json(policy, case.to_json())
+    assert other.events[1].trigger is first.trigger

@@ -11,6 +11,7 @@ fingerprint) and moves to another only by :meth:`Case.adopt`, an event of its ow
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -69,7 +70,7 @@ class Case:
         self._events = events  # appended to, never changed: read through ``events``
         self._frozen: tuple[Event, ...] | None = None  # ``events``, until the next append
         self._fold = fold
-        self._history = history if history is not None else (InForce(policy),)
+        self._history = history if history is not None else _opened_under(policy)
         self._obligations: tuple[Obligation, ...] | None = None
         # The obligation folds, one event applied at a time as they are read.
         self._tracker: PinnedFold | None = None
@@ -430,6 +431,12 @@ class Case:
         the event at fault."""
         case_id, events = read_case_events(text, policy.name)
         return cls.replay(policy, events, case_id=case_id, versions=versions, adopt_at=adopt_at)
+
+
+@functools.lru_cache(maxsize=64)
+def _opened_under(policy: Policy) -> tuple[InForce, ...]:
+    """The history of a case opened under ``policy``: one tuple shared by all of them."""
+    return (InForce(policy),)
 
 
 def _open_state(policy: Policy, event: Event) -> CaseState:

@@ -59,6 +59,7 @@ def replay_case(
             raise
         except Exception as e:  # the last net: a restore never ends in a bare exception
             raise unreplayable(case.policy, name, seq, unexpected(e)) from None
+    case._events = list(case._events)  # no room left for appends: a loaded case keeps less
     # A log may end right after an update_metrics whose escalation follows it: a prefix
     # of a case is the case as it stood, and replays.
     if case.policy.fingerprint != policy.fingerprint:
