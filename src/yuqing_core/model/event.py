@@ -40,7 +40,7 @@ class Event:
         self._trigger = sys.intern(trigger) if type(trigger) is str else trigger
         self._at = shared_zone(ensure_aware(at, "at"))
         self._actor = sys.intern(actor) if type(actor) is str else actor
-        if data is not None and not isinstance(data, Mapping):
+        if data is not None and type(data) is not dict and not isinstance(data, Mapping):
             raise InvalidArgumentError(f"data: expected a mapping, got {type(data).__name__}")
         # Most events carry no data: they share one empty mapping.
         self._data: Mapping[str, Any] = MappingProxyType(dict(data)) if data else _NO_DATA
