@@ -84,3 +84,18 @@ def test_a_naive_start_is_refused_after_starts_in_other_zones() -> None:
     for _ in range(2):
         with pytest.raises(yq.NaiveDatetimeError, match="has no time zone"):
             cal.due(datetime(2025, 9, 30, 10), "1wd")
+
+
+def test_remembered_due_instants_are_bounded() -> None:
+    from yuqing_core.time import calendar as module
+
+    cal = yq.WorkCalendar.china(allow_projection=True)
+    start = datetime(1992, 1, 1, 9, tzinfo=cal.zone)
+    for n in range(1, 40):
+        assert cal.due(start, f"{n}wd") == cal.deadline(start, f"{n}wd").at
+    days = [start + timedelta(days=k) for k in range(module._MEMO_DAYS + 50)]
+    assert cal.due_many(days, "1d") == [cal.deadline(s, "1d").at for s in days]
+    for s in days:
+        assert cal.due(s, "1wd") == cal.deadline(s, "1wd").at
+    assert len(cal._memo) == module._MEMO_DURATIONS
+    assert max(len(m) for m in cal._memo.values()) == module._MEMO_DAYS

@@ -50,10 +50,12 @@ __all__ = ["WorkCalendar"]
 
 _EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
 _DAY: Final = 86_400
-_MEMO_DURATIONS: Final = 32
+_MEMO_DURATIONS: Final = 16
+"""How many duration texts :meth:`WorkCalendar.due` keeps due instants for."""
+_MEMO_DAYS: Final = 4096
+"""For how many start days, per duration text (some eleven years)."""
 _NO_ZONE: Final = object()
 """Not a zone (``None`` is the zone of a naive datetime, which is refused)."""
-"""How many duration texts :meth:`WorkCalendar.due` keeps due instants for."""
 _WD: Final = DurationKind.WORKING_DAYS
 _DAYS: Final = DurationKind.DAYS
 _ELAPSED: Final = DurationKind.ELAPSED
@@ -402,8 +404,9 @@ class WorkCalendar:
             raise self._out_of_range(start) from None
 
     def _remember(self, duration: str | Duration, anchor: int, at: datetime) -> None:
-        """Keep ``at`` as the due instant of ``duration`` (text) from day ``anchor``: one
-        entry per day of the tables, for at most :data:`_MEMO_DURATIONS` texts."""
+        """Keep ``at`` as the due instant of ``duration`` (text) from day ``anchor``: for at
+        most :data:`_MEMO_DURATIONS` texts and :data:`_MEMO_DAYS` days each (a few MB at
+        most; the datetimes are the ones the day ends share already)."""
         if type(duration) is not str:
             return
         memo = self._memo.get(duration)
@@ -411,7 +414,8 @@ class WorkCalendar:
             if len(self._memo) >= _MEMO_DURATIONS:
                 return
             memo = self._memo.setdefault(duration, {})
-        memo[anchor] = at
+        if len(memo) < _MEMO_DAYS:
+            memo[anchor] = at
 
     def deadline(
         self,
