@@ -139,7 +139,8 @@ class Case:
     ) -> Event | None:
         """Apply one recorded event (after checking it as ``fire`` or :meth:`adopt` would
         have); return the automatic escalation that must follow it, if any."""
-        if isinstance(event, Event) and event.trigger == ADOPT_POLICY:
+        trigger = event.trigger if isinstance(event, Event) else None
+        if trigger == ADOPT_POLICY:
             problem = auto_problem(event, expected, lambda: None) or adopt_data_problem(
                 event, self.policy
             )
@@ -158,7 +159,7 @@ class Case:
             raise Refusal(problem)
         self._fold = self._next(event)
         self._append(event)
-        if event.trigger == "update_metrics":
+        if trigger == "update_metrics":
             return self._auto_escalation(self._fold, event.at)
         return None
 
@@ -364,12 +365,12 @@ class Case:
     def _next(self, event: Event) -> CaseState:
         """The fold after ``event``; :class:`Refusal` says why there is none."""
         s = self._fold
-        t = event.trigger
+        t, at = event.trigger, event.at
         if t not in TRIGGERS:
             raise Refusal(f"unknown trigger {t!r}")
-        if event.at < s.last_at:
+        if at < s.last_at:
             raise Refusal(
-                f"{t} at {event.at.isoformat()} is before the last event "
+                f"{t} at {at.isoformat()} is before the last event "
                 f"({s.last_at.isoformat()}); events are recorded in time order"
             )
         move = workflow_for(self.policy).move(t, s.state)
@@ -380,7 +381,7 @@ class Case:
             why = guard(s, data)
             if why is not None:
                 raise Refusal(f"{t}: {why}")
-        moved = s.moved(event.at, move.dest)
+        moved = s.moved(at, move.dest)
         effect = EFFECTS.get(t)
         if effect is None:
             return moved

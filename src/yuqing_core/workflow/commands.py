@@ -246,7 +246,9 @@ def stored_form(parsed: BaseModel) -> dict[str, Any]:
         value = getattr(parsed, key)
         if value is None:
             continue
-        if isinstance(value, Metrics):
+        # Most values are text or counts, kept as they are (checked first: an isinstance
+        # of a pydantic model is slow).
+        if type(value) is str or type(value) is int or isinstance(value, Metrics):
             out[key] = value
         elif isinstance(value, Duration):
             out[key] = str(value)

@@ -125,7 +125,9 @@ def _describe(trigger: str, err: Mapping[str, Any]) -> str:
 
 def _same(given: object, stored: object) -> bool:
     """``given`` is ``stored`` in kind and value (``True`` is not ``1``; a list not a tuple)."""
-    if isinstance(stored, BaseModel) and given is stored:
+    if type(stored) is str:  # most values; exact types first: isinstance of a model is slow
+        return isinstance(given, str) and given == stored
+    if given is stored and isinstance(stored, BaseModel):
         return True  # the model the command's validation kept (Metrics): no field-wise ==
     if isinstance(stored, bool) or isinstance(given, bool):
         return type(given) is type(stored) and given == stored
