@@ -150,11 +150,13 @@ class Case:
                 raise Refusal(problem)
             self._adopted(new, event)
             return None
-        problem = (
-            shape_problem(event, first=False)
-            or auto_problem(event, expected, lambda: self._auto_escalation(self._fold, event.at))
-            or data_problem(event)
-        )
+        problem = shape_problem(event, first=False)
+        if problem is None and (expected is not None or trigger == "escalate"):
+            # Only an escalation, or the event after one that raised the level, can be wrong
+            # about automatic escalation.
+            fold = self._fold
+            problem = auto_problem(event, expected, lambda: self._auto_escalation(fold, event.at))
+        problem = problem or data_problem(event)
         if problem is not None:
             raise Refusal(problem)
         self._fold = self._next(event)
