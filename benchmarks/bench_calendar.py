@@ -11,9 +11,12 @@ Run: ``python -m benchmarks.bench_calendar`` (or ``make bench`` for every benchm
 from __future__ import annotations
 
 import argparse
+import bisect
+import gc
+import tracemalloc
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,6 +32,7 @@ N_WD = 3
 GOAL_RATIO = 3.0
 GOAL_US = 2.0
 GOAL_BATCH_S = 2.0
+EPOCH_ORDINAL = datetime(1970, 1, 1, tzinfo=UTC).toordinal()
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,31 @@ def measure(number: int, batch: int, repeat: int) -> tuple[list[Row], dict[str, 
             for s in starts:
                 due(s, wd)
 
+    in_utc = [s.astimezone(UTC) for s in starts]
+    # As read from text: each start with its own fixed-offset zone object.
+    from_text = [datetime.fromisoformat(s.isoformat()) for s in starts]
+    working = cal._t.working  # the working days' ordinals, ascending
+
+    def ours_utc() -> None:
+        due = cal.due
+        for _ in range(rounds):
+            for s in in_utc:
+                due(s, "3wd")
+
+    def ours_text() -> None:
+        due = cal.due
+        for _ in range(rounds):
+            for s in from_text:
+                due(s, "3wd")
+
+    def bare_bisect() -> None:
+        # The floor: the N-th working day after the start's day by one bisection over the
+        # working days' ordinals, a date only (no zone, no instant).
+        after = bisect.bisect_right
+        for _ in range(rounds):
+            for s in starts:
+                working[after(working, s.toordinal()) + N_WD - 1]
+
     hol = _holidays(range(2024, 2028))
 
     def peer_holidays() -> None:
@@ -101,7 +130,15 @@ def measure(number: int, batch: int, repeat: int) -> tuple[list[Row], dict[str, 
                 offset(d, N_WD, roll="backward", busdaycal=bdc)
 
     seconds = timing.per_op(
-        {"ours": ours, "ours_parsed": ours_parsed, "holidays": peer_holidays, "numpy": peer_numpy},
+        {
+            "ours": ours,
+            "ours_parsed": ours_parsed,
+            "ours_utc": ours_utc,
+            "ours_text": ours_text,
+            "bare": bare_bisect,
+            "holidays": peer_holidays,
+            "numpy": peer_numpy,
+        },
         repeat=repeat,
         ops=calls,
     )
@@ -115,6 +152,9 @@ def measure(number: int, batch: int, repeat: int) -> tuple[list[Row], dict[str, 
         Row("holidays get_nth_working_day", us["holidays"], "date only"),
         Row("chinese_calendar find_workday", us["chinese_calendar"], "date only"),
         Row("numpy busday_offset (scalar)", us["numpy"], "date only; no make-up days"),
+        Row("yuqing due(UTC start, '3wd')", us["ours_utc"], "start in UTC"),
+        Row("yuqing due(fromisoformat, '3wd')", us["ours_text"], "+08:00 read from text"),
+        Row("bare bisect over working days", us["bare"], "date only, no zone"),
     ]
 
     # Batches of `batch` deadlines.
@@ -124,14 +164,34 @@ def measure(number: int, batch: int, repeat: int) -> tuple[list[Row], dict[str, 
     cal.due_many(many[:1000], wd)
     cal.due_many_epoch(epochs[:1000], wd)
     np_many = np.array([s.date() for s in many], dtype="datetime64[D]")
+    array = np.array(epochs, dtype=np.int64)
+    cal.due_array(array[:1000], wd)
+    working_days = np.array(working, dtype=np.int64)
+    steady = int(many[0].utcoffset().total_seconds())  # type: ignore[union-attr]
+
+    def searchsorted() -> object:
+        # The peer of due_array: the same working-day table, one searchsorted for the whole
+        # batch, the N-th working day after each start's local day, as epoch seconds.
+        days = (array + steady) // 86_400 + EPOCH_ORDINAL
+        after = np.searchsorted(working_days, days, side="right") + (N_WD - 1)
+        return working_days[after] * 86_400 + (86_400 - steady - EPOCH_ORDINAL * 86_400)
+
+    assert (searchsorted() == cal.due_array(array, wd)).all()  # the same, exact answers
     timings = timing.per_op(
         {
             "due_many": lambda: cal.due_many(many, wd),
             "due_many_epoch": lambda: cal.due_many_epoch(epochs, wd),
+            "due_array": lambda: cal.due_array(array, wd),
+            "searchsorted": searchsorted,
             "numpy_vector": lambda: np.busday_offset(np_many, N_WD, roll="backward", busdaycal=bdc),
         },
         repeat=repeat,
     )
+    for name, call in (
+        ("due_many", lambda: cal.due_many(many, wd)),
+        ("due_many_epoch", lambda: cal.due_many_epoch(epochs, wd)),
+    ):
+        timings[f"{name}_kept"], timings[f"{name}_peak"] = _memory(call)
 
     # How often numpy's answer is wrong on the sample: every start whose 3 working days touch
     # a make-up Saturday or Sunday.
@@ -144,6 +204,19 @@ def measure(number: int, batch: int, repeat: int) -> tuple[list[Row], dict[str, 
     timings["sample"] = len(starts)
     timings["batch"] = batch
     return rows, timings
+
+
+def _memory(call: Any) -> tuple[float, float]:
+    """Bytes the result of ``call()`` keeps, and the most ``call()`` held at once."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        result = call()
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    del result
+    return float(kept), float(peak)
 
 
 def report(rows: list[Row], timings: dict[str, float]) -> list[str]:
@@ -164,9 +237,18 @@ def report(rows: list[Row], timings: dict[str, float]) -> list[str]:
     per_call, peer = timing.Figure(ours, "us"), timing.Figure(hol.us_per_call, "us", "holidays")
     faster = timing.Target("<=", 1 / GOAL_RATIO, note=f">= {GOAL_RATIO:.0f}x faster than holidays")
     goal_batch = timing.Target("<=", GOAL_BATCH_S, "s")
+    mb = {
+        k: timing.Figure(timings[k] / 1e6, "MB") for k in timings if k.endswith(("_kept", "_peak"))
+    }
+    array_million = timing.Figure(timings["due_array"] * million, "s")
+    sorted_million = timing.Figure(timings["searchsorted"] * million, "s", "numpy searchsorted")
     lines += [
         "",
         f"batch of {batch:,} deadlines:",
+        "  "
+        + timing.report(
+            "due_array (numpy)", timing.Figure(timings["due_array"], "s"), numpy_batch, width=26
+        ),
         "  " + timing.report("due_many (datetimes)", in_batch["due_many"], numpy_batch, width=26),
         "  "
         + timing.report(
@@ -184,6 +266,48 @@ def report(rows: list[Row], timings: dict[str, float]) -> list[str]:
             "per deadline", per_call, peer, timing.Target("<=", GOAL_US, "us"), width=50
         ),
     ]
+    lines.append(
+        "  "
+        + timing.report(
+            "1,000,000 deadlines, due_array (scaled)",
+            array_million,
+            sorted_million,
+            timing.Target("<=", 2.0),
+            width=50,
+        )
+    )
+    lines.append(
+        "  "
+        + timing.report(
+            "due_many_epoch vs due_many (time)",
+            in_batch["due_many_epoch"],
+            timing.Figure(in_batch["due_many"].value, "s", "due_many"),
+            timing.Target("<=", 0.67, note=">= 1.5x faster"),
+            width=50,
+        )
+    )
+    for what in ("kept", "peak"):
+        lines.append(
+            "  "
+            + timing.report(
+                f"due_many_epoch vs due_many (memory {what})",
+                mb[f"due_many_epoch_{what}"],
+                timing.Figure(mb[f"due_many_{what}"].value, "MB", "due_many"),
+                timing.Target("<=", 1.5) if what == "kept" else None,
+                width=50,
+            )
+        )
+    bare = timing.Figure(next(r for r in rows if r.name.startswith("bare")).us_per_call, "us")
+    floor = timing.Target("<=", 2.0)
+    for label, row in (("Asia/Shanghai", 0), ("UTC", 5), ("+08:00 from text", 6)):
+        figure = timing.Figure(rows[row].us_per_call, "us")
+        peer_bare = timing.Figure(bare.value, "us", "bare bisect")
+        lines.append(
+            "  "
+            + timing.report(
+                f"due(start, '3wd'), start in {label}", figure, peer_bare, floor, width=50
+            )
+        )
     for name, figure in in_batch.items():
         scaled = timing.Figure(figure.value * million, "s")
         label = f"1,000,000 deadlines with {name} (scaled)"

@@ -9,10 +9,13 @@ Measured, in one process, each as the best of ``repeat`` rounds:
 
 - a full lifecycle: ``open_case`` plus ten commands on a preset with obligations, reading
   the obligations at the end (target: at most 0.5 of the naive baseline); also reading them
-  after every command, as a host that saves after each command does;
+  after every command, as a host that saves after each command does (target: at most the
+  naive baseline: the case keeps its obligation folds and applies only the new events), and
+  saving the case after every command to an in-memory ``SQLiteStore`` (for scale: the save
+  also writes its rows and the due index);
 - replaying a 20-event case (target: no slower than the baseline), alone and with its
   obligations;
-- memory per rehydrated case of ten events, decoded from stored JSON (target: 12 KiB or
+- memory per rehydrated case of ten events, decoded from stored JSON (target: 4 KiB or
   less), measured with :mod:`tracemalloc`.
 
 Run ``python -m benchmarks.bench_case``.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import json
 import tracemalloc
 from collections.abc import Callable, Sequence
@@ -33,6 +37,7 @@ from transitions import Machine
 
 import yuqing_core as yq
 from benchmarks import timing
+from yuqing_core.store import SQLiteStore
 from yuqing_core.workflow import Case, Event
 
 CST = ZoneInfo("Asia/Shanghai")
@@ -87,6 +92,18 @@ def lifecycle(policy: yq.Policy, inc: yq.Incident, *, every: bool = False) -> Ca
         if every:
             case.obligations  # noqa: B018 - computing them is the point
     case.obligations  # noqa: B018
+    return case
+
+
+def lifecycle_saved(policy: yq.Policy, store: SQLiteStore, count: itertools.count[int]) -> Case:
+    """``open_case`` and the ten commands, the case saved after each (its open obligations
+    go to the due index) in an in-memory store: what a host does, without the disk."""
+    inc = yq.Incident(id=f"YQ-SAVED-{next(count)}", title="食堂投诉", discovered_at=START)
+    case = policy.open_case(inc, at=START, actor="monitor")
+    store.save(case)
+    for hours, trigger in enumerate(LIFECYCLE, 1):
+        case.fire(trigger, at=START + timedelta(hours=hours), actor="officer")
+        store.save(case)
     return case
 
 
@@ -178,15 +195,21 @@ def measure(
     states = policy.workflow.states
     full = naive_baseline(states, policy.workflow.transitions)
     chain = naive_baseline(states, chain_table(policy))
+    store = SQLiteStore(":memory:")
+    count = itertools.count()
     fns: dict[str, Callable[[], object]] = {
         "naive_full_s": full,
         "naive_chain_s": chain,
         "lifecycle_s": lambda: lifecycle(policy, inc),
         "lifecycle_every_s": lambda: lifecycle(policy, inc, every=True),
+        "lifecycle_saved_s": lambda: lifecycle_saved(policy, store, count),
         "replay20_s": lambda: Case.replay(policy, events),
         "replay20_obligations_s": lambda: Case.replay(policy, events).obligations,
     }
-    r = timing.per_op(fns, repeat=repeat, number=number)
+    try:
+        r = timing.per_op(fns, repeat=repeat, number=number)
+    finally:
+        store.close()
     r["transitions"] = float(len(policy.workflow.transitions))
     r["memory_bytes"], r["memory_obligations_bytes"] = memory_per_case(policy, cases)
     return r
@@ -194,7 +217,8 @@ def measure(
 
 ENGINE: tuple[tuple[str, str, timing.Target | None], ...] = (
     ("lifecycle (open + 10)", "lifecycle_s", timing.Target("<=", 0.5)),
-    ("lifecycle, oblig. each", "lifecycle_every_s", None),
+    ("lifecycle, oblig. each", "lifecycle_every_s", timing.Target("<=", 1.0)),
+    ("lifecycle, save each", "lifecycle_saved_s", None),
     ("replay 20 events", "replay20_s", timing.Target("<=", 1.0)),
     ("replay 20 + obligations", "replay20_obligations_s", None),
 )
@@ -222,7 +246,7 @@ def report(r: dict[str, float], policy_name: str) -> list[str]:
     lines += [
         "  "
         + timing.report(
-            "memory per 10-event case", memory, None, timing.Target("<=", 12, "KiB"), width=width
+            "memory per 10-event case", memory, None, timing.Target("<=", 4, "KiB"), width=width
         ),
         "  "
         + timing.report(

@@ -4,11 +4,19 @@ exact deadlines on China's official working calendar.
 >>> import yuqing_core as yq
 >>> yq.Severity.MAJOR.label
 '重大'
+
+Every public name is imported on first use (PEP 562 ``__getattr__``), so ``import
+yuqing_core`` loads only the error types: a command line, a worker or a test run pays for
+pydantic, ``holidays`` and the policy schema when it first uses them, not before.
 """
 
-from . import presets
-from .accountability import AccountabilityItem, AccountabilityRow, accountability
-from .api import Policy, load_policy
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     AccountabilityError,
     CalendarCoverageError,
@@ -26,16 +34,87 @@ from .errors import (
     TransitionError,
     YuqingError,
 )
-from .model import KNOWN_FLAGS, Category, Event, Incident, Metrics, Reporter, Severity, Source
-from .policy.lint import Finding, lint
-from .render.accountability import render_accountability_markdown
-from .rules.assessment import Assessment
-from .rules.obligations import Obligation
-from .store import DueItem, PolicyVersion, ReindexChange, SQLiteStore
-from .time import Deadline, Duration, OfficialNotice, WorkCalendar, load_notice
-from .workflow import Case, Notification
+
+if TYPE_CHECKING:
+    from . import presets
+    from .accountability import AccountabilityItem, AccountabilityRow, accountability
+    from .api import Policy, load_policy
+    from .model import (
+        KNOWN_FLAGS,
+        Category,
+        Event,
+        Incident,
+        Metrics,
+        Reporter,
+        Severity,
+        Source,
+    )
+    from .policy.lint import Finding, lint
+    from .render.accountability import render_accountability_markdown
+    from .rules.assessment import Assessment
+    from .rules.obligations import Obligation
+    from .store import DueItem, PolicyVersion, ReindexChange, SQLiteStore
+    from .time import Deadline, Duration, OfficialNotice, WorkCalendar, load_notice
+    from .workflow import Case, Notification
 
 __version__ = "0.1.0.dev0"
+
+_HOMES: dict[str, tuple[str, ...]] = {
+    ".accountability": ("AccountabilityItem", "AccountabilityRow", "accountability"),
+    ".api": ("Policy", "load_policy"),
+    ".model": (
+        "KNOWN_FLAGS",
+        "Category",
+        "Event",
+        "Incident",
+        "Metrics",
+        "Reporter",
+        "Severity",
+        "Source",
+    ),
+    ".policy.lint": ("Finding", "lint"),
+    ".render.accountability": ("render_accountability_markdown",),
+    ".rules.assessment": ("Assessment",),
+    ".rules.obligations": ("Obligation",),
+    ".store": ("DueItem", "PolicyVersion", "ReindexChange", "SQLiteStore"),
+    ".time": ("Deadline", "Duration", "OfficialNotice", "WorkCalendar", "load_notice"),
+    ".workflow": ("Case", "Notification"),
+}
+_HOME = {name: module for module, names in _HOMES.items() for name in names}
+"""The module each public name is imported from on first use."""
+_SUBMODULES = frozenset({"presets"})
+
+
+if not TYPE_CHECKING:  # mypy sees the imports above, and no name it does not know
+
+    def __getattr__(name: str) -> Any:
+        """A public name, imported from its module the first time it is asked for."""
+        if name in _SUBMODULES:
+            value: Any = importlib.import_module(f".{name}", __name__)
+        elif name in _HOME:
+            value = getattr(importlib.import_module(_HOME[name], __name__), name)
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value  # the next look-up is a plain attribute
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
+
+
+class _Package(types.ModuleType):
+    """The package module: importing its submodule ``accountability`` binds the submodule
+    as an attribute of the package, which must not hide the public function of that name
+    (an eager ``from .accountability import accountability`` rebound it right after)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _HOME and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
 
 __all__ = [
     "KNOWN_FLAGS",

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Annotated, Final
 
 from pydantic import AfterValidator
 
 from .errors import InvalidArgumentError, NaiveDatetimeError
 
-__all__ = ["FIRST_YEAR", "LAST_YEAR", "AwareDatetime", "ensure_aware", "year_problem"]
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "AwareDatetime",
+    "ensure_aware",
+    "shared_zone",
+    "year_problem",
+]
 
 FIRST_YEAR: Final = 1950
 """The first year the library computes deadlines in (the founding of the PRC)."""
@@ -65,7 +72,29 @@ def _validate_aware(value: datetime) -> datetime:
     problem = year_problem(value)
     if problem is not None:
         raise ValueError(problem)
-    return value
+    return shared_zone(value)
+
+
+_ZONES: dict[tuple[timedelta | None, str | None], tzinfo] = {}
+"""One object for each fixed-offset zone (by offset and name) times were given in."""
+
+
+def shared_zone(at: datetime) -> datetime:
+    """``at`` with the one shared object of its fixed-offset zone.
+
+    A time read from text (``2025-10-01T09:00:00+08:00``) comes with a zone object of its
+    own, which every stored event and observation would keep; equal zones share one.
+    """
+    tz = at.tzinfo
+    if type(tz) is not timezone:
+        return at
+    key = (tz.utcoffset(None), tz.tzname(None))
+    shared = _ZONES.get(key)
+    if shared is None:
+        if len(_ZONES) >= 64:  # bounded: offsets are few, names could be many
+            return at
+        shared = _ZONES.setdefault(key, tz)
+    return at if shared is tz else at.replace(tzinfo=shared)
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(_validate_aware)]

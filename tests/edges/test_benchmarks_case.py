@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks import bench_case, bench_store
+from benchmarks import bench_case, bench_replay, bench_store
 
 
 def test_bench_case_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -34,3 +34,21 @@ def test_bench_store_runs(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "due_before first 100,      60 cases (" in out
     assert "growth 30 -> 60 cases" in out
+
+
+def test_bench_replay_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert bench_replay.main(["--events", "40", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    for label in ("replay 40 events:", "replay 80 events:", "SQLiteStore.load 40 events:"):
+        assert label in out
+
+
+def test_bench_replay_long_case_alternates_metrics_and_follow_ups() -> None:
+    import yuqing_core as yq
+
+    policy = yq.presets.load("school-tiered")
+    case = bench_replay.long_case(policy, 40)
+    triggers = [e.trigger for e in case.events]
+    assert len(triggers) == 40
+    assert triggers[:5] == ["open", "assess", "report", "assign", "start"]
+    assert set(triggers[5:]) == {"update_metrics", "follow_up"}

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import yuqing_core as yq
 from tests.helpers import cst
@@ -139,3 +141,38 @@ def test_with_metrics_adds_an_observation_and_keeps_personal_data() -> None:
     assert inc.reporter is not None
     assert inc.reporter.phone is not None
     assert inc.reporter.phone.get_secret_value() == "13800138000"
+
+
+@given(
+    minutes=st.lists(st.integers(0, 600), max_size=8),
+    new=st.integers(0, 600),
+    posted=st.none() | st.integers(0, 300),
+)
+def test_with_metrics_is_the_constructor_with_one_more_observation(
+    minutes: list[int], new: int, posted: int | None
+) -> None:
+    # with_metrics checks only the new observation and inserts it in place; the result (or
+    # the error) is the one building the whole incident again gives.
+    t0 = cst(2025, 10, 1, 8)
+    posted_at = None if posted is None else t0 + timedelta(minutes=posted)
+    seen = [m for m in minutes if posted_at is None or t0 + timedelta(minutes=m) >= posted_at]
+    inc = yq.Incident(
+        id="a",
+        title="t",
+        posted_at=posted_at,
+        discovered_at=t0 + timedelta(minutes=601),
+        metrics=[yq.Metrics(observed_at=t0 + timedelta(minutes=m), views=m) for m in seen],
+    )
+    extra = yq.Metrics(observed_at=t0 + timedelta(minutes=new), views=10_000 + new)
+    data = {**inc.model_dump(), "metrics": (*inc.metrics, extra)}
+    if posted_at is not None and extra.observed_at < posted_at:
+        with pytest.raises(yq.InvalidDataError) as whole:
+            yq.Incident.model_validate(data)
+        with pytest.raises(yq.InvalidDataError) as one:
+            inc.with_metrics(extra)
+        assert str(one.value) == str(whole.value)
+        assert "is before posted_at" in str(one.value)
+        return
+    expected = yq.Incident.model_validate(data)
+    assert inc.with_metrics(extra) == expected
+    assert inc.with_metrics(extra).metrics == expected.metrics

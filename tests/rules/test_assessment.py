@@ -347,3 +347,19 @@ def test_s4_grade_is_monotone_in_comments(comments: int, more: int, minutes: int
         assert low.grade in (None, "c")
     else:
         assert low.grade is not None
+
+
+PRESETS = [yq.presets.load(name) for name in yq.presets.names()]
+
+
+@given(data=st.data(), which=st.integers(0, len(PRESETS) - 1), minutes=st.integers(-600, 600))
+def test_floor_is_the_level_assess_gives(data: st.DataObject, which: int, minutes: int) -> None:
+    # floor() is what automatic escalation checks after every metrics update: the level of
+    # assess() without its wording, at any instant (before, between and after observations).
+    from yuqing_core.rules.assessment import floor
+    from yuqing_core.testing.strategies import incidents
+
+    policy = PRESETS[which]
+    inc = data.draw(incidents(policy, max_observations=6))
+    at = inc.discovered_at + timedelta(minutes=minutes)
+    assert floor(policy, inc, at) == policy.assess(inc, at=at).severity

@@ -12,18 +12,15 @@ form).
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import YuqingError
-from . import calendar, check, demo, diagram, due, presets, schema, simulate
-from ._options import NAIVE_RULE, Parser, UsageError
+from ._options import COMMANDS, NAIVE_RULE, Parser, UsageError
 
 __all__ = ["build_parser", "main"]
-
-_COMMAND_MODULES = (demo, check, diagram, simulate, schema, due, calendar, presets)
-"""In the order ``yuqing --help`` lists the commands."""
 
 EPILOG = (
     f"Times on the command line: {NAIVE_RULE}. Exit codes: 0 ok; 1 findings (check), failed "
@@ -32,7 +29,10 @@ EPILOG = (
 )
 
 
-def build_parser() -> Parser:
+def build_parser(argv: Sequence[str] | None = None) -> Parser:
+    """The parser of the command line ``argv``: the command it names in full (its module
+    imported and its ``register`` run), every other command by name and ``--help`` line
+    only, so that a command, and ``yuqing --help``, load only what they use."""
     parser = Parser(
         prog="yuqing",
         description="Online public-opinion (网络舆情) policies: check, deadlines, simulate.",
@@ -40,8 +40,13 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--version", action="version", version=f"yuqing {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in _COMMAND_MODULES:
-        module.register(sub)
+    args = sys.argv[1:] if argv is None else list(argv)
+    named = next((a for a in args if not a.startswith("-")), None)
+    for name, line in COMMANDS.items():
+        if name == named:
+            importlib.import_module(f".{name}", __name__).register(sub)
+        else:
+            sub.add_parser(name, help=line)
     return parser
 
 
@@ -53,7 +58,7 @@ def error(message: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 findings/errors, 2 usage)."""
-    parser = build_parser()
+    parser = build_parser(argv)
     try:
         args, extra = parser.parse_known_args(argv)
         if extra:  # named with the command, as the command's own parser would

@@ -12,15 +12,17 @@ from __future__ import annotations
 import argparse
 import re
 from datetime import date, datetime
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
-from ..api import Policy
 from ..errors import CalendarCoverageError, PolicyError
-from ..presets import resolve as resolve_policy
-from ..time import WorkCalendar
-from ..time.duration import Duration
+
+if TYPE_CHECKING:
+    from ..api import Policy
+    from ..time import WorkCalendar
+    from ..time.duration import Duration
 
 __all__ = [
+    "COMMANDS",
     "NAIVE_RULE",
     "Parser",
     "UsageError",
@@ -34,6 +36,19 @@ __all__ = [
     "usage",
     "with_flag_hint",
 ]
+
+COMMANDS: Final[dict[str, str]] = {
+    "demo": "run bundled presets on their sample incidents and print the timelines",
+    "check": "validate policy files; exit 1 on any error",
+    "diagram": "print a policy's workflow as a Mermaid state diagram",
+    "simulate": "run a policy over incidents and events given as JSON Lines",
+    "schema": "print the JSON Schema of policy files (for editors), or a reference page",
+    "due": "the due instant of a duration from a start (期限计算)",
+    "calendar": "a month of the working calendar, with deadlines from today (工作日历)",
+    "presets": "list the shipped presets, or show one preset's rules",
+}
+"""Each command and its line in ``yuqing --help``, in the order it lists them: the parser of
+a command is built only when that command runs (its module imports what it needs)."""
 
 NAIVE_RULE = (
     "a time without an offset (2025-09-30T10:00) is read in the zone of the policy's calendar "
@@ -90,6 +105,12 @@ def calendar_of(
 ) -> tuple[WorkCalendar, Policy | None]:
     """The calendar of the policy named (the official calendar when none is), projecting past
     the known years when asked."""
+    # Lazy: start-up time; `yuqing --help` loads no policy, calendar or pydantic model.
+    from ..presets import resolve as resolve_policy
+
+    # Lazy: start-up time, as above.
+    from ..time import WorkCalendar
+
     policy = None if policy_ref is None else resolve_policy(policy_ref)
     cal = WorkCalendar.china() if policy is None else policy.calendar
     return (cal.with_projection() if allow_projection else cal), policy
@@ -146,6 +167,9 @@ def duration(text: str) -> Duration:
         raise argparse.ArgumentTypeError(
             f"{text!r} is negative: a time limit counts forward from its start (write {text[1:]})"
         )
+    # Lazy: start-up time; `yuqing --help` loads no pydantic model.
+    from ..time.duration import Duration
+
     try:
         return Duration.parse(text)
     except PolicyError as e:

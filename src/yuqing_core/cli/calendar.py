@@ -19,6 +19,7 @@ from ..errors import CalendarCoverageError
 from ..render.calendar import month_text
 from ..time.duration import Duration, DurationKind
 from ._options import (
+    COMMANDS,
     NAIVE_RULE,
     add_policy_option,
     add_projection_option,
@@ -42,7 +43,7 @@ _NEED_AN_INSTANT = (DurationKind.ELAPSED, DurationKind.NOW)
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "calendar",
-        help="a month of the working calendar, with deadlines from today (工作日历)",
+        help=COMMANDS["calendar"],
         description="Print one month: rest days (休), 调休 make-up working days (班), holidays "
         "by name, and the days on which durations counted from today fall due. Deadlines "
         "start now; with --today DATE at the start of that day, with --today DATETIME at that "

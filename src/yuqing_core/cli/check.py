@@ -17,6 +17,7 @@ from ..errors import PolicyError, format_problem
 from ..policy.lint import Finding, lint
 from ..policy.loader import blame_keys
 from ..testing.soundness import soundness_findings
+from ._options import COMMANDS
 
 __all__ = ["register", "run"]
 
@@ -24,7 +25,7 @@ __all__ = ["register", "run"]
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "check",
-        help="validate policy files; exit 1 on any error",
+        help=COMMANDS["check"],
         description="Load each policy file and lint it; print every finding as FILE: KEY.PATH: "
         "LEVEL: MESSAGE, naming the file that wrote the value (the file checked or the file it "
         "extends). Exit 1 when any file has an error; warnings do not fail.",

@@ -20,6 +20,7 @@ from ..presets import load as load_preset
 from ..presets import names as preset_names
 from ..render.demo import demo_intro, demo_summary, preset_section
 from ..simulate import run_scenario
+from ._options import COMMANDS
 
 __all__ = ["DEMO_PRESETS", "register", "run", "sample_incidents"]
 
@@ -30,9 +31,7 @@ preset has a scenario, so any may be chosen with ``--policy``.)"""
 
 
 def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
-        "demo", help="run bundled presets on their sample incidents and print the timelines"
-    )
+    p: argparse.ArgumentParser = sub.add_parser("demo", help=COMMANDS["demo"])
     p.add_argument(
         "--policy",
         action="append",

@@ -7,14 +7,13 @@ from typing import Any
 
 from ..presets import resolve as resolve_policy
 from ..render.diagram import mermaid
+from ._options import COMMANDS
 
 __all__ = ["register", "run"]
 
 
 def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
-        "diagram", help="print a policy's workflow as a Mermaid state diagram"
-    )
+    p: argparse.ArgumentParser = sub.add_parser("diagram", help=COMMANDS["diagram"])
     p.add_argument("--policy", required=True, metavar="NAME_OR_FILE", help="preset or file")
     p.add_argument(
         "--full",

@@ -8,6 +8,7 @@ from typing import Any
 from ..errors import CalendarCoverageError
 from ..render.calendar import due_text
 from ._options import (
+    COMMANDS,
     NAIVE_RULE,
     add_policy_option,
     add_projection_option,
@@ -24,7 +25,7 @@ __all__ = ["register", "run"]
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "due",
-        help="the due instant of a duration from a start (期限计算)",
+        help=COMMANDS["due"],
         description="Print when DURATION counted from START falls due on the policy's calendar "
         "(P3-P5 in docs/rules.md), and the rule that placed it. "
         f"START: {NAIVE_RULE}.",

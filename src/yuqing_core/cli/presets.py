@@ -11,14 +11,13 @@ from typing import Any
 
 from ..presets import load as load_preset
 from ..render.presetpage import index_table, preset_list, preset_markdown
+from ._options import COMMANDS
 
 __all__ = ["register", "run"]
 
 
 def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
-        "presets", help="list the shipped presets, or show one preset's rules"
-    )
+    p: argparse.ArgumentParser = sub.add_parser("presets", help=COMMANDS["presets"])
     p.add_argument("name", nargs="?", metavar="NAME", help="a preset to show as Markdown")
     p.add_argument("--markdown", action="store_true", help="print the list as a Markdown table")
     p.set_defaults(func=run)

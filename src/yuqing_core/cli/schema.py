@@ -9,14 +9,13 @@ from typing import Any
 from ..policy.schema import PolicySpec
 from ..render.reference import markdown_reference
 from ..render.vocabulary import markdown_vocabulary
+from ._options import COMMANDS
 
 __all__ = ["register", "run"]
 
 
 def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
-        "schema", help="print the JSON Schema of policy files (for editors), or a reference page"
-    )
+    p: argparse.ArgumentParser = sub.add_parser("schema", help=COMMANDS["schema"])
     page = p.add_mutually_exclusive_group()
     page.add_argument(
         "--markdown", action="store_true", help="print the policy file reference as Markdown"

@@ -18,7 +18,7 @@ from ..presets import resolve as resolve_policy
 from ..render.simulation import render_simulation
 from ..render.wording import naive_note
 from ..simulate import simulate
-from ._options import NAIVE_RULE, add_policy_option, in_zone, instant
+from ._options import COMMANDS, NAIVE_RULE, add_policy_option, in_zone, instant
 
 __all__ = ["register", "run"]
 
@@ -28,7 +28,7 @@ PROGRESS_EVERY = 1000
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "simulate",
-        help="run a policy over incidents and events given as JSON Lines",
+        help=COMMANDS["simulate"],
         description="Open a case per incident line and fire each event line on it, then print "
         "every case's timeline. The lines are described in the vocabulary reference; their "
         "times must carry an offset. A bad line is reported with its number and skipped.",

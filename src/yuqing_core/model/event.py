@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from .._dt import ensure_aware
+from .._dt import ensure_aware, shared_zone
 from ..errors import InvalidArgumentError
 from .incident import Incident, Metrics
 
 __all__ = ["Event"]
+
+_NO_DATA: Mapping[str, Any] = MappingProxyType({})
 
 _OBJECT_KEYS: dict[str, type[Incident] | type[Metrics]] = {
     "incident": Incident,
@@ -33,12 +36,14 @@ class Event:
     def __init__(
         self, trigger: str, at: datetime, actor: str, data: Mapping[str, Any] | None = None
     ) -> None:
-        self._trigger = trigger
-        self._at = ensure_aware(at, "at")
-        self._actor = actor
-        if data is not None and not isinstance(data, Mapping):
+        # Triggers and actors repeat across events and cases: one string object each.
+        self._trigger = sys.intern(trigger) if type(trigger) is str else trigger
+        self._at = shared_zone(ensure_aware(at, "at"))
+        self._actor = sys.intern(actor) if type(actor) is str else actor
+        if data is not None and type(data) is not dict and not isinstance(data, Mapping):
             raise InvalidArgumentError(f"data: expected a mapping, got {type(data).__name__}")
-        self._data: Mapping[str, Any] = MappingProxyType(dict(data or {}))
+        # Most events carry no data: they share one empty mapping.
+        self._data: Mapping[str, Any] = MappingProxyType(dict(data)) if data else _NO_DATA
 
     @property
     def trigger(self) -> str:

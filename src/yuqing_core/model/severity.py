@@ -52,13 +52,13 @@ class Severity(enum.IntEnum):
         if isinstance(value, Severity):
             return value
         if isinstance(value, str):
+            found = _BY_TEXT.get(value)  # a key or label as written: no strip, no lower()
+            if found is not None:
+                return found
             text = value.strip()
-            by_key = {s.key: s for s in cls}
-            by_label = {s.label: s for s in cls}
-            if text.lower() in by_key:
-                return by_key[text.lower()]
-            if text in by_label:
-                return by_label[text]
+            found = _BY_KEY.get(text.lower()) or _BY_LABEL.get(text)
+            if found is not None:
+                return found
             names = ", ".join(s.key for s in cls)
             raise InvalidArgumentError(f"{value!r} is not a severity (one of {names})")
         if isinstance(value, int) and not isinstance(value, bool):
@@ -76,6 +76,12 @@ _SEVERITY_LABELS: Final = {
     Severity.MAJOR: "重大",
     Severity.CRITICAL: "特别重大",
 }
+
+
+_BY_KEY: Final = {s.key: s for s in Severity}
+_BY_LABEL: Final = {s.label: s for s in Severity}
+_BY_TEXT: Final = {**_BY_LABEL, **_BY_KEY}
+"""What :meth:`Severity.parse` reads, built once (keys win over labels, as there)."""
 
 
 def _parse_severity(value: object) -> Severity:

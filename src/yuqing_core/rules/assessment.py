@@ -38,6 +38,7 @@ no counts observed by 2025-10-09 08:59
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -51,7 +52,7 @@ from ..time.duration import Duration
 if TYPE_CHECKING:
     from ..policy.data import PolicyData as Policy
 
-__all__ = ["Assessment", "RuleHit", "assess"]
+__all__ = ["Assessment", "RuleHit", "assess", "floor"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,20 +155,61 @@ def _observation(
     zone: tzinfo,
 ) -> tuple[Metrics | None, str | None]:
     """The observation a rule's bands are read on, or why there is none yet."""
+    found = _latest(rule, incident, known)
+    if found is not None:
+        return found, None
     if rule.window is None:
-        if not known:
-            return None, f"no counts observed by {_stamp(at, zone)}"
-        return known[-1], None
+        return None, f"no counts observed by {_stamp(at, zone)}"
     if incident.posted_at is None:
         return None, f"posted_at is unknown (needed for counts within {rule.window} of posting)"
     limit = incident.posted_at + rule.window.as_timedelta()
-    inside = [m for m in known if m.observed_at <= limit]
-    if not inside:
-        return None, (
-            f"no counts observed within {rule.window} of posting "
-            f"(by {_stamp(min(limit, at), zone)})"
-        )
-    return inside[-1], None
+    return None, (
+        f"no counts observed within {rule.window} of posting (by {_stamp(min(limit, at), zone)})"
+    )
+
+
+def _latest(
+    rule: SeverityRule | GradeRule, incident: Incident, known: Sequence[Metrics]
+) -> Metrics | None:
+    """The observation a rule's bands are read on: the latest known, or the latest made
+    within the rule's window after posting; ``None`` if there is none (yet)."""
+    if rule.window is not None:
+        if incident.posted_at is None:
+            return None
+        known = _until(known, incident.posted_at + rule.window.as_timedelta())
+    return known[-1] if known else None
+
+
+def _holds(rule: SeverityRule, incident: Incident, known: Sequence[Metrics]) -> bool:
+    """Whether one of ``rule``'s conditions holds (what :func:`_evaluate` words)."""
+    if any(flag in incident.flags for flag in rule.any_flags):
+        return True
+    if incident.category in rule.any_categories:
+        return True
+    obs = _latest(rule, incident, known) if rule.any_metrics else None
+    return obs is not None and any(b.contains(obs.value(b.metric)) for b in rule.any_metrics)
+
+
+def floor(policy: Policy, incident: Incident, at: datetime) -> Severity | None:
+    """``assess(policy, incident, at).severity``, without wording a reason: what automatic
+    escalation checks after every metrics update."""
+    known = _until(incident.metrics, ensure_aware(at, "at"))
+    found: Severity | None = None
+    for rule in policy.spec.assessment.rules:
+        if (found is None or rule.level > found) and _holds(rule, incident, known):
+            found = rule.level
+    return found
+
+
+def _observed(metrics: Metrics) -> datetime:
+    return metrics.observed_at
+
+
+def _until(known: Sequence[Metrics], at: datetime) -> Sequence[Metrics]:
+    """The observations of ``known`` (in time order) made by ``at``: a bisection, not a scan."""
+    if not known or known[-1].observed_at <= at:
+        return known
+    return known[: bisect.bisect_right(known, at, key=_observed)]
 
 
 def _evaluate(
@@ -216,13 +258,17 @@ def assess(policy: Policy, incident: Incident, at: datetime | None = None) -> As
     discovery and the last observation.
     """
     zone = policy.calendar.zone
+    known: Sequence[Metrics] = incident.metrics  # in time order (Incident keeps them so)
     if at is not None:
         at = ensure_aware(at, "at")
-        known = [m for m in incident.metrics if m.observed_at <= at]
+        known = _until(known, at)
         moment = at
     else:
-        known = list(incident.metrics)
-        moment = max([incident.discovered_at, *(m.observed_at for m in known)])
+        moment = incident.discovered_at
+        if known and known[-1].observed_at > moment:
+            # max() of them all: the first of the latest (equal instants may differ in offset)
+            first = bisect.bisect_left(known, known[-1].observed_at, key=_observed)
+            moment = known[first].observed_at
     spec = policy.spec.assessment
     hits: list[RuleHit] = []
     pending: dict[str, list[str]] = {}

@@ -256,6 +256,8 @@ _SQL_TYPES = {int: "an integer", float: "a real", bytes: "a blob", type(None): "
 
 def _check_columns(row: Sequence[Any]) -> None:
     """The text columns of an event row hold text."""
+    if type(row[1]) is str and type(row[2]) is str and type(row[3]) is str and type(row[4]) is str:
+        return
     for name, value in zip(("trigger", "at", "actor", "data"), row[1:], strict=True):
         if not isinstance(value, str):
             held = _SQL_TYPES.get(type(value), type(value).__name__)

@@ -28,16 +28,16 @@ provisional=True)
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Final
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from ..errors import CalendarCoverageError, InvalidArgumentError
+from . import batch
 from .duration import Duration, DurationKind, already_parsed
 from .hours import WorkingClock, WorkingHours
-from .instants import DayEnds, fixed_offset
+from .instants import DayEnds, as_day, fixed_offset, steady_offset, wrong_type
 from .notices import Notices, resolve_notices
 from .official import Horizon, holiday_names, official_last_year
 from .pauses import extend, extension, paused
@@ -50,12 +50,16 @@ __all__ = ["WorkCalendar"]
 
 _EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
 _DAY: Final = 86_400
+_MEMO_DURATIONS: Final = 16
+"""How many duration texts :meth:`WorkCalendar.due` keeps due instants for."""
+_MEMO_DAYS: Final = 4096
+"""For how many start days, per duration text (some eleven years)."""
+_NO_ZONE: Final = object()
+"""Not a zone (``None`` is the zone of a naive datetime, which is refused)."""
 _WD: Final = DurationKind.WORKING_DAYS
 _DAYS: Final = DurationKind.DAYS
 _ELAPSED: Final = DurationKind.ELAPSED
 _SAME_DAY: Final = DurationKind.SAME_DAY
-_NOW: Final = DurationKind.NOW
-_WH: Final = DurationKind.WORKING_HOURS
 
 
 class WorkCalendar:
@@ -110,6 +114,12 @@ class WorkCalendar:
             None if grace is None else grace.as_timedelta(),
             self.working_hours,
         )
+        # The last fixed-offset zone a start came in, with the shift to the calendar's
+        # zone (in whole hours, or None) and in seconds, and the first day of the steady
+        # offset (see _anchor); replaced whole, so threads never see half of it.
+        self._last_fixed: tuple[object, int | None, int, int] = (_NO_ZONE, None, 0, 0)
+        # Due instants of day and working-day periods by duration, then by the start's day.
+        self._memo: dict[str | Duration, dict[int, datetime]] = {}
         self._close_seconds = (
             None
             if self.business_close is None
@@ -193,7 +203,7 @@ class WorkCalendar:
     def is_projected(self, day: date) -> bool:
         """Whether ``day`` lies outside the known years: those of the installed ``holidays``
         data and of the notices (only usable with projection)."""
-        return self._periods.horizon.is_projected(_day(day).toordinal())
+        return self._periods.horizon.is_projected(as_day(day).toordinal())
 
     def is_settled(self, day: date) -> bool:
         """Whether ``day``'s arrangement is final: its year's official arrangement is known
@@ -218,16 +228,16 @@ class WorkCalendar:
         """
         if isinstance(day, datetime):
             day = self.local(day)
-        return self._periods.is_working(_day(day).toordinal())
+        return self._periods.is_working(as_day(day).toordinal())
 
     def is_makeup_working_day(self, day: date) -> bool:
         """Whether ``day`` is a weekend day made a working day (调休上班, or the institution's)."""
-        return _day(day).weekday() >= 5 and self.is_working_day(day)
+        return as_day(day).weekday() >= 5 and self.is_working_day(day)
 
     def holiday_name(self, day: date) -> str | None:
         """The official holiday name of ``day`` in Chinese, if it is one (for a year a notice
         adds, the name the notice gives it)."""
-        day = _day(day)
+        day = as_day(day)
         if day in self._names:
             return self._names[day]
         if any(n.year == day.year and n.year > self._periods.horizon.last for n in self.notices):
@@ -236,18 +246,18 @@ class WorkCalendar:
 
     def next_working_day(self, day: date, *, inclusive: bool = True) -> date:
         """The first working day on or after ``day`` (strictly after with ``inclusive=False``)."""
-        last, _ = self._periods.last_day(_day(day).toordinal() - bool(inclusive), _DAYS, 1)
+        last, _ = self._periods.last_day(as_day(day).toordinal() - bool(inclusive), _DAYS, 1)
         return date.fromordinal(last)
 
     def nth_working_day_after(self, day: date, n: int) -> date:
         """The ``n``-th working day after ``day`` (``day`` itself is not counted)."""
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
             raise InvalidArgumentError(f"n must be at least 1 and a whole number (got {n!r})")
-        return date.fromordinal(self._periods.last_day(_day(day).toordinal(), _WD, n)[0])
+        return date.fromordinal(self._periods.last_day(as_day(day).toordinal(), _WD, n)[0])
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days ``d`` with ``start < d <= end``."""
-        lo, hi = _day(start, "start").toordinal(), _day(end, "end").toordinal()
+        lo, hi = as_day(start, "start").toordinal(), as_day(end, "end").toordinal()
         if hi <= lo:
             return 0
         return self._periods.count_working(lo + 1, hi + 1)
@@ -290,6 +300,38 @@ class WorkCalendar:
         """The zone's UTC offset in seconds if it never changes within the tables' days."""
         return fixed_offset(self.tz, self._t.base - 1, self._t.end + 1)
 
+    @functools.cached_property
+    def _steady(self) -> tuple[int, int]:
+        """``(first, offset)``: the zone's UTC offset is ``offset`` seconds on every day from
+        ordinal ``first`` to the end of the tables (:func:`~.instants.steady_offset`; a
+        ``first`` past the tables when it is not steady)."""
+        found = steady_offset(self.tz, self._t.base, self._t.end + 1)
+        if found is None:
+            return self._t.end + 1, 0
+        since, offset = found
+        return (since + offset) // _DAY, offset
+
+    def _anchor(self, start: datetime) -> int:
+        """The ordinal of ``start``'s day in the calendar's zone, by arithmetic where the
+        zone's offset is steady, whatever zone ``start`` is in (0 otherwise: convert it)."""
+        tz = start.tzinfo
+        known, hours, seconds, first = self._last_fixed
+        if tz is not known and not (type(tz) is timezone and tz == known):  # the same offset
+            given = start.utcoffset()
+            if given is None or given.microseconds:
+                return 0
+            first, steady = self._steady
+            seconds = steady - given.days * _DAY - given.seconds
+            hours = seconds // 3600 if seconds % 3600 == 0 else None
+            if type(tz) is timezone:  # UTC, or one fixed offset: starts often share it
+                self._last_fixed = (tz, hours, seconds, first)
+        if hours is not None:  # whole hours between the zones: the hour decides the day
+            local = start.toordinal() + (start.hour + hours) // 24
+        else:
+            clock = start.hour * 3600 + start.minute * 60 + start.second
+            local = start.toordinal() + (clock + seconds) // _DAY
+        return local if local >= first else 0
+
     def due(
         self,
         start: datetime,
@@ -314,6 +356,29 @@ class WorkCalendar:
         days, only when the day that midnight closes is a working day).
         The result is in the calendar's zone, whatever zone ``start`` was given in.
         """
+        memo = self._memo.get(duration) if not pauses and type(duration) is str else None
+        if memo is not None:  # a day or working-day period asked for before
+            try:
+                tz = start.tzinfo
+            except AttributeError:
+                raise wrong_type(start, "start", "a datetime") from None
+            if tz is self._zone:
+                anchor = start.toordinal()
+            else:  # the last fixed offset a start came in, or any other zone
+                known, hours, _, first = self._last_fixed
+                if hours is not None and (tz is known or (type(tz) is timezone and tz == known)):
+                    anchor = start.toordinal() + (start.hour + hours) // 24
+                    anchor = anchor if anchor >= first else 0
+                else:
+                    anchor = self._anchor(start)
+            at = memo.get(anchor)
+            if at is not None:
+                return at
+        return self._due(start, duration, pauses)
+
+    def _due(
+        self, start: datetime, duration: str | Duration, pauses: Sequence[tuple[datetime, datetime]]
+    ) -> datetime:
         if pauses:
             return self.deadline(start, duration, pauses=pauses).at
         if type(duration) is str:
@@ -325,16 +390,20 @@ class WorkCalendar:
         try:
             tz = start.tzinfo
         except AttributeError:
-            raise _wrong_type(start, "start", "a datetime") from None
-        if tz is not self._zone:
-            start = self.local(start)
+            raise wrong_type(start, "start", "a datetime") from None
         # The fast paths cover the common kinds; anything else, and every error, goes through
         # the general path.
         kind = d.kind
         if kind is _WD or kind is _DAYS:
-            last = self._t.last_day(start.toordinal(), kind, d.amount)
-            if last != MISS:
-                return self._ends.built.get(last) or self._ends.end(last)
+            anchor = start.toordinal() if tz is self._zone else self._anchor(start)
+            if anchor:
+                last = self._t.last_day(anchor, kind, d.amount)
+                if last != MISS:
+                    at = self._ends.built.get(last) or self._ends.end(last)
+                    self._remember(duration, anchor, at)
+                    return at
+        if tz is not self._zone:
+            start = self.local(start)
         try:
             if kind is _ELAPSED:
                 delta = d.as_timedelta()
@@ -349,6 +418,20 @@ class WorkCalendar:
             return self._periods.plain(start, d).at
         except OverflowError:
             raise self._out_of_range(start) from None
+
+    def _remember(self, duration: str | Duration, anchor: int, at: datetime) -> None:
+        """Keep ``at`` as the due instant of ``duration`` (text) from day ``anchor``: for at
+        most :data:`_MEMO_DURATIONS` texts and :data:`_MEMO_DAYS` days each (a few MB at
+        most; the datetimes are the ones the day ends share already)."""
+        if type(duration) is not str:
+            return
+        memo = self._memo.get(duration)
+        if memo is None:
+            if len(self._memo) >= _MEMO_DURATIONS:
+                return
+            memo = self._memo.setdefault(duration, {})
+        if len(memo) < _MEMO_DAYS:
+            memo[anchor] = at
 
     def deadline(
         self,
@@ -391,108 +474,24 @@ class WorkCalendar:
 
     def due_many(self, starts: Iterable[datetime], duration: str | Duration) -> list[datetime]:
         """:meth:`due` for many starts with one duration (no pauses), in input order."""
-        d = Duration.parse(duration)
-        kind = d.kind
-        if kind is not _WD and kind is not _DAYS:
-            return [self.due(s, d) for s in starts]
-        zone, local, n = self._zone, self.local, d.amount
-        last_day, built, end_of = self._t.last_day, self._ends.built, self._ends.end
-        # Starts on one day share their due instant, so the kernel runs once per day.
-        by_day: dict[int, datetime] = {}
-        out: list[datetime] = []
-        append = out.append
-        for s in starts:
-            try:
-                if s.tzinfo is not zone:
-                    s = local(s)
-            except AttributeError:
-                raise _wrong_type(s, "start", "a datetime") from None
-            anchor = s.toordinal()
-            at = by_day.get(anchor)
-            if at is None:
-                last = last_day(anchor, kind, n)
-                if last == MISS:
-                    raise self._periods.uncovered_period(anchor, kind, n)
-                at = by_day[anchor] = built.get(last) or end_of(last)
-            append(at)
-        return out
+        return batch.due_many(self, starts, Duration.parse(duration))
 
     def due_many_epoch(self, starts: Iterable[int | float], duration: str | Duration) -> list[int]:
         """:meth:`due` for many starts given as seconds since the Unix epoch (UTC); returns the
-        due instants as whole seconds. No datetimes are built on the fast path.
+        due instants as whole seconds. No datetimes are built on the fast path, and starts on
+        one day share one result object.
 
         A start may be a float, as :func:`time.time` gives: its fraction of a second is dropped
         first, so a due instant is never later than the exact one. A float that is not a
         finite number is an :class:`InvalidArgumentError`.
         """
-        d = Duration.parse(duration)
-        kind = d.kind
-        off = self._fixed
-        if off is None or kind is _NOW or kind is _SAME_DAY or kind is _WH:
-            return [self._epoch_slow(s, d) for s in starts]
-        if kind is _ELAPSED:
-            step = d.minutes * 60
-            try:
-                return [(_whole(s) if isinstance(s, float) else s) + step for s in starts]
-            except InvalidArgumentError:
-                raise
-            except TypeError:
-                raise InvalidArgumentError("starts: expected whole seconds") from None
-        # Seconds from the epoch-day origin of a local day to the end of that day.
-        shift = (self._close_seconds or _DAY) - off - _EPOCH_ORDINAL * _DAY
-        last_day, n, base, origin = self._t.last_day, d.amount, self._t.base, _EPOCH_ORDINAL
-        # Starts on one local day share their due instant, so the kernel runs once per day.
-        by_day: dict[int, int] = {}
-        out: list[int] = []
-        append = out.append
-        for s in starts:
-            if isinstance(s, float):
-                s = _whole(s)
-            try:
-                anchor = (s + off) // _DAY + origin
-            except TypeError:
-                raise _wrong_type(s, "start", "whole seconds") from None
-            at = by_day.get(anchor)
-            if at is None:
-                # The offset is only known to be fixed within the tables: a start before
-                # them takes the general path, which reads the zone itself.
-                last = last_day(anchor, kind, n) if anchor >= base else MISS
-                if last == MISS:
-                    at = self._epoch_slow(s, d)
-                else:
-                    at = by_day[anchor] = last * _DAY + shift
-            append(at)
-        return out
+        return batch.due_many_epoch(self, starts, Duration.parse(duration))
 
-    def _epoch_slow(self, s: int | float, d: Duration) -> int:
-        if not isinstance(s, int | float):
-            raise _wrong_type(s, "start", "whole seconds")
-        if isinstance(s, float):
-            s = _whole(s)
-        if not -62_135_596_800 <= s <= 253_402_300_799:  # datetime's own range
-            raise CalendarCoverageError(
-                f"{s} seconds since the epoch is outside the years any calendar can compute",
-                year=1 if s < 0 else 9999,
-                last_covered_year=self.last_covered_year,
-            )
-        return int(self.due(datetime.fromtimestamp(s, UTC), d).timestamp())
-
-
-def _whole(seconds: float) -> int:
-    """Epoch seconds given as a float, without their fraction (rounded down)."""
-    if not math.isfinite(seconds):
-        raise InvalidArgumentError(f"start: {seconds} is not a number of seconds")
-    return math.floor(seconds)
-
-
-def _day(value: date, name: str = "day") -> date:
-    """``value`` if it is a date (a datetime is one too), else a library error that says so."""
-    if isinstance(value, date):
-        return value
-    raise _wrong_type(value, name, "a date")
-
-
-def _wrong_type(value: object, name: str, expected: str) -> InvalidArgumentError:
-    iso = isinstance(value, str) and expected in ("a date", "a datetime")
-    hint = f"; read ISO text with {expected[2:]}.fromisoformat" if iso else ""
-    return InvalidArgumentError(f"{name}: expected {expected}, got {type(value).__name__}{hint}")
+    def due_array(self, starts: Any, duration: str | Duration) -> Any:
+        """:meth:`due_many_epoch` on numpy arrays: an array of seconds since the Unix epoch
+        (integers, or floats rounded down) in, a ``numpy.int64`` array of due instants out,
+        with the same results, the table look-ups done on whole arrays. Needs numpy (the
+        ``fast`` extra: ``pip install 'yuqing-core[fast]'``); without it this raises
+        :class:`InvalidArgumentError` and :meth:`due_many_epoch` does the same work.
+        """
+        return batch.due_array(self, starts, Duration.parse(duration))

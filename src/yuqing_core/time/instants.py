@@ -21,9 +21,10 @@ from zoneinfo import ZoneInfo
 from .._dt import ensure_aware
 from ..errors import InvalidArgumentError
 
-__all__ = ["DayEnds", "fixed_offset"]
+__all__ = ["DayEnds", "as_day", "fixed_offset", "steady_offset", "wrong_type"]
 
 _LAST_DAY = date.max.toordinal()
+_DAY_SECONDS = 86_400
 
 
 @functools.lru_cache(maxsize=16)
@@ -38,6 +39,34 @@ def fixed_offset(key: str, first: int, last: int) -> int | None:
             return None
     (offset,) = seen
     return None if offset is None else int(offset.total_seconds())
+
+
+@functools.lru_cache(maxsize=16)
+def steady_offset(key: str, first: int, last: int) -> tuple[int, int] | None:
+    """``(since, offset)``: zone ``key``'s UTC offset in seconds is ``offset`` at every
+    instant from ``since`` (seconds counted like ``ordinal * 86400``, in UTC) to the end of
+    day ``last``; ``since`` is a day after the zone's last change of offset on or before
+    ``last``, and no earlier than day ``first``. ``None`` if the offset is not steady
+    for a whole day before ``last``.
+
+    With it, the local day of an instant after ``since`` is plain arithmetic, whatever zone
+    the instant is given in (Asia/Shanghai: +08:00 since its last summer time ended on
+    15 September 1991; the years before take the zone's own rules).
+    """
+    zone = ZoneInfo(key)
+    steady = zone.utcoffset(datetime.fromordinal(last).replace(hour=12))
+    if steady is None or steady % timedelta(seconds=1):
+        return None
+    day = last
+    # Local noon of each day back from ``last``: the first whose offset differs is the day
+    # of the last change (or the one before it); no zone moves its clocks twice in a day.
+    while day > first and zone.utcoffset(datetime.fromordinal(day - 1).replace(hour=12)) == steady:
+        day -= 1
+    if day == last:
+        return None
+    offset = int(steady.total_seconds())
+    # From the midnight that begins the day after the first steady noon, in UTC.
+    return (day + 1) * _DAY_SECONDS - offset, offset
 
 
 class DayEnds:
@@ -101,3 +130,17 @@ class DayEnds:
         if at is not None:
             return at
         return self.midnight(ordinal) if self.close is None else self.closing(ordinal)
+
+
+def as_day(value: date, name: str = "day") -> date:
+    """``value`` if it is a date (a datetime is one too), else a library error that says so."""
+    if isinstance(value, date):
+        return value
+    raise wrong_type(value, name, "a date")
+
+
+def wrong_type(value: object, name: str, expected: str) -> InvalidArgumentError:
+    """The error for ``value``, given as ``name``, that is not ``expected`` (a date...)."""
+    iso = isinstance(value, str) and expected in ("a date", "a datetime")
+    hint = f"; read ISO text with {expected[2:]}.fromisoformat" if iso else ""
+    return InvalidArgumentError(f"{name}: expected {expected}, got {type(value).__name__}{hint}")

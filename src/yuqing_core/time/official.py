@@ -26,12 +26,13 @@ True
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Iterable
 from datetime import date
 from importlib.metadata import version
 from typing import Any, Final
 
-from holidays.countries.china import China, ChinaStaticHolidays
+import holidays
 
 from .._dt import FIRST_YEAR, LAST_YEAR
 from ..errors import CalendarCoverageError
@@ -55,16 +56,24 @@ MAX_YEAR: Final = LAST_YEAR
 
 def official_first_year() -> int:
     """The first year whose official 调休 schedule the installed ``holidays`` data holds."""
-    return min(ChinaStaticHolidays.special_public_holidays)
+    return int(min(_static().special_public_holidays))
 
 
 def official_last_year() -> int:
     """The last year whose official 调休 schedule the installed ``holidays`` data holds."""
-    return max(ChinaStaticHolidays.special_public_holidays)
+    return int(max(_static().special_public_holidays))
 
 
 def _china(years: Iterable[int] | int, **kwargs: Any) -> Any:
-    return China(years=years, **kwargs)  # type: ignore[no-untyped-call]
+    return holidays.country_holidays("CN", years=years, **kwargs)
+
+
+@functools.cache
+def _static() -> Any:
+    """China's official 调休 schedules in ``holidays``. Imported on first use: importing any
+    module of ``holidays.countries`` imports all of them (some 250), which the start-up of
+    ``yuqing_core`` need not pay."""
+    return importlib.import_module("holidays.countries.china").ChinaStaticHolidays
 
 
 @functools.lru_cache(maxsize=8)

@@ -11,48 +11,28 @@ fingerprint) and moves to another only by :meth:`Case.adopt`, an event of its ow
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from .._dt import ensure_aware, year_problem
-from ..errors import (
-    CalendarCoverageError,
-    CorruptCaseError,
-    NaiveDatetimeError,
-    PolicyVersionError,
-    TransitionError,
-)
+from ..errors import NaiveDatetimeError, TransitionError
 from ..model import CaseState, Event, Incident, Severity
 from ..model.vocab import ADOPT_POLICY, FINAL_STATES, TRIGGERS
 from ..policy.data import PolicyData as Policy
-from ..rules.assessment import Assessment, assess
-from ..rules.obligations import InForce, Obligation, derive_pinned
+from ..rules.assessment import Assessment, assess, floor
+from ..rules.obligations import InForce, Obligation, PinnedFold
 from .commands import open_data, validate_data
 from .document import dump_case, read_case_events
 from .effects import EFFECTS, Refusal, fired
 from .logs import log_command
 from .machine import workflow_for
 from .notices import Notification, notifications
-from .replay import (
-    auto_problem,
-    data_problem,
-    event_tuple,
-    incident_id,
-    open_problem,
-    shape_problem,
-    shown,
-    unexpected,
-    unreplayable,
-)
-from .versions import (
-    VersionBook,
-    adopt_data_problem,
-    adopt_event,
-    adoption_problem,
-    version_error,
-)
+from .replay import auto_problem, data_problem, shape_problem
+from .restore import replay_case
+from .versions import VersionBook, adopt_data_problem, adopt_event, adoption_problem
 
 __all__ = ["SYSTEM_ACTOR", "Case", "CaseState", "Notification"]
 
@@ -67,21 +47,33 @@ class NaiveTimeTransitionError(TransitionError, NaiveDatetimeError):
 class Case:
     """An incident handled under a policy. Build one with :meth:`Policy.open_case`."""
 
-    __slots__ = ("__weakref__", "_events", "_fold", "_history", "_obligations", "policy")
+    __slots__ = (
+        "__weakref__",
+        "_events",
+        "_fold",
+        "_frozen",
+        "_history",
+        "_obligations",
+        "_tracker",
+        "policy",
+    )
 
     def __init__(
         self,
         policy: Policy,
-        events: tuple[Event, ...],
+        events: list[Event],
         fold: CaseState,
         history: tuple[InForce, ...] | None = None,
     ) -> None:
         self.policy = policy
         """The policy version the case follows now."""
-        self._events = events
+        self._events = events  # appended to, never changed: read through ``events``
+        self._frozen: tuple[Event, ...] | None = None  # ``events``, until the next append
         self._fold = fold
-        self._history = history if history is not None else (InForce(policy),)
+        self._history = history if history is not None else _opened_under(policy)
         self._obligations: tuple[Obligation, ...] | None = None
+        # The obligation folds, one event applied at a time as they are read.
+        self._tracker: PinnedFold | None = None
 
     # -- opening and replay --------------------------------------------------------------
 
@@ -100,8 +92,7 @@ class Case:
         at = _aware(at, "open")
         _check_actor(actor, "open")
         data = open_data(policy, incident, at, severity, reason)
-        event = Event("open", at, actor, data)
-        return cls(policy, (event,), _open_state(policy, event))
+        return cls.opened(policy, Event("open", at, actor, data))
 
     @classmethod
     def replay(
@@ -134,50 +125,22 @@ class Case:
         (:meth:`adopt`), one event more than was stored. A case recorded before fingerprints
         were recorded follows ``policy``.
         """
-        evs = event_tuple(events, case_id)
-        name = case_id if case_id is not None else incident_id(evs[0])
-        book = VersionBook(policy, versions, name)
-        case = cls._replayed_open(book.first(evs), evs[0], name, case_id)
-        expected: Event | None = None
-        for seq, event in enumerate(evs[1:], 2):
-            try:
-                expected = case._replay_step(event, expected, book, seq)
-            except Refusal as e:
-                raise unreplayable(case.policy, name, seq, str(e)) from None
-            except (CalendarCoverageError, PolicyVersionError, MemoryError):
-                raise
-            except Exception as e:  # the last net: a restore never ends in a bare exception
-                raise unreplayable(case.policy, name, seq, unexpected(e)) from None
-        # A log may end right after an update_metrics whose escalation follows it: a prefix
-        # of a case is the case as it stood, and replays.
-        if case.policy.fingerprint != policy.fingerprint:
-            if adopt_at is None:
-                raise version_error(name, case.policy, policy)
-            case.adopt(policy, at=adopt_at)
-        return case
+        return replay_case(
+            cls, policy, events, case_id=case_id, versions=versions, adopt_at=adopt_at
+        )
 
     @classmethod
-    def _replayed_open(
-        cls, policy: Policy, event: Event, name: str | None, case_id: str | None
-    ) -> Case:
-        try:
-            problem = shape_problem(event, first=True) or open_problem(policy, event)
-        except (CalendarCoverageError, MemoryError):
-            raise
-        except Exception as e:  # the last net, as for every other event
-            problem = unexpected(e)
-        if problem is None and case_id is not None and event.data["incident"].id != case_id:
-            problem = f"the open event is for incident {shown(event.data['incident'].id)}"
-        if problem is not None:
-            raise CorruptCaseError(problem, case_id=name, seq=1)
-        return cls(policy, (event,), _open_state(policy, event))
+    def opened(cls, policy: Policy, event: Event) -> Case:
+        """The case of its ``open`` event alone (checked already)."""
+        return cls(policy, [event], _open_state(policy, event))
 
     def _replay_step(
         self, event: Event, expected: Event | None, book: VersionBook, seq: int
     ) -> Event | None:
         """Apply one recorded event (after checking it as ``fire`` or :meth:`adopt` would
         have); return the automatic escalation that must follow it, if any."""
-        if isinstance(event, Event) and event.trigger == ADOPT_POLICY:
+        trigger = event.trigger if isinstance(event, Event) else None
+        if trigger == ADOPT_POLICY:
             problem = auto_problem(event, expected, lambda: None) or adopt_data_problem(
                 event, self.policy
             )
@@ -187,17 +150,18 @@ class Case:
                 raise Refusal(problem)
             self._adopted(new, event)
             return None
-        problem = (
-            shape_problem(event, first=False)
-            or auto_problem(event, expected, lambda: self._auto_escalation(self._fold, event.at))
-            or data_problem(event)
-        )
+        problem = shape_problem(event, first=False)
+        if problem is None and (expected is not None or trigger == "escalate"):
+            # Only an escalation, or the event after one that raised the level, can be wrong
+            # about automatic escalation.
+            fold = self._fold
+            problem = auto_problem(event, expected, lambda: self._auto_escalation(fold, event.at))
+        problem = problem or data_problem(event)
         if problem is not None:
             raise Refusal(problem)
         self._fold = self._next(event)
-        self._events = (*self._events, event)
-        self._obligations = None  # a guard may have derived them for the shorter log
-        if event.trigger == "update_metrics":
+        self._append(event)
+        if trigger == "update_metrics":
             return self._auto_escalation(self._fold, event.at)
         return None
 
@@ -232,7 +196,9 @@ class Case:
 
     @property
     def events(self) -> tuple[Event, ...]:
-        return self._events
+        if self._frozen is None:
+            self._frozen = tuple(self._events)
+        return self._frozen
 
     @property
     def policy_history(self) -> tuple[InForce, ...]:
@@ -253,7 +219,13 @@ class Case:
     def obligations(self) -> tuple[Obligation, ...]:
         """Every deadline the case owes or owed, computed from its events."""
         if self._obligations is None:
-            self._obligations = derive_pinned(self._history, self._events)
+            # Only the events since the last read are applied (what derive_pinned gives for
+            # them all); a fold an error left half-applied is dropped and built again.
+            tracker = self._tracker or PinnedFold(self._history[0])
+            self._tracker = None
+            tracker.update(self._history, self._events)
+            self._tracker = tracker
+            self._obligations = tracker.obligations()
         return self._obligations
 
     def open_obligations(self) -> list[Obligation]:
@@ -326,20 +298,22 @@ class Case:
         clean = validate_data(trigger, dict(data), self.allowed_triggers)
         event = Event(trigger, at, actor, clean)
         fold = self._step(event)
-        events = (*self._events, event)
         extra: list[Event] = []
         if trigger == "update_metrics":
             auto = self._auto_escalation(fold, at)
             if auto is not None:
-                fold = self._with(events, fold)._step(auto)
+                after = Case(self.policy, [*self._events, event], fold, self._history)
+                fold = after._step(auto)
                 extra.append(auto)
-        self._events = (*events, *extra)
+        self._append(event, *extra)
         self._fold = fold
-        self._obligations = None
         return event
 
-    def _with(self, events: tuple[Event, ...], fold: CaseState) -> Case:
-        return Case(self.policy, events, fold, self._history)
+    def _append(self, *events: Event) -> None:
+        """Record ``events`` (checked and applied already)."""
+        self._events.extend(events)
+        self._frozen = None
+        self._obligations = None
 
     def adopt(self, policy: Policy, *, at: datetime, actor: str = SYSTEM_ACTOR) -> Event:
         """Move the case to another version of its policy at ``at`` (采用新版制度); return the
@@ -361,22 +335,22 @@ class Case:
         return event
 
     def _adopted(self, policy: Policy, event: Event) -> None:
-        self._events = (*self._events, event)
+        self._append(event)
         self._history = (*self._history, InForce(policy, event.at, len(self._events)))
         self.policy = policy
         self._fold = replace(self._fold, last_at=event.at)
-        self._obligations = None
 
     def _auto_escalation(self, fold: CaseState, at: datetime) -> Event | None:
+        # The level alone first: the reasons are worded only for an escalation.
+        found = floor(self.policy, fold.incident, at)
+        if found is None or self.policy.normalize_severity(found) <= fold.severity:
+            return None
         result = assess(self.policy, fold.incident, at)
-        if result.severity is None:
-            return None
-        floor = self.policy.normalize_severity(result.severity)
-        if floor <= fold.severity:
-            return None
+        assert result.severity is not None  # floor() is assess()'s level
+        level = self.policy.normalize_severity(result.severity)
         reason = "; ".join(result.reasons)
         return Event(
-            "escalate", at, SYSTEM_ACTOR, {"severity": floor.key, "reason": reason, "auto": True}
+            "escalate", at, SYSTEM_ACTOR, {"severity": level.key, "reason": reason, "auto": True}
         )
 
     def _fail(self, trigger: str, message: str) -> TransitionError:
@@ -393,12 +367,12 @@ class Case:
     def _next(self, event: Event) -> CaseState:
         """The fold after ``event``; :class:`Refusal` says why there is none."""
         s = self._fold
-        t = event.trigger
+        t, at = event.trigger, event.at
         if t not in TRIGGERS:
             raise Refusal(f"unknown trigger {t!r}")
-        if event.at < s.last_at:
+        if at < s.last_at:
             raise Refusal(
-                f"{t} at {event.at.isoformat()} is before the last event "
+                f"{t} at {at.isoformat()} is before the last event "
                 f"({s.last_at.isoformat()}); events are recorded in time order"
             )
         move = workflow_for(self.policy).move(t, s.state)
@@ -409,11 +383,7 @@ class Case:
             why = guard(s, data)
             if why is not None:
                 raise Refusal(f"{t}: {why}")
-        # One replace() instead of two: it is the costliest step of a command.
-        if move.dest is not None:
-            moved = replace(s, last_at=event.at, state=move.dest)
-        else:
-            moved = replace(s, last_at=event.at)
+        moved = s.moved(at, move.dest)
         effect = EFFECTS.get(t)
         if effect is None:
             return moved
@@ -464,6 +434,12 @@ class Case:
         the event at fault."""
         case_id, events = read_case_events(text, policy.name)
         return cls.replay(policy, events, case_id=case_id, versions=versions, adopt_at=adopt_at)
+
+
+@functools.lru_cache(maxsize=64)
+def _opened_under(policy: Policy) -> tuple[InForce, ...]:
+    """The history of a case opened under ``policy``: one tuple shared by all of them."""
+    return (InForce(policy),)
 
 
 def _open_state(policy: Policy, event: Event) -> CaseState:

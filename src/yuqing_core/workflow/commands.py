@@ -7,6 +7,7 @@ a default, so a host can walk the main path with no data at all.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -244,17 +245,25 @@ def validate_data(
     return stored_form(parsed)
 
 
+@functools.cache
+def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(model.model_fields)
+
+
 def stored_form(parsed: BaseModel) -> dict[str, Any]:
     """The data of a validated command as its event records it: the keys given, ``None``
     left out, levels as their keys, durations as text, tuples as lists."""
     out: dict[str, Any] = {}
-    for key in type(parsed).model_fields:
-        value = getattr(parsed, key)
-        if key not in parsed.model_fields_set:
+    given = parsed.model_fields_set
+    for key in _field_names(type(parsed)):
+        if key not in given:
             continue
+        value = getattr(parsed, key)
         if value is None:
             continue
-        if isinstance(value, Metrics):
+        # Most values are text or counts, kept as they are (checked first: an isinstance
+        # of a pydantic model is slow).
+        if type(value) is str or type(value) is int or isinstance(value, Metrics):
             out[key] = value
         elif isinstance(value, Duration):
             out[key] = str(value)

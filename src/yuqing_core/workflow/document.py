@@ -90,7 +90,7 @@ def json_kind(value: object) -> str:
 def event_from_dict(raw: object) -> Event:
     """The event of one dict of the document, as :meth:`Event.to_dict` wrote it; anything
     else raises :class:`UnreadableEvent` naming the key at fault."""
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise UnreadableEvent(f"an event is a JSON object, not a {json_kind(raw)}")
     unknown = sorted((k for k in raw if k not in EVENT_KEYS), key=str)
     if unknown:
@@ -102,7 +102,7 @@ def event_from_dict(raw: object) -> Event:
         if not isinstance(raw[key], str):
             raise UnreadableEvent(f"{key} is a JSON {json_kind(raw[key])}, not a string")
     data = raw["data"]
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):
         raise UnreadableEvent(f"data is a JSON {json_kind(data)}, not an object")
     trigger: str = raw["trigger"]
     return Event(trigger, _instant(raw["at"]), raw["actor"], _with_models(trigger, data))
@@ -126,8 +126,10 @@ def _instant(text: str) -> datetime:
 def _with_models(trigger: str, data: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(data)
     for (on, key), model in _MODELS.items():
+        if on != trigger:
+            continue
         value = out.get(key)
-        if on != trigger or not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             continue
         try:
             out[key] = model.model_validate(value)

@@ -120,7 +120,7 @@ def update_metrics(case: CaseView, event: Event, before: CaseState, moved: CaseS
         incident = _with_metrics(incident, metrics, event.at)
     if flags:
         incident = incident.model_copy(update={"flags": incident.flags | frozenset(flags)})
-    return replace(moved, incident=incident)
+    return moved.moved(moved.last_at, incident=incident)
 
 
 def _with_metrics(incident: Incident, metrics: Metrics, at: datetime) -> Incident:

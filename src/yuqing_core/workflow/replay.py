@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .._dt import year_problem
 from ..errors import CorruptCaseError, YuqingError, error_message, format_loc
@@ -102,9 +102,10 @@ def data_problem(event: Event) -> str | None:
     """Why the data of ``event`` is not what ``fire`` records for its trigger: what the
     command model refuses, or a value in another form than the one ``fire`` writes."""
     trigger = event.trigger
-    data = dict(event.data)
+    data = event.data
     try:
-        parsed = COMMAND_MODELS[trigger].model_validate(data)
+        # model_validate's own validator, without its per-call wrapper (one call per event)
+        parsed = COMMAND_MODELS[trigger].__pydantic_validator__.validate_python(data)
     except ValidationError as e:
         return "; ".join(_describe(trigger, err) for err in e.errors())
     stored = stored_form(parsed)
@@ -125,6 +126,10 @@ def _describe(trigger: str, err: Mapping[str, Any]) -> str:
 
 def _same(given: object, stored: object) -> bool:
     """``given`` is ``stored`` in kind and value (``True`` is not ``1``; a list not a tuple)."""
+    if type(stored) is str:  # most values; exact types first: isinstance of a model is slow
+        return isinstance(given, str) and given == stored
+    if given is stored and isinstance(stored, BaseModel):
+        return True  # the model the command's validation kept (Metrics): no field-wise ==
     if isinstance(stored, bool) or isinstance(given, bool):
         return type(given) is type(stored) and given == stored
     if isinstance(stored, str):

@@ -122,18 +122,24 @@ def adopt_data_problem(event: Event, current: Policy) -> str | None:
     return None
 
 
+_NAMING = frozenset({"open", ADOPT_POLICY})
+"""The triggers whose events name a policy version."""
+
+
 def recorded_fingerprints(events: Iterable[object]) -> set[str]:
     """Every fingerprint the events name (the ``open`` event's, each adoption's ``from`` and
     ``to``): the versions a replay of them may need."""
     out: set[str] = set()
     for event in events:
-        if not isinstance(event, Event) or not isinstance(event.data, Mapping):
+        if not isinstance(event, Event):
             continue
         if event.trigger == "open":
             keys: Sequence[str] = ("fingerprint",)
         elif event.trigger == ADOPT_POLICY:
             keys = ADOPT_KEYS
         else:
+            continue
+        if not isinstance(event.data, Mapping):
             continue
         out.update(v for v in (event.data.get(k) for k in keys) if is_fingerprint(v))
     return out
@@ -144,14 +150,14 @@ def followed(events: Sequence[object]) -> str | None:
     the last adoption's ``to``, else the ``open`` event's; ``None`` if they name none (a case
     recorded before fingerprints, or a fingerprint that is malformed)."""
     for event in reversed(events):
-        if not isinstance(event, Event) or not isinstance(event.data, Mapping):
+        if not isinstance(event, Event) or event.trigger not in _NAMING:
+            continue
+        if not isinstance(event.data, Mapping):
             continue
         if event.trigger == ADOPT_POLICY:
             value = event.data.get("to")
-        elif event.trigger == "open":
-            value = event.data.get("fingerprint")
         else:
-            continue
+            value = event.data.get("fingerprint")
         return value if is_fingerprint(value) else None
     return None
 

@@ -25,13 +25,14 @@ version: settled outcomes keep the version they were settled under, :func:`deriv
 from .clocks import extension_applies
 from .fold import ObligationFold, derive, refusal
 from .obligation import NO_DUE, Obligation, Status
-from .versions import InForce, derive_pinned, settled_before
+from .versions import InForce, PinnedFold, derive_pinned, settled_before
 
 __all__ = [
     "NO_DUE",
     "InForce",
     "Obligation",
     "ObligationFold",
+    "PinnedFold",
     "Status",
     "derive",
     "derive_pinned",

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ...model.event import Event
     from ...policy.data import PolicyData as Policy
 
-__all__ = ["InForce", "derive_pinned", "settled_before"]
+__all__ = ["InForce", "PinnedFold", "derive_pinned", "settled_before"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,15 @@ def derive_pinned(history: Sequence[InForce], events: Sequence[Event]) -> tuple[
         j: {ob.id: ob for ob in derive(history[j].policy, events, not_before=history[j].since)}
         for j in sorted(set(keep.values()))
     }
+    return _combined(newest, keep, views)
+
+
+def _combined(
+    newest: tuple[Obligation, ...], keep: dict[str, int], views: dict[int, dict[str, Obligation]]
+) -> tuple[Obligation, ...]:
+    """The newest version's obligations, each settled at a change replaced by the one of
+    the version it was settled under (``views``, by index in the history), then the ones
+    settled under an older version that the newest does not have."""
     out: list[Obligation] = []
     for ob in newest:
         j = keep.get(ob.id)
@@ -94,3 +103,63 @@ def _settled(history: Sequence[InForce], events: Sequence[Event]) -> dict[str, i
         for ident in fold.settled():
             keep.setdefault(ident, j)
     return keep
+
+
+class PinnedFold:
+    """:func:`derive_pinned`, kept up to date one event at a time (what a live case uses).
+
+    One :class:`~.fold.ObligationFold` per version of the history, each over every event;
+    which obligations each change settled is read once, when the fold reaches that change.
+    :meth:`update` applies only the events not applied yet, so a case that reads its
+    obligations after every command pays for one event, not for all of them. The result is
+    always what :func:`derive_pinned` gives for the same history and events.
+    """
+
+    __slots__ = ("_applied", "_folds", "_keep")
+
+    def __init__(self, first: InForce) -> None:
+        self._folds = [ObligationFold(first.policy, not_before=first.since)]
+        self._keep: dict[str, int] = {}
+        self._applied = 0
+
+    @property
+    def applied(self) -> int:
+        """How many events of the case the folds have taken."""
+        return self._applied
+
+    def update(self, history: Sequence[InForce], events: Sequence[Event]) -> None:
+        """Apply the events not applied yet; ``history`` and ``events`` extend the ones
+        given before (a case only appends to them)."""
+        while len(self._folds) < len(history):
+            change = history[len(self._folds)]
+            self._advance(events, change.start)
+            for ident in self._folds[-1].settled():
+                self._keep.setdefault(ident, len(self._folds) - 1)
+            fold = ObligationFold(change.policy, not_before=change.since)
+            for version, event in enumerate(events[: change.start], 1):
+                fold.apply(event, version)
+            self._folds.append(fold)
+        self._advance(events, len(events))
+
+    def _advance(self, events: Sequence[Event], stop: int) -> None:
+        for version in range(self._applied + 1, stop + 1):
+            event = events[version - 1]
+            for fold in self._folds:
+                fold.apply(event, version)
+        self._applied = max(self._applied, stop)
+
+    def obligations(self) -> tuple[Obligation, ...]:
+        """What :func:`derive_pinned` gives for the events applied so far."""
+        newest = self._folds[-1].obligations()
+        if len(self._folds) == 1:
+            return newest
+        views = {
+            j: {ob.id: ob for ob in self._folds[j].obligations()}
+            for j in sorted(set(self._keep.values()))
+        }
+        return _combined(newest, self._keep, views)
+
+    def refusal(self, event: Event) -> str | None:
+        """Why the duties of the version in force refuse ``event``, the next command (see
+        :func:`~.fold.refusal`), or ``None``."""
+        return self._folds[-1].refusal(event)
