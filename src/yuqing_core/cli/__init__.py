@@ -17,12 +17,15 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import YuqingError
-from . import calendar, check, demo, diagram, due, presets, schema, simulate
+from . import calendar, check, conformance, demo, diagram, due, presets, schema, serve, simulate
 from ._options import NAIVE_RULE, Parser, UsageError
 
 __all__ = ["build_parser", "main"]
 
-_COMMAND_MODULES = (demo, check, diagram, simulate, schema, due, calendar, presets)
+_COMMAND_MODULES = (
+    *(demo, check, diagram, simulate, schema, due, calendar, presets),
+    *(conformance, serve),
+)
 """In the order ``yuqing --help`` lists the commands."""
 
 EPILOG = (

@@ -1,0 +1,276 @@
+"""The JSON Schemas of yuqing_core.wire: valid Draft 2020-12, built from the real types, and
+every real output of the library (each preset scenario's events, case documents, commands,
+obligations, notifications, due items, accountability rows) valid against them, while bad
+documents are refused."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+import yuqing_core as yq
+from tests.helpers import cst
+from yuqing_core.cli import main
+from yuqing_core.model.vocab import ADOPT_POLICY
+from yuqing_core.simulate import Simulation, run_scenario
+from yuqing_core.store import DueItem
+from yuqing_core.wire import (
+    accountability_row_json,
+    all_schemas,
+    due_item_json,
+    notification_json,
+    obligation_json,
+    schema,
+)
+from yuqing_core.wire.schemas import AdoptData, OpenData
+from yuqing_core.workflow.commands import COMMAND_MODELS
+from yuqing_core.workflow.replay import OPEN_KEYS
+from yuqing_core.workflow.versions import ADOPT_KEYS
+
+NAMES = [
+    "policy",
+    "case",
+    "event",
+    "command",
+    "obligation",
+    "due_item",
+    "notification",
+    "accountability_row",
+    "conformance",
+]
+SCENARIOS = [n for n in yq.presets.names() if yq.presets.scenario_path(n) is not None]
+FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
+
+
+def validator(name: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema(name), format_checker=FORMATS)
+
+
+def problems(name: str, doc: Any) -> list[str]:
+    return [e.message for e in validator(name).iter_errors(doc)]
+
+
+@pytest.fixture(scope="module")
+def sims() -> dict[str, Simulation]:
+    return {name: run_scenario(name) for name in SCENARIOS}
+
+
+def cases(sims: dict[str, Simulation]) -> Iterator[yq.Case]:
+    for sim in sims.values():
+        yield from sim.cases.values()
+
+
+def test_the_schemas_are_the_named_ones_and_valid_draft_2020_12() -> None:
+    schemas = all_schemas()
+    assert list(schemas) == NAMES
+    for name, body in schemas.items():
+        jsonschema.Draft202012Validator.check_schema(body)
+        assert body["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        assert body["$id"] == f"urn:yuqing-core:schema:{name}"
+
+
+def test_yuqing_schema_all_prints_every_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "--all"]) == 0
+    assert json.loads(capsys.readouterr().out) == all_schemas()
+
+
+def test_the_plain_schema_command_still_prints_the_policy_schema(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["schema"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == yq.policy.schema.PolicySpec.model_json_schema()
+
+
+def test_the_schemas_follow_the_code() -> None:
+    """A trigger or a field added to the types is in the schemas without an edit there."""
+    command = schema("command")
+    assert set(command["discriminator"]["mapping"]) == set(COMMAND_MODELS)
+    event = schema("event")
+    assert set(event["discriminator"]["mapping"]) == {*COMMAND_MODELS, "open", ADOPT_POLICY}
+    assert set(OpenData.__annotations__) == OPEN_KEYS
+    assert set(AdoptData.__annotations__) == set(ADOPT_KEYS)
+    for name, kind in [
+        ("obligation", yq.Obligation),
+        ("due_item", DueItem),
+        ("notification", yq.Notification),
+        ("accountability_row", yq.AccountabilityRow),
+    ]:
+        fields = [f.name for f in dataclasses.fields(kind)]
+        assert schema(name)["required"] == fields
+    assert set(schema("obligation")["properties"]) == {
+        *(f.name for f in dataclasses.fields(yq.Obligation)),
+        "status",
+    }
+
+
+def test_every_preset_scenario_s_events_and_case_documents_validate(
+    sims: dict[str, Simulation],
+) -> None:
+    count = 0
+    for case in cases(sims):
+        for event in case.events:
+            assert problems("event", event.to_dict(include_personal=True)) == []
+            assert problems("event", event.to_dict()) == []
+            count += 1
+        assert problems("case", json.loads(case.to_json())) == []
+        assert problems("case", json.loads(case.export_json())) == []
+    assert count > 100
+
+
+def test_every_recorded_command_validates_as_a_command(sims: dict[str, Simulation]) -> None:
+    triggers = set()
+    for case in cases(sims):
+        for event in case.events[1:]:
+            doc = event.to_dict()
+            if doc["trigger"] == ADOPT_POLICY:  # pragma: no cover - no scenario adopts
+                continue
+            if doc["trigger"] == "escalate" and doc["data"].get("auto"):
+                continue  # the library records these itself
+            assert problems("command", doc) == []
+            triggers.add(doc["trigger"])
+    assert {"report", "assign", "respond", "escalate", "update_metrics"} <= triggers
+
+
+def test_obligations_notifications_and_accountability_validate(
+    sims: dict[str, Simulation],
+) -> None:
+    statuses = set()
+    for sim in sims.values():
+        assert sim.now is not None
+        for case in sim.cases.values():
+            for ob in case.obligations:
+                assert problems("obligation", obligation_json(ob)) == []
+                for at in (case.events[0].at, sim.now):
+                    doc = obligation_json(ob, at)
+                    assert problems("obligation", doc) == []
+                    statuses.add(doc["status"])
+            for at in (case.events[0].at, sim.now):
+                for n in case.notifications(at):
+                    assert problems("notification", notification_json(n)) == []
+        start, end = cst(1950, 1, 1), cst(2099, 12, 31)
+        for row in yq.accountability(sim.cases.values(), start, end, now=sim.now):
+            assert problems("accountability_row", accountability_row_json(row)) == []
+    assert {"met", "late", "breached", "pending"} <= statuses
+
+
+def test_due_items_of_every_scenario_validate(sims: dict[str, Simulation], tmp_path: Path) -> None:
+    items = []
+    for name, sim in sims.items():  # case ids repeat across presets: one store each
+        with yq.SQLiteStore(tmp_path / f"{name}.db") as store:
+            for case in sim.cases.values():
+                store.save(case)
+            found = cst(2025, 9, 30, 17)
+            fresh = yq.Incident(id="DUE-1", title="t", discovered_at=found)
+            highest = sim.policy.severities[-1]
+            store.save(sim.policy.open_case(fresh, at=found, actor="m", severity=highest))
+            items += store.due_before(cst(2099, 12, 31), limit=10_000)
+    assert len(items) > 10
+    for item in items:
+        assert problems("due_item", due_item_json(item)) == []
+
+
+def test_the_json_forms_are_exact() -> None:
+    policy = yq.presets.load("school-tiered")
+    found = cst(2025, 9, 30, 17)
+    incident = yq.Incident(id="YQ-1", title="食堂投诉", discovered_at=found)
+    case = policy.open_case(incident, at=found, actor="monitor")
+    report = case.obligations[0]
+    assert obligation_json(report, cst(2025, 10, 9, 18)) == {
+        "id": "general-report",
+        "kind": "report",
+        "role": "business_supervisor",
+        "rule": "R3.1",
+        "anchor_at": "2025-09-30T17:00:00+08:00",
+        # 1 working day: 1-8 October are the National Day holiday, 9 October works.
+        "due_at": "2025-10-10T00:00:00+08:00",
+        "met_at": None,
+        "met_by": None,
+        "closed_at": None,
+        "breached_at": None,
+        "spec_id": "general-report",
+        "level": "general",
+        "extensions": [],
+        "paused": False,
+        "provisional": False,
+        "due_soon_share": 0.75,
+        "source": "obligation",
+        "text": report.text,
+        "status": "due_soon",
+    }
+
+
+BAD = [
+    ("event", {"trigger": "teleport", "at": "2025-10-09T09:00:00+08:00", "actor": "a", "data": {}}),
+    ("event", {"trigger": "report", "at": "2025-10-09T09:00:00", "actor": "a", "data": {}}),
+    ("event", {"trigger": "report", "at": "2025-10-09T09:00:00+08:00", "actor": "a"}),
+    (
+        "event",
+        {
+            "trigger": "report",
+            "at": "2025-10-09T09:00:00+08:00",
+            "actor": "a",
+            "data": {"role": None},
+        },
+    ),
+    (
+        "event",
+        {"trigger": "dismiss", "at": "2025-10-09T09:00:00+08:00", "actor": "a", "data": {}},
+    ),
+    ("command", {"at": "2025-10-09T09:00:00+08:00", "actor": "a"}),
+    ("command", {"trigger": "report", "at": "2025-10-09T09:00:00+08:00", "actor": ""}),
+    (
+        "command",
+        {
+            "trigger": "escalate",
+            "at": "2025-10-09T09:00:00+08:00",
+            "actor": "a",
+            "data": {"severity": "huge"},
+        },
+    ),
+    (
+        "command",
+        {
+            "trigger": "extend",
+            "at": "2025-10-09T09:00:00+08:00",
+            "actor": "a",
+            "data": {"by": "3y"},
+        },
+    ),
+    (
+        "command",
+        {"trigger": "report", "at": "2025-10-09T09:00:00+08:00", "actor": "a", "data": {"x": 1}},
+    ),
+    ("case", {"format": "yuqing_core.case/2", "policy": "p", "id": "c", "events": []}),
+    ("due_item", {"case_id": "c", "obligation_id": "o", "kind": "report", "role": "office"}),
+]
+
+
+@pytest.mark.parametrize(("name", "doc"), BAD, ids=[f"{n}-{i}" for i, (n, _) in enumerate(BAD)])
+def test_a_bad_document_is_refused(name: str, doc: Any) -> None:
+    assert problems(name, doc) != []
+
+
+def test_an_obligation_with_its_level_as_a_rank_is_refused() -> None:
+    policy = yq.presets.load("school-tiered")
+    found = cst(2025, 9, 30, 17)
+    case = policy.open_case(
+        yq.Incident(id="Y", title="t", discovered_at=found), at=found, actor="m"
+    )
+    doc = obligation_json(case.obligations[0])
+    assert problems("obligation", doc) == []
+    assert problems("obligation", {**doc, "level": 2}) != []
+    assert problems("obligation", {**doc, "status": "forgotten"}) != []
+    del doc["due_at"]
+    assert problems("obligation", doc) == ["'due_at' is a required property"]
+
+
+def test_every_preset_validates_against_the_policy_schema() -> None:
+    for name in yq.presets.names():
+        assert problems("policy", yq.presets.load(name).to_dict()) == [], name
