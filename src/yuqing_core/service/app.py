@@ -10,31 +10,38 @@ stores have them) belongs to the ``due`` router. Bodies written are the JSON for
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..errors import YuqingError
 from ..model import Incident, SeverityField
-from ..wire.schemas import command_type
 from . import openapi
 from .backend import Backend
 from .limits import Gate
-from .problems import MEDIA_TYPE, from_error, from_validation, problem
+from .problems import MEDIA_TYPE, from_error, from_validation, problem, redacted
 from .settings import Limits
 
 __all__ = ["OpenCase", "create_app"]
 
-if TYPE_CHECKING:
-    Command = Any
-else:
-    Command = command_type()
-    """The body of a command: ``trigger``, ``at``, ``actor`` and the trigger's ``data``."""
+
+class CommandBody(BaseModel):
+    """What the service reads of a command before the library judges it: the trigger and its
+    data are the library's to check (its own messages), the rest is typed here. The body is
+    documented as the ``command`` schema."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    trigger: str
+    at: datetime
+    actor: str
+    data: dict[str, Any] = Field(default_factory=dict)
+
 
 Instant = Annotated[datetime, Query(description="an ISO 8601 instant with its offset")]
 CaseId = str
@@ -125,15 +132,24 @@ def _cases(backend: Backend) -> APIRouter:
         return JSONResponse(view, status_code=201)
 
     # The sub-resources first: a case id may hold "/", so {case_id:path} would take them.
-    @router.post("/{case_id:path}/commands", responses=openapi.ok(fired), summary="Fire")
-    def fire(policy: str, case_id: CaseId, command: Annotated[Command, Body()]) -> JSONResponse:
-        data = command.data  # the trigger's data model, or {} when the body has no data
-        given = (
-            {} if isinstance(data, dict) else {k: getattr(data, k) for k in data.model_fields_set}
-        )
-        return JSONResponse(
-            backend.fire(policy, case_id, command.trigger, command.at, command.actor, given)
-        )
+    @router.post(
+        "/{case_id:path}/commands",
+        responses=openapi.ok(fired),
+        summary="Fire a command",
+        openapi_extra=openapi.body("command"),
+    )
+    def fire(policy: str, case_id: CaseId, body: Annotated[dict[str, Any], Body()]) -> JSONResponse:
+        try:
+            command = CommandBody.model_validate(body)
+        except ValidationError as e:
+            return _problem(from_validation(e.errors(), prefix=("body",)))
+        try:
+            result = backend.fire(
+                policy, case_id, command.trigger, command.at, command.actor, command.data
+            )
+        except YuqingError as e:  # its message may quote a value given: not shown back
+            return _problem(redacted(from_error(e), command.data))
+        return JSONResponse(result)
 
     obligations = _list_of("obligations", "obligation", "case_id", "at")
 

@@ -13,7 +13,10 @@ from typing import Any
 from ..wire.schemas import schema
 from .problems import MEDIA_TYPE, PROBLEM_SCHEMA
 
-__all__ = ["PROBLEM_RESPONSES", "finish", "ok", "part"]
+__all__ = ["PROBLEM_RESPONSES", "body", "finish", "ok", "part"]
+
+_BODY = "x-yuqing-body"
+"""Marks an operation whose request body is documented by a wire schema (see :func:`body`)."""
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     "default": {
@@ -35,11 +38,27 @@ def ok(body: dict[str, Any], status: int = 200, description: str = "OK") -> dict
     return {status: answer, **PROBLEM_RESPONSES}
 
 
+def body(name: str) -> dict[str, Any]:
+    """The ``openapi_extra`` of a route whose body it reads as JSON and hands to the library:
+    documented as the wire schema ``name`` (put in place by :func:`finish`)."""
+    return {_BODY: name}
+
+
+def _bodies(doc: dict[str, Any]) -> None:
+    for path in doc.get("paths", {}).values():
+        for operation in path.values():
+            name = operation.pop(_BODY, None)
+            if name is not None:
+                content = {"application/json": {"schema": part(name)}}
+                operation["requestBody"] = {"required": True, "content": content}
+
+
 def finish(doc: dict[str, Any]) -> dict[str, Any]:
     """FastAPI's document made whole: definitions moved to ``components``, FastAPI's own
     validation-error answers replaced by problem documents, and the bearer token required."""
     components = doc.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
+    _bodies(doc)
     _hoist(doc, schemas)
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)

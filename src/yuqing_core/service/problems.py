@@ -29,7 +29,7 @@ from ..errors import (
     TransitionError,
     YuqingError,
 )
-from ..workflow.replay import problem_text
+from ..workflow.replay import problem_text, shown
 
 __all__ = [
     "MEDIA_TYPE",
@@ -41,6 +41,7 @@ __all__ = [
     "from_validation",
     "problem",
     "problem_body",
+    "redacted",
 ]
 
 MEDIA_TYPE = "application/problem+json"
@@ -119,11 +120,33 @@ def from_error(error: YuqingError) -> dict[str, Any]:
     return out
 
 
-def from_validation(errors: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def from_validation(
+    errors: Sequence[Mapping[str, Any]], prefix: tuple[str | int, ...] = ()
+) -> dict[str, Any]:
     """The problem document of a request the service's types refuse: each problem as a key
     path and a message, never the value given (it may be a reporter's phone)."""
-    lines = [problem_text(err) for err in errors]
+    lines = [problem_text(err, prefix) for err in errors]
     return problem(422, "; ".join(lines) or "the request is not valid", errors=lines)
+
+
+def redacted(doc: dict[str, Any], given: Any) -> dict[str, Any]:
+    """``doc`` without the values of ``given`` (a command's data) that are not plain names: a
+    message that quotes what it refuses never shows a phone number put where a level belongs.
+    Names (``major``, ``office``) stay, by the rule the library shows stored values by."""
+    detail = doc.get("detail", "")
+    for value in _leaves(given):
+        text = str(value)
+        if shown(text) == "<not a name>" and text:
+            detail = detail.replace(repr(value), "<value>").replace(text, "<value>")
+    return {**doc, "detail": detail}
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, Mapping):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, list | tuple):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [] if value is None or isinstance(value, bool) else [value]
 
 
 def problem_body(doc: Mapping[str, Any]) -> bytes:
