@@ -6,6 +6,7 @@ documents are refused."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import yuqing_core as yq
 from tests.helpers import cst
@@ -29,7 +32,7 @@ from yuqing_core.wire import (
     schema,
 )
 from yuqing_core.wire.schemas import AdoptData, OpenData
-from yuqing_core.workflow.commands import COMMAND_MODELS
+from yuqing_core.workflow.commands import COMMAND_MODELS, validate_data
 from yuqing_core.workflow.replay import OPEN_KEYS
 from yuqing_core.workflow.versions import ADOPT_KEYS
 
@@ -48,6 +51,7 @@ SCENARIOS = [n for n in yq.presets.names() if yq.presets.scenario_path(n) is not
 FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
 
 
+@functools.cache
 def validator(name: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema(name), format_checker=FORMATS)
 
@@ -274,3 +278,45 @@ def test_an_obligation_with_its_level_as_a_rank_is_refused() -> None:
 def test_every_preset_validates_against_the_policy_schema() -> None:
     for name in yq.presets.names():
         assert problems("policy", yq.presets.load(name).to_dict()) == [], name
+
+
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 10),
+    st.text(max_size=6),
+    st.sampled_from(["major", "general", "重大", "3h", "1wd", "same_day", "office", "reply"]),
+    st.lists(st.sampled_from(["office", "reply", "initial_response", "x"]), max_size=3),
+    st.fixed_dictionaries({"observed_at": st.just("2025-10-09T09:00:00+08:00")}),
+)
+
+
+LIKELY = st.sampled_from(["major", "general", "3h", "1wd", "office", "reply", "a note", True])
+"""Values many fields take, so that a good share of the drawn commands are accepted."""
+
+
+@st.composite
+def commands(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
+    trigger = draw(st.sampled_from(sorted(COMMAND_MODELS)))
+    keys = list(COMMAND_MODELS[trigger].model_fields)
+    if draw(st.booleans()):
+        keys.append("other")
+    values = st.one_of(LIKELY, LIKELY, VALUES)
+    data = draw(st.dictionaries(st.sampled_from(keys), values, max_size=3))
+    return trigger, data
+
+
+@settings(max_examples=300, deadline=None)
+@given(commands())
+def test_whatever_the_library_records_its_schemas_describe(command: tuple[str, Any]) -> None:
+    """Data a command accepts is recorded in a form the ``event`` schema describes, and sent
+    again in that form it is a ``command`` the schema describes."""
+    trigger, data = command
+    try:
+        stored = validate_data(trigger, data, [])
+    except yq.TransitionError:
+        return
+    event = yq.Event(trigger, cst(2025, 10, 9, 9), "office", stored).to_dict()
+    assert problems("event", event) == []
+    if trigger != "escalate" or not stored.get("auto"):  # the library's own, not a host's
+        assert problems("command", event) == []

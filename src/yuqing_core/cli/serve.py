@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import YuqingError
+from ._options import UsageError
 
 __all__ = ["register", "run"]
 
@@ -45,8 +46,11 @@ def run(args: argparse.Namespace) -> int:
     # so a missing token is reported even where FastAPI is not installed.
     from ..service.settings import Limits, Settings
 
-    if args.max_body < 0 or args.rate <= 0 or args.burst < 1:
-        raise YuqingError("--max-body must be 0 or more, --rate above 0, --burst 1 or more")
+    if args.max_body < 0 or args.rate <= 0 or args.burst < 1 or not 0 < args.port < 65536:
+        raise UsageError(
+            "serve: --max-body must be 0 or more, --rate above 0, --burst 1 or more, "
+            "--port from 1 to 65535"
+        )
     settings = Settings.from_environment(
         args.db,
         host=args.host,
