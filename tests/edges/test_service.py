@@ -21,6 +21,8 @@ import httpx
 import jsonschema
 import pytest
 
+import yuqing_core as yq
+from tests.helpers import REPO
 from tests.serving import TOKEN, Served, serve_command, served
 from yuqing_core.wire import schema
 
@@ -214,6 +216,28 @@ def test_no_error_and_no_read_shows_personal_data(server: Served) -> None:
     )
     case = server.client.get(f"{POLICY}/cases/PD-1").json()
     assert case["events"][0]["data"]["incident"]["reporter"] == {"unit": "后勤处"}
+
+
+def test_a_case_id_may_hold_a_slash_and_a_policy_file_is_served(tmp_path: Path) -> None:
+    policy_file = REPO / "examples" / "our_school.toml"
+    with served(tmp_path / "files.db", "--policy", str(policy_file)) as s:
+        listed = s.client.get("/v1/policies").json()
+        mine = [p for p in listed["policies"] if not p["preset"]]
+        expected = yq.load_policy(policy_file)
+        assert mine == [
+            {"name": expected.name, "fingerprint": expected.fingerprint, "preset": False}
+        ]
+        assert len(listed["policies"]) == len(yq.presets.names()) + 1
+        got = s.client.get(f"/v1/policies/{expected.name}").json()
+        assert yq.load_policy(got).fingerprint == expected.fingerprint
+        assert opened(s, "YQ/2025/1").status_code == 201
+        case = s.client.get(f"{POLICY}/cases/YQ/2025/1")
+        assert (case.status_code, case.json()["id"]) == (200, "YQ/2025/1")
+        owed = obligations(s, "YQ/2025/1", "2025-10-01T09:00:00+08:00")
+        assert [o[:2] for o in owed] == [
+            ("general-report", "2025-10-10T00:00:00+08:00"),
+            ("general-response", "2025-10-12T00:00:00+08:00"),
+        ]
 
 
 def obligations(server: Served, case_id: str, at: str) -> list[tuple[Any, ...]]:
