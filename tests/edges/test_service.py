@@ -245,7 +245,7 @@ def obligations(server: Served, case_id: str, at: str) -> list[tuple[Any, ...]]:
     assert response.status_code == 200, response.text
     body = response.json()
     for ob in body["obligations"]:
-        valid("obligation", ob)
+        valid("obligations", ob)
     return [(o["id"], o["due_at"], o["met_at"], o["status"]) for o in body["obligations"]]
 
 
@@ -253,7 +253,7 @@ def due(server: Served, before: str) -> list[tuple[str, str, str]]:
     response = server.client.get("/v1/due", params={"before": before})
     assert response.status_code == 200, response.text
     for item in response.json()["items"]:
-        valid("due_item", item)
+        valid("due_items", item)
     return [(i["case_id"], i["obligation_id"], i["due_at"]) for i in response.json()["items"]]
 
 
@@ -286,7 +286,7 @@ def test_a_case_s_whole_life_over_http(tmp_path: Path) -> None:
             assert [e["trigger"] for e in body["recorded"]] == [trigger]
             assert (body["case"]["state"], body["case"]["version"]) == (state, n)
             for event in body["recorded"]:
-                valid("event", event)
+                valid("events", event)
             if trigger == "report":
                 assert due(s, "2025-10-31T00:00:00+08:00") == [
                     ("YQ-HTTP-1", "general-response", "2025-10-12T00:00:00+08:00")
@@ -314,7 +314,7 @@ def test_a_case_s_whole_life_over_http(tmp_path: Path) -> None:
             f"{POLICY}/cases/YQ-HTTP-2/notifications", params={"at": "2025-10-11T09:00:00+08:00"}
         ).json()["notifications"]
         for note in notes:
-            valid("notification", note)
+            valid("notifications", note)
         assert [(n["obligation_id"], n["status"], n["message"]) for n in notes] == [
             (
                 "general-response",
@@ -329,7 +329,7 @@ def test_a_case_s_whole_life_over_http(tmp_path: Path) -> None:
         }
         rows = s.client.get(f"{POLICY}/accountability", params=period).json()["rows"]
         for row in rows:
-            valid("accountability_row", row)
+            valid("accountability_rows", row)
         assert [(r["role"], r["late"], r["missed"]) for r in rows] == [
             ("handling_unit", 0, 1),
             ("business_supervisor", 1, 0),

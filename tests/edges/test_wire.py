@@ -39,12 +39,12 @@ from yuqing_core.workflow.versions import ADOPT_KEYS
 NAMES = [
     "policy",
     "case",
-    "event",
-    "command",
-    "obligation",
-    "due_item",
-    "notification",
-    "accountability_row",
+    "events",
+    "commands",
+    "obligations",
+    "due_items",
+    "notifications",
+    "accountability_rows",
     "conformance",
 ]
 SCENARIOS = [n for n in yq.presets.names() if yq.presets.scenario_path(n) is not None]
@@ -94,21 +94,21 @@ def test_the_plain_schema_command_still_prints_the_policy_schema(
 
 def test_the_schemas_follow_the_code() -> None:
     """A trigger or a field added to the types is in the schemas without an edit there."""
-    command = schema("command")
+    command = schema("commands")
     assert set(command["discriminator"]["mapping"]) == set(COMMAND_MODELS)
-    event = schema("event")
+    event = schema("events")
     assert set(event["discriminator"]["mapping"]) == {*COMMAND_MODELS, "open", ADOPT_POLICY}
     assert set(OpenData.__annotations__) == OPEN_KEYS
     assert set(AdoptData.__annotations__) == set(ADOPT_KEYS)
     for name, kind in [
-        ("obligation", yq.Obligation),
-        ("due_item", DueItem),
-        ("notification", yq.Notification),
-        ("accountability_row", yq.AccountabilityRow),
+        ("obligations", yq.Obligation),
+        ("due_items", DueItem),
+        ("notifications", yq.Notification),
+        ("accountability_rows", yq.AccountabilityRow),
     ]:
         fields = [f.name for f in dataclasses.fields(kind)]
         assert schema(name)["required"] == fields
-    assert set(schema("obligation")["properties"]) == {
+    assert set(schema("obligations")["properties"]) == {
         *(f.name for f in dataclasses.fields(yq.Obligation)),
         "status",
     }
@@ -120,8 +120,8 @@ def test_every_preset_scenario_s_events_and_case_documents_validate(
     count = 0
     for case in cases(sims):
         for event in case.events:
-            assert problems("event", event.to_dict(include_personal=True)) == []
-            assert problems("event", event.to_dict()) == []
+            assert problems("events", event.to_dict(include_personal=True)) == []
+            assert problems("events", event.to_dict()) == []
             count += 1
         assert problems("case", json.loads(case.to_json())) == []
         assert problems("case", json.loads(case.export_json())) == []
@@ -137,7 +137,7 @@ def test_every_recorded_command_validates_as_a_command(sims: dict[str, Simulatio
                 continue
             if doc["trigger"] == "escalate" and doc["data"].get("auto"):
                 continue  # the library records these itself
-            assert problems("command", doc) == []
+            assert problems("commands", doc) == []
             triggers.add(doc["trigger"])
     assert {"report", "assign", "respond", "escalate", "update_metrics"} <= triggers
 
@@ -150,17 +150,17 @@ def test_obligations_notifications_and_accountability_validate(
         assert sim.now is not None
         for case in sim.cases.values():
             for ob in case.obligations:
-                assert problems("obligation", obligation_json(ob)) == []
+                assert problems("obligations", obligation_json(ob)) == []
                 for at in (case.events[0].at, sim.now):
                     doc = obligation_json(ob, at)
-                    assert problems("obligation", doc) == []
+                    assert problems("obligations", doc) == []
                     statuses.add(doc["status"])
             for at in (case.events[0].at, sim.now):
                 for n in case.notifications(at):
-                    assert problems("notification", notification_json(n)) == []
+                    assert problems("notifications", notification_json(n)) == []
         start, end = cst(1950, 1, 1), cst(2099, 12, 31)
         for row in yq.accountability(sim.cases.values(), start, end, now=sim.now):
-            assert problems("accountability_row", accountability_row_json(row)) == []
+            assert problems("accountability_rows", accountability_row_json(row)) == []
     assert {"met", "late", "breached", "pending"} <= statuses
 
 
@@ -177,7 +177,7 @@ def test_due_items_of_every_scenario_validate(sims: dict[str, Simulation], tmp_p
             items += store.due_before(cst(2099, 12, 31), limit=10_000)
     assert len(items) > 10
     for item in items:
-        assert problems("due_item", due_item_json(item)) == []
+        assert problems("due_items", due_item_json(item)) == []
 
 
 def test_the_json_forms_are_exact() -> None:
@@ -211,11 +211,14 @@ def test_the_json_forms_are_exact() -> None:
 
 
 BAD = [
-    ("event", {"trigger": "teleport", "at": "2025-10-09T09:00:00+08:00", "actor": "a", "data": {}}),
-    ("event", {"trigger": "report", "at": "2025-10-09T09:00:00", "actor": "a", "data": {}}),
-    ("event", {"trigger": "report", "at": "2025-10-09T09:00:00+08:00", "actor": "a"}),
     (
-        "event",
+        "events",
+        {"trigger": "teleport", "at": "2025-10-09T09:00:00+08:00", "actor": "a", "data": {}},
+    ),
+    ("events", {"trigger": "report", "at": "2025-10-09T09:00:00", "actor": "a", "data": {}}),
+    ("events", {"trigger": "report", "at": "2025-10-09T09:00:00+08:00", "actor": "a"}),
+    (
+        "events",
         {
             "trigger": "report",
             "at": "2025-10-09T09:00:00+08:00",
@@ -224,13 +227,13 @@ BAD = [
         },
     ),
     (
-        "event",
+        "events",
         {"trigger": "dismiss", "at": "2025-10-09T09:00:00+08:00", "actor": "a", "data": {}},
     ),
-    ("command", {"at": "2025-10-09T09:00:00+08:00", "actor": "a"}),
-    ("command", {"trigger": "report", "at": "2025-10-09T09:00:00+08:00", "actor": ""}),
+    ("commands", {"at": "2025-10-09T09:00:00+08:00", "actor": "a"}),
+    ("commands", {"trigger": "report", "at": "2025-10-09T09:00:00+08:00", "actor": ""}),
     (
-        "command",
+        "commands",
         {
             "trigger": "escalate",
             "at": "2025-10-09T09:00:00+08:00",
@@ -239,7 +242,7 @@ BAD = [
         },
     ),
     (
-        "command",
+        "commands",
         {
             "trigger": "extend",
             "at": "2025-10-09T09:00:00+08:00",
@@ -248,11 +251,11 @@ BAD = [
         },
     ),
     (
-        "command",
+        "commands",
         {"trigger": "report", "at": "2025-10-09T09:00:00+08:00", "actor": "a", "data": {"x": 1}},
     ),
     ("case", {"format": "yuqing_core.case/2", "policy": "p", "id": "c", "events": []}),
-    ("due_item", {"case_id": "c", "obligation_id": "o", "kind": "report", "role": "office"}),
+    ("due_items", {"case_id": "c", "obligation_id": "o", "kind": "report", "role": "office"}),
 ]
 
 
@@ -268,11 +271,11 @@ def test_an_obligation_with_its_level_as_a_rank_is_refused() -> None:
         yq.Incident(id="Y", title="t", discovered_at=found), at=found, actor="m"
     )
     doc = obligation_json(case.obligations[0])
-    assert problems("obligation", doc) == []
-    assert problems("obligation", {**doc, "level": 2}) != []
-    assert problems("obligation", {**doc, "status": "forgotten"}) != []
+    assert problems("obligations", doc) == []
+    assert problems("obligations", {**doc, "level": 2}) != []
+    assert problems("obligations", {**doc, "status": "forgotten"}) != []
     del doc["due_at"]
-    assert problems("obligation", doc) == ["'due_at' is a required property"]
+    assert problems("obligations", doc) == ["'due_at' is a required property"]
 
 
 def test_every_preset_validates_against_the_policy_schema() -> None:
@@ -317,6 +320,6 @@ def test_whatever_the_library_records_its_schemas_describe(command: tuple[str, A
     except yq.TransitionError:
         return
     event = yq.Event(trigger, cst(2025, 10, 9, 9), "office", stored).to_dict()
-    assert problems("event", event) == []
+    assert problems("events", event) == []
     if trigger != "escalate" or not stored.get("auto"):  # the library's own, not a host's
-        assert problems("command", event) == []
+        assert problems("commands", event) == []

@@ -33,8 +33,8 @@ def register(sub: Any) -> None:
         "--all",
         action="store_true",
         help="print every JSON Schema (Draft 2020-12) as one JSON object keyed by name: "
-        "policy, case, event, command, obligation, due_item, notification, "
-        "accountability_row, conformance",
+        "policy, case, events, commands, obligations, due_items, notifications, "
+        "accountability_rows, conformance",
     )
     p.set_defaults(func=run)
 

@@ -33,7 +33,7 @@ __all__ = ["OpenCase", "create_app"]
 class CommandBody(BaseModel):
     """What the service reads of a command before the library judges it: the trigger and its
     data are the library's to check (its own messages), the rest is typed here. The body is
-    documented as the ``command`` schema."""
+    documented as the ``commands`` schema."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -61,7 +61,7 @@ class OpenCase(BaseModel):
 
 
 def _case_schema() -> dict[str, Any]:
-    event = openapi.part("event")
+    event = openapi.part("events")
     return {
         "type": "object",
         "properties": {
@@ -115,7 +115,10 @@ def _cases(backend: Backend) -> APIRouter:
     case = _case_schema()
     fired = {
         "type": "object",
-        "properties": {"recorded": {"type": "array", "items": openapi.part("event")}, "case": case},
+        "properties": {
+            "recorded": {"type": "array", "items": openapi.part("events")},
+            "case": case,
+        },
         "required": ["recorded", "case"],
     }
 
@@ -136,7 +139,7 @@ def _cases(backend: Backend) -> APIRouter:
         "/{case_id:path}/commands",
         responses=openapi.ok(fired),
         summary="Fire a command",
-        openapi_extra=openapi.body("command"),
+        openapi_extra=openapi.body("commands"),
     )
     def fire(policy: str, case_id: CaseId, body: Annotated[dict[str, Any], Body()]) -> JSONResponse:
         try:
@@ -151,14 +154,14 @@ def _cases(backend: Backend) -> APIRouter:
             return _problem(redacted(from_error(e), command.data))
         return JSONResponse(result)
 
-    obligations = _list_of("obligations", "obligation", "case_id", "at")
+    obligations = _list_of("obligations", "obligations", "case_id", "at")
 
     @router.get("/{case_id:path}/obligations", responses=openapi.ok(obligations))
     def get_obligations(policy: str, case_id: CaseId, at: Instant) -> JSONResponse:
         """Every obligation of the case, with its status at ``at``."""
         return JSONResponse(backend.obligations(policy, case_id, at))
 
-    notifications = _list_of("notifications", "notification", "case_id", "at")
+    notifications = _list_of("notifications", "notifications", "case_id", "at")
 
     @router.get("/{case_id:path}/notifications", responses=openapi.ok(notifications))
     def get_notifications(policy: str, case_id: CaseId, at: Instant) -> JSONResponse:
@@ -176,7 +179,7 @@ def _due(backend: Backend) -> APIRouter:
     """Due items; claiming them (``POST /v1/due/claims``, ``.../ack``, ``.../release``) adds
     here once the stores have ``claim_due``, ``ack`` and ``release``."""
     router = APIRouter(prefix="/v1/due", tags=["due"])
-    items = _list_of("items", "due_item", "before")
+    items = _list_of("items", "due_items", "before")
 
     @router.get("", responses=openapi.ok(items))
     def due(before: Instant, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> JSONResponse:
@@ -188,7 +191,7 @@ def _due(backend: Backend) -> APIRouter:
 
 def _accountability(backend: Backend) -> APIRouter:
     router = APIRouter(prefix="/v1/policies/{policy}/accountability", tags=["accountability"])
-    rows = _list_of("rows", "accountability_row", "policy", "start", "end", "now")
+    rows = _list_of("rows", "accountability_rows", "policy", "start", "end", "now")
 
     @router.get("", responses=openapi.ok(rows))
     def get_accountability(policy: str, start: Instant, end: Instant, now: Instant) -> JSONResponse:

@@ -48,7 +48,7 @@ class CaseStore(Protocol):
 
 def case_json(case: Case) -> dict[str, Any]:
     """A case as the service shows it: where it stands, and its events without personal
-    data (the ``event`` schema)."""
+    data (the ``events`` schema)."""
     return {
         "id": case.id,
         "policy": case.policy.name,

@@ -7,12 +7,13 @@ Each schema is built by pydantic from the real types: the command models of
 :class:`~yuqing_core.policy.schema.PolicySpec`. A trigger or a field added to them is in the
 schemas without an edit here. ``yuqing schema --all`` prints :func:`all_schemas`.
 
-- ``event``: one event of the case document, as :meth:`Event.to_dict
+- ``events``: one event of the case document, as :meth:`Event.to_dict
   <yuqing_core.Event.to_dict>` writes it: one shape per ``trigger`` (the discriminator), its
   ``data`` in the form ``fire`` records (no ``null``, levels as keys, durations as text);
 - ``case``: the case document (``{"format", "policy", "id", "events"}``);
-- ``command``: what a host fires: ``trigger``, ``at``, ``actor`` and the trigger's ``data``;
-- ``obligation``, ``due_item``, ``notification``, ``accountability_row``: the forms of
+- ``commands``: one command a host fires: ``trigger``, ``at``, ``actor`` and the trigger's ``data``;
+- ``obligations``, ``due_items``, ``notifications``, ``accountability_rows``: one of each, in
+  the forms of
   :mod:`yuqing_core.wire.forms`;
 - ``conformance``: a conformance vector (:mod:`yuqing_core.wire.conformance`).
 """
@@ -161,15 +162,15 @@ def _validation(kind: Any) -> dict[str, Any]:
 SCHEMAS: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
     "policy": ("A policy file (制度文件)", lambda: PolicySpec.model_json_schema()),
     "case": ("The case document (案件 JSON)", lambda: _stored(case_type())),
-    "event": ("One event of a case (事件记录)", lambda: _stored(event_type())),
-    "command": ("One command a host fires (命令)", lambda: _validation(command_type())),
-    "obligation": (
+    "events": ("One event of a case (事件记录)", lambda: _stored(event_type())),
+    "commands": ("One command a host fires (命令)", lambda: _validation(command_type())),
+    "obligations": (
         "One obligation of a case (时限义务); status only when taken at an instant",
         _with_fields(Obligation, {"status": STATUS_TYPE}),
     ),
-    "due_item": ("One due item (到期事项)", _with_fields(DueItem, {})),
-    "notification": ("One notification (通知计划)", _with_fields(Notification, {})),
-    "accountability_row": (
+    "due_items": ("One due item (到期事项)", _with_fields(DueItem, {})),
+    "notifications": ("One notification (通知计划)", _with_fields(Notification, {})),
+    "accountability_rows": (
         "One row of the accountability table (责任追究)",
         _with_fields(AccountabilityRow, {}),
     ),
@@ -226,13 +227,13 @@ class _Step(TypedDict):
     state: str
     severity: SeverityField
     obligations: list[Any]
-    """Every obligation, with its status at ``at`` (the ``obligation`` schema)."""
+    """Every obligation, with its status at ``at`` (the ``obligations`` schema)."""
 
 
 class _CaseVector(TypedDict):
     id: str
     events: list[Any]
-    """The case's events (the ``event`` schema)."""
+    """The case's events (the ``events`` schema)."""
     steps: list[_Step]
 
 
@@ -250,7 +251,7 @@ class _Vector(TypedDict):
 def _conformance() -> dict[str, Any]:
     out = _validation(_Vector)
     defs = out.setdefault("$defs", {})
-    parts = {"Policy": "policy", "Event": "event", "Obligation": "obligation"}
+    parts = {"Policy": "policy", "Event": "events", "Obligation": "obligations"}
     for name, part in parts.items():
         _embed(defs, name, _built(part))
     out["properties"]["policy"] = {"$ref": "#/$defs/Policy"}
