@@ -110,31 +110,20 @@ def _policies(backend: Backend) -> APIRouter:
     return router
 
 
-def _cases(backend: Backend) -> APIRouter:
-    router = APIRouter(prefix="/v1/policies/{policy}/cases", tags=["cases"])
-    case = _case_schema()
+_CASES = "/v1/policies/{policy}/cases"
+
+
+def _commands(backend: Backend) -> APIRouter:
+    router = APIRouter(prefix=_CASES, tags=["cases"])
     fired = {
         "type": "object",
         "properties": {
             "recorded": {"type": "array", "items": openapi.part("events")},
-            "case": case,
+            "case": _case_schema(),
         },
         "required": ["recorded", "case"],
     }
 
-    @router.post("", status_code=201, responses=openapi.ok(case, 201), summary="Open a case")
-    def open_case(policy: str, body: OpenCase) -> JSONResponse:
-        view = backend.open_case(
-            policy,
-            body.incident,
-            at=body.at,
-            actor=body.actor,
-            severity=body.severity,
-            reason=body.reason,
-        )
-        return JSONResponse(view, status_code=201)
-
-    # The sub-resources first: a case id may hold "/", so {case_id:path} would take them.
     @router.post(
         "/{case_id:path}/commands",
         responses=openapi.ok(fired),
@@ -154,6 +143,11 @@ def _cases(backend: Backend) -> APIRouter:
             return _problem(redacted(from_error(e), command.data))
         return JSONResponse(result)
 
+    return router
+
+
+def _case_reads(backend: Backend) -> APIRouter:
+    router = APIRouter(prefix=_CASES, tags=["cases"])
     obligations = _list_of("obligations", "obligations", "case_id", "at")
 
     @router.get("/{case_id:path}/obligations", responses=openapi.ok(obligations))
@@ -167,6 +161,25 @@ def _cases(backend: Backend) -> APIRouter:
     def get_notifications(policy: str, case_id: CaseId, at: Instant) -> JSONResponse:
         """Who must be told what by when, as of ``at`` (the host sends the messages)."""
         return JSONResponse(backend.notifications(policy, case_id, at))
+
+    return router
+
+
+def _cases(backend: Backend) -> APIRouter:
+    router = APIRouter(prefix=_CASES, tags=["cases"])
+    case = _case_schema()
+
+    @router.post("", status_code=201, responses=openapi.ok(case, 201), summary="Open a case")
+    def open_case(policy: str, body: OpenCase) -> JSONResponse:
+        view = backend.open_case(
+            policy,
+            body.incident,
+            at=body.at,
+            actor=body.actor,
+            severity=body.severity,
+            reason=body.reason,
+        )
+        return JSONResponse(view, status_code=201)
 
     @router.get("/{case_id:path}", responses=openapi.ok(case), summary="A case")
     def get_case(policy: str, case_id: CaseId) -> JSONResponse:
@@ -231,7 +244,9 @@ def create_app(backend: Backend, *, token: str, limits: Limits | None = None) ->
         docs_url=None,
         redoc_url=None,
     )
-    for router in (_policies, _cases, _due, _accountability):
+    # A case's sub-resources before the case: a case id may hold "/", and
+    # /cases/{case_id:path} would take /cases/X/obligations too.
+    for router in (_policies, _commands, _case_reads, _cases, _due, _accountability):
         app.include_router(router(backend))
     _errors(app)
     base = app.openapi
