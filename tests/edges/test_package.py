@@ -11,6 +11,7 @@ read from ``src/``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -192,3 +193,16 @@ def test_installed_presets_lists_every_shipped_preset(installed: Installed, tmp_
     assert sorted(line.split()[0] for line in listed if line.strip()) == shipped
     scenarios = sorted(p.stem for p in (installed.package / "data/presets/scenarios").glob("*"))
     assert scenarios == shipped
+
+
+def test_installed_package_passes_its_vectors_and_serve_asks_for_its_extra(
+    installed: Installed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = installed.run("conformance", "--check", cwd=tmp_path)
+    assert (checked.returncode, checked.stderr) == (0, "")
+    assert checked.stdout.count(": ok\n") == len(list((PACKAGE / "data/conformance").glob("*")))
+    monkeypatch.setenv("YUQING_TOKEN", "installed-token-0123456789")
+    serve = installed.run("serve", "--db", "cases.db", cwd=tmp_path)
+    assert (serve.returncode, serve.stdout) == (1, "")
+    needs = r"yuqing: yuqing serve needs the 'serve' extra \((fastapi|starlette|uvicorn) is not "
+    assert re.fullmatch(needs + r"installed\): pip install 'yuqing-core\[serve\]'\n", serve.stderr)

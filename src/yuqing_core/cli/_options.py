@@ -46,6 +46,10 @@ COMMANDS: Final[dict[str, str]] = {
     "due": "the due instant of a duration from a start (期限计算)",
     "calendar": "a month of the working calendar, with deadlines from today (工作日历)",
     "presets": "list the shipped presets, or show one preset's rules",
+    "conformance": "write the conformance vectors (the preset scenarios as JSON, for an "
+    "implementation in another language), or check the library against them",
+    "serve": "serve policies, cases and deadlines over HTTP/JSON (needs YUQING_TOKEN set and "
+    "the 'serve' extra)",
 }
 """Each command and its line in ``yuqing --help``, in the order it lists them: the parser of
 a command is built only when that command runs (its module imports what it needs)."""

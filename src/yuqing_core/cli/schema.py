@@ -1,4 +1,5 @@
-"""``yuqing schema``: the JSON Schema of policy files (for editors), or a reference page."""
+"""``yuqing schema``: the JSON Schema of policy files (for editors), every JSON Schema of the
+library (``--all``), or a reference page."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from ..policy.schema import PolicySpec
 from ..render.reference import markdown_reference
 from ..render.vocabulary import markdown_vocabulary
+from ..wire.schemas import all_schemas
 from ._options import COMMANDS
 
 __all__ = ["register", "run"]
@@ -26,6 +28,13 @@ def register(sub: Any) -> None:
         help="print the vocabulary reference as Markdown: stages, triggers and their data, "
         "roles, obligation kinds, levels, flags, categories, and the input of yuqing simulate",
     )
+    page.add_argument(
+        "--all",
+        action="store_true",
+        help="print every JSON Schema (Draft 2020-12) as one JSON object keyed by name: "
+        "policy, case, events, commands, obligations, due_items, notifications, "
+        "accountability_rows, conformance",
+    )
     p.set_defaults(func=run)
 
 
@@ -34,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
         print(markdown_reference(), end="")
     elif args.vocabulary:
         print(markdown_vocabulary(), end="")
+    elif args.all:
+        print(json.dumps(all_schemas(), ensure_ascii=False, indent=2))
     else:
         print(json.dumps(PolicySpec.model_json_schema(), ensure_ascii=False, indent=2))
     return 0

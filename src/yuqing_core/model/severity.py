@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Annotated, Final
 
-from pydantic import BeforeValidator, Field, PlainSerializer
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from ..errors import InvalidArgumentError
 
@@ -92,6 +92,8 @@ SeverityField = Annotated[
     Severity,
     BeforeValidator(_parse_severity),
     PlainSerializer(lambda s: s.key, return_type=str),
-    Field(json_schema_extra={"enum": [s.key for s in Severity]}),
+    # Its JSON is the key, read and written: one string schema for both modes (the rank's
+    # integer schema beside an enum of keys would accept nothing).
+    WithJsonSchema({"type": "string", "enum": [s.key for s in Severity]}),
 ]
 """Pydantic field type that reads a severity by key, label or rank and writes its key."""
