@@ -6,6 +6,8 @@ exact deadlines on China's official working calendar.
 '重大'
 """
 
+from typing import TYPE_CHECKING, Any
+
 from . import presets
 from .accountability import AccountabilityItem, AccountabilityRow, accountability
 from .api import Policy, load_policy
@@ -37,6 +39,9 @@ from .workflow import Case, Notification
 
 __version__ = "0.1.0.dev0"
 
+if TYPE_CHECKING:
+    from .store.postgres import PostgresStore
+
 __all__ = [
     "KNOWN_FLAGS",
     "AccountabilityError",
@@ -67,6 +72,7 @@ __all__ = [
     "PolicyError",
     "PolicyVersion",
     "PolicyVersionError",
+    "PostgresStore",
     "ReindexChange",
     "ReportError",
     "Reporter",
@@ -84,3 +90,13 @@ __all__ = [
     "presets",
     "render_accountability_markdown",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "PostgresStore":
+        # Lazy: PostgresStore needs psycopg (optional extra ``postgres``); import yuqing_core
+        # never imports it.
+        from .store.postgres import PostgresStore
+
+        return PostgresStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
