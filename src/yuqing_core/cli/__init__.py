@@ -17,12 +17,12 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import YuqingError
-from . import calendar, check, demo, diagram, due, presets, schema, simulate
+from . import calendar, check, db, demo, diagram, due, presets, schema, simulate
 from ._options import NAIVE_RULE, Parser, UsageError
 
 __all__ = ["build_parser", "main"]
 
-_COMMAND_MODULES = (demo, check, diagram, simulate, schema, due, calendar, presets)
+_COMMAND_MODULES = (demo, check, diagram, simulate, schema, due, calendar, presets, db)
 """In the order ``yuqing --help`` lists the commands."""
 
 EPILOG = (
