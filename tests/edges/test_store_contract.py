@@ -77,10 +77,17 @@ def test_round_trip_and_append_only(store: EventStore, tiered: yq.Policy) -> Non
     assert store.save(case) == 1
     back = store.load(tiered, "YQ-A")
     assert back == case
-    assert back.incident.reporter is not None and back.incident.reporter.phone.get_secret_value() == "13800000000"
-    assert store.version("YQ-A") == 3 and store.version("YQ-Z") == 0
-    assert "YQ-A" in store and "YQ-Z" not in store and 3 not in store
-    assert len(store) == 1 and list(store) == ["YQ-A"]
+    reporter = back.incident.reporter
+    assert reporter is not None
+    assert reporter.phone is not None
+    assert reporter.phone.get_secret_value() == "13800000000"
+    assert store.version("YQ-A") == 3
+    assert store.version("YQ-Z") == 0
+    assert "YQ-A" in store
+    assert "YQ-Z" not in store
+    assert 3 not in store
+    assert len(store) == 1
+    assert list(store) == ["YQ-A"]
     exported = json.loads(store.export_case("YQ-A"))
     assert "13800000000" not in store.export_case("YQ-A")
     assert [e["trigger"] for e in exported["events"]] == ["open", "assess", "report"]
@@ -120,7 +127,8 @@ def test_a_duplicate_id_and_a_policy_mismatch_are_refused(
     with pytest.raises(yq.StoreError, match="'YQ-Z' is not in the store"):
         store.load(tiered, "YQ-Z")
     assert snapshot(store, tiered) == before
-    assert store.case_ids(other) == [] and store.case_ids(tiered) == ["YQ-A"]
+    assert store.case_ids(other) == []
+    assert store.case_ids(tiered) == ["YQ-A"]
 
 
 def test_case_ids_sort_as_code_points(store: EventStore, tiered: yq.Policy) -> None:
@@ -179,7 +187,8 @@ def test_each_due_item_is_claimed_once_until_acked_released_or_expired(
     second = store.claim_due(now, 10, lease)
     assert [c.item for c in second] == [A_REPORT]
     assert store.claim_due(now, 10, lease) == []
-    assert first[0].token != second[0].token and first[0].token not in repr(first[0])
+    assert first[0].token != second[0].token
+    assert first[0].token not in repr(first[0])
     # Claiming changes nothing a reader sees.
     assert store.due_before(now) == [B_REPORT, C_REPORT, A_REPORT]
     assert store.ack(first[0]) == 1
@@ -234,7 +243,7 @@ def test_a_due_instant_that_moves_is_a_new_item(store: EventStore) -> None:
 
 def test_claim_arguments_are_checked(store: EventStore) -> None:
     with pytest.raises(yq.NaiveDatetimeError):
-        store.claim_due(datetime(2025, 11, 5), 1, HOUR)  # noqa: DTZ001
+        store.claim_due(datetime(2025, 11, 5), 1, HOUR)
     with pytest.raises(yq.StoreError, match="limit must be a positive integer, got 0"):
         store.claim_due(cst(2025, 11, 5), 0, HOUR)
     with pytest.raises(yq.StoreError, match="lease must be a positive timedelta"):
@@ -262,7 +271,11 @@ def test_the_outbox_plans_every_notice_with_its_case(store: EventStore, tiered: 
     assert report.status(cst(2025, 11, 4, 14, 15) - timedelta(seconds=1)) == "pending"
     first = store.outbox("YQ-A")[0]
     assert first.message == "【报告】食堂投诉：业务主管部门，时限 2025-11-05 00:00（R3.1）"
-    assert (first.role, first.role_label, first.rule) == ("business_supervisor", "业务主管部门", "R3.1")
+    assert (first.role, first.role_label, first.rule) == (
+        "business_supervisor",
+        "业务主管部门",
+        "R3.1",
+    )
 
 
 def test_outbox_entries_are_claimed_sent_and_withdrawn(
@@ -281,7 +294,8 @@ def test_outbox_entries_are_claimed_sent_and_withdrawn(
     assert store.mark_sent(claimed[0], at=sent_at, to="supervisor@example.edu.cn") is True
     assert store.mark_sent(claimed[0], at=sent_at, to="supervisor@example.edu.cn") is False
     assert store.release_outbox(claimed[1]) == 1
-    assert "example.edu.cn" not in repr(store.outbox("YQ-A")) and "食堂" not in repr(claimed)
+    assert "example.edu.cn" not in repr(store.outbox("YQ-A"))
+    assert "食堂" not in repr(claimed)
     # The report is made: its unsent notices are withdrawn, the sent one stays as evidence.
     case.fire("report", at=cst(2025, 11, 3, 12), actor="office")
     store.save(case)
@@ -315,7 +329,8 @@ def test_events_after_follows_every_event_in_order_and_resumes(
     rest = store.events_after(seen[-1].position)
     assert [(p.case_id, p.seq, p.event.trigger) for p in rest] == [("YQ-A", 2, "assess")]
     positions = [p.position for p in seen + rest]
-    assert positions == sorted(positions) and len(set(positions)) == 4
+    assert positions == sorted(positions)
+    assert len(set(positions)) == 4
     assert store.events_after(rest[-1].position) == []
     assert Position.parse(str(positions[-1])) == positions[-1]
     assert rest[0].event == a.events[1]

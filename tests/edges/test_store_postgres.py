@@ -102,11 +102,16 @@ def test_the_host_row_and_the_events_commit_together(
             assert conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
             with psycopg.connect(yuqing_postgres_url) as other:
                 assert other.execute("SELECT count(*) FROM yq_events").fetchone() == (0,)
+
         # A host transaction that fails takes the case with it.
-        with pytest.raises(RuntimeError), conn.transaction():
-            conn.execute("INSERT INTO host_tickets VALUES ('T-2')")
-            store.save(open_b(tiered))
-            raise RuntimeError("the host's own error")
+        def failing_host_work() -> None:
+            with conn.transaction():
+                conn.execute("INSERT INTO host_tickets VALUES ('T-2')")
+                store.save(open_b(tiered))
+                raise RuntimeError("the host's own error")
+
+        with pytest.raises(RuntimeError, match="the host's own error"):
+            failing_host_work()
         # A refused save inside the host's transaction leaves the host's work in place.
         with conn.transaction():
             conn.execute("INSERT INTO host_tickets VALUES ('T-3')")

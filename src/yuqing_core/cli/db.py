@@ -1,4 +1,4 @@
-"""``yuqing db migrate --url URL``: bring a PostgreSQL database to this version's tables (数据库迁移).
+"""``yuqing db migrate --url URL``: bring a PostgreSQL database to these tables (数据库迁移).
 
 Migrations are applied explicitly, never by a store on its own: each shipped migration the
 database lacks, in order, in one transaction (:mod:`yuqing_core.store.postgres.migrate`). It

@@ -18,13 +18,12 @@
 
 from typing import TYPE_CHECKING, Any
 
-
 from .base import EventStore
 from .claims import ClaimedDue
 from .due import DueItem, time_key
 from .outbox import OutboxEntry
-from .positions import START, Position, PositionedEvent
 from .policies import PolicyVersion
+from .positions import START, Position, PositionedEvent
 from .reindex import ReindexChange
 from .schema import SCHEMA_VERSION
 from .sqlite import SQLiteStore

@@ -93,8 +93,11 @@ class EventStore(WorkQueue):
 
     @staticmethod
     @abc.abstractmethod
-    def _write_open_obligations(db: Db, case_id: str, rows: Iterable[OpenObligationRow]) -> None:
-        """Replace the due index rows of ``case_id`` (keeping the claims that still apply)."""
+    def _write_open_obligations(db: Any, case_id: str, rows: Iterable[OpenObligationRow]) -> None:
+        """Replace the due index rows of ``case_id`` (keeping the claims that still apply).
+
+        ``db`` is the store's own connection type (a :class:`Db`): each store names its own,
+        so that a test may put a function of that type in its place."""
 
     def _write_events(self, db: Db, rows: Sequence[EventRow]) -> None:
         db.executemany(INSERT_EVENT, rows)

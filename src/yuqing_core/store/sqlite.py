@@ -163,7 +163,9 @@ class SQLiteStore(EventStore):
         db.executemany(INSERT_POSITION, [(r.case_id, r.seq) for r in rows])
 
     @staticmethod
-    def _write_open_obligations(db: Db, case_id: str, rows: Iterable[OpenObligationRow]) -> None:
+    def _write_open_obligations(
+        db: sqlite3.Connection, case_id: str, rows: Iterable[OpenObligationRow]
+    ) -> None:
         db.execute(DELETE_OPEN_OBLIGATIONS, (case_id,))
         db.executemany(INSERT_OPEN_OBLIGATION, rows)
         db.execute(DELETE_STALE_CLAIMS, (case_id,))

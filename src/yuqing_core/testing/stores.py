@@ -80,9 +80,9 @@ def _with_dbname(url: str, dbname: str) -> str:
     # Lazy: as above, psycopg only where PostgreSQL is used.
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-    params = conninfo_to_dict(url)
+    params = {k: v for k, v in conninfo_to_dict(url).items() if v is not None}
     params["dbname"] = dbname
-    return make_conninfo(**params)
+    return make_conninfo("", **params)
 
 
 @pytest.fixture(scope="session")
