@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -52,7 +52,7 @@ class TwoStores(RuleBasedStateMachine):
     server: PostgresServer
     folder: Path
     runs = 0
-    seen: dict[str, int] = {}  # how often a step did something, over every run
+    seen: ClassVar[dict[str, int]] = {}  # how often a step did something, over every run
 
     def __init__(self) -> None:
         super().__init__()

@@ -91,6 +91,10 @@ class EventStore(WorkQueue):
 
     # -- what each store provides ------------------------------------------------------------
 
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Let go of the database (what the store opened itself)."""
+
     @staticmethod
     @abc.abstractmethod
     def _write_open_obligations(db: Any, case_id: str, rows: Iterable[OpenObligationRow]) -> None:
