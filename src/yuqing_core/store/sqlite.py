@@ -58,9 +58,8 @@ from typing import Any, ClassVar
 
 from ..errors import StoreError
 from .base import Db, EventStore
-from .claims import ClaimedDue, Lease
+from .claims import Lease
 from .connection import Transaction, ensure_wal
-from .due import time_key
 from .outbox import ENTRY_COLUMNS
 from .policies import PolicyBook
 from .positions import Position
@@ -97,6 +96,8 @@ class SQLiteStore(EventStore):
     """
 
     _INTEGRITY: ClassVar[tuple[type[Exception], ...]] = (sqlite3.IntegrityError,)
+    _ACK: ClassVar[str] = ACK_CLAIM
+    _RELEASE: ClassVar[str] = RELEASE_CLAIM
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
         self.path = os.fspath(path)
@@ -178,11 +179,6 @@ class SQLiteStore(EventStore):
             UPSERT_CLAIM, [(r[0], r[1], r[8], lease.token, lease.until_key) for r in rows]
         )
         return rows
-
-    def _end_claim(self, db: Db, claim: ClaimedDue, *, done: bool) -> int:
-        item = claim.item
-        args = (item.case_id, item.obligation_id, time_key(item.due_at), claim.token)
-        return db.execute(ACK_CLAIM if done else RELEASE_CLAIM, args).rowcount
 
     def _claim_outbox(self, db: Db, lease: Lease) -> list[Sequence[Any]]:
         found = db.execute(SELECT_SENDABLE, (lease.now_key, lease.now_key, lease.limit))

@@ -12,7 +12,7 @@ import abc
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._dt import ensure_aware
 from ..errors import StoreError
@@ -41,9 +41,10 @@ class WorkQueue(abc.ABC):
     def _claim(self, db: Db, lease: Lease) -> list[Sequence[Any]]:
         """Claim due rows (``SELECT_DUE``'s columns, then ``due_key``) under ``lease``."""
 
-    @abc.abstractmethod
-    def _end_claim(self, db: Db, claim: ClaimedDue, *, done: bool) -> int:
-        """Ack (``done``) or release one claim; 1 if it was still held by its token."""
+    _ACK: ClassVar[str]
+    """Marks one claimed item handled (case, obligation, due key, token): if still held."""
+    _RELEASE: ClassVar[str]
+    """Gives one claimed item back (the same arguments): if still held."""
 
     @abc.abstractmethod
     def _claim_outbox(self, db: Db, lease: Lease) -> list[Sequence[Any]]:
@@ -76,8 +77,14 @@ class WorkQueue(abc.ABC):
         return self._end_claims(as_list(claims, ClaimedDue), done=False)
 
     def _end_claims(self, claims: list[ClaimedDue], *, done: bool) -> int:
+        if not claims:
+            return 0
+        rows = [
+            (c.item.case_id, c.item.obligation_id, time_key(c.item.due_at), c.token) for c in claims
+        ]
         with self._write() as db:
-            return sum(self._end_claim(db, c, done=done) for c in claims)
+            # One statement per claim, sent together; rowcount sums the rows changed.
+            return int(db.executemany(self._ACK if done else self._RELEASE, rows).rowcount)
 
     # -- the outbox (see yuqing_core.store.outbox) --------------------------------------------
 

@@ -56,8 +56,11 @@ class TemporaryCluster:
     False
     """
 
-    def __init__(self, bindir: str) -> None:
+    def __init__(self, bindir: str, *, durable: bool = False) -> None:
+        """``durable``: sync commits to disk as a production server does (for benchmarks);
+        by default ``fsync=off``, as nothing in a test cluster needs to survive."""
         self.bindir = bindir
+        self.durable = durable
         self.folder: Path | None = None
         self.running = False
         self._owner = "postgres" if os.geteuid() == 0 else None
@@ -85,10 +88,10 @@ class TemporaryCluster:
         data = folder / "data"
         self._run("initdb", "-D", str(data), "-U", self.user, "-A", "trust", "-E", "UTF8",
                   "--no-locale", "--no-sync")  # fmt: skip
-        options = (
-            f"-c listen_addresses='' -c unix_socket_directories='{folder}' -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
-        )
+        options = f"-c listen_addresses='' -c unix_socket_directories='{folder}' "
+        options += "-c max_connections=60 "
+        if not self.durable:
+            options += "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "start", "-D", str(data), "-w", "-l", str(folder / "log"),
                   "-o", options)  # fmt: skip
         self.running = True

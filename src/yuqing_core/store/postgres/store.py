@@ -39,8 +39,7 @@ from psycopg_pool import ConnectionPool
 
 from ...errors import ConflictError, StoreError
 from ..base import Cursor, Db, EventStore
-from ..claims import ClaimedDue, Lease
-from ..due import time_key
+from ..claims import Lease
 from ..outbox import OutboxRow
 from ..policies import PolicyBook
 from ..positions import Position
@@ -70,11 +69,12 @@ class _Db:
     def execute(self, statement: str, parameters: Sequence[Any] = (), /) -> Cursor:
         return self.conn.execute(_pg(statement), parameters)
 
-    def executemany(self, statement: str, rows: Iterable[Sequence[Any]], /) -> None:
+    def executemany(self, statement: str, rows: Iterable[Sequence[Any]], /) -> Cursor:
+        cur = self.conn.cursor()
         rows = list(rows)
         if rows:
-            with self.conn.cursor() as cur:
-                cur.executemany(_pg(statement), rows)
+            cur.executemany(_pg(statement), rows)  # pipelined; rowcount sums every row
+        return cur
 
 
 class PostgresStore(EventStore):
@@ -88,6 +88,8 @@ class PostgresStore(EventStore):
 
     _INTEGRITY: ClassVar[tuple[type[Exception], ...]] = (pg_errors.UniqueViolation,)
     _LOCK_CASE: ClassVar[str] = sql.LOCK_CASE
+    _ACK: ClassVar[str] = sql.ACK
+    _RELEASE: ClassVar[str] = sql.RELEASE
 
     def __init__(self, source: str | ConnectionPool[Connection] | Connection) -> None:
         self._lock = threading.RLock()
@@ -199,11 +201,6 @@ class PostgresStore(EventStore):
     def _claim(self, db: Db, lease: Lease) -> list[Sequence[Any]]:
         args = (lease.token, lease.until_key, lease.now_key, lease.now_key, lease.limit)
         return db.execute(sql.CLAIM_DUE, args).fetchall()
-
-    def _end_claim(self, db: Db, claim: ClaimedDue, *, done: bool) -> int:
-        item = claim.item
-        args = (item.case_id, item.obligation_id, time_key(item.due_at), claim.token)
-        return db.execute(sql.ACK if done else sql.RELEASE, args).rowcount
 
     def _claim_outbox(self, db: Db, lease: Lease) -> list[Sequence[Any]]:
         held = (lease.token, lease.until_key, lease.until.isoformat())
