@@ -184,18 +184,19 @@ def report(r: dict[str, float]) -> list[str]:
 
     peer = f"{small:,}"
     two = timing.Target("<=", 2)
+    due, claim = "due_before first 100,", "claim_due 100 + ack, "
     figures: list[tuple[str, timing.Figure, timing.Figure | None, timing.Target | None]] = [
-        (f"due_before first 100, {small:>9,} open", ms("small_due_ms"), None, None),
-        (f"due_before first 100, {large:>9,} open", ms("large_due_ms"), ms("small_due_ms", peer), two),
-        (f"claim_due 100 + ack,  {small:>9,} open", ms("small_claim_ms"), None, None),
-        (f"claim_due 100 + ack,  {large:>9,} open", ms("large_claim_ms"), ms("small_claim_ms", peer), two),
+        (f"{due} {small:>9,} open", ms("small_due_ms"), None, None),
+        (f"{due} {large:>9,} open", ms("large_due_ms"), ms("small_due_ms", peer), two),
+        (f"{claim} {small:>9,} open", ms("small_claim_ms"), None, None),
+        (f"{claim} {large:>9,} open", ms("large_claim_ms"), ms("small_claim_ms", peer), two),
         (
             "saves/s, 4 writers, PostgreSQL",
             timing.Figure(r["pg_saves"], "saves/s"),
             timing.Figure(r["sqlite_saves"], "saves/s", "SQLite"),
             None,
         ),
-    ]  # fmt: skip
+    ]
     width = max(len(label) for label, *_ in figures) + 1
     return [
         "bench_postgres (PostgreSQL with fsync on; the due index filled by generate_series; "
