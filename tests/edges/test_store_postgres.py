@@ -95,6 +95,8 @@ def test_the_host_row_and_the_events_commit_together(
         conn.execute("CREATE TABLE host_tickets (id text PRIMARY KEY)")
         conn.commit()
         store = PostgresStore(conn)
+        # Opening the store left no transaction open on the host's connection.
+        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
         with conn.transaction():
             conn.execute("INSERT INTO host_tickets VALUES ('T-1')")
             store.save(open_a(tiered))
@@ -117,6 +119,9 @@ def test_the_host_row_and_the_events_commit_together(
             conn.execute("INSERT INTO host_tickets VALUES ('T-3')")
             with pytest.raises(yq.DuplicateCaseError):
                 store.save(open_a(tiered))
+        # Every call outside a host transaction ends the transaction it opened.
+        assert store.case_ids() == ["YQ-A"]
+        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     with PostgresStore(yuqing_postgres_url) as fresh, psycopg.connect(yuqing_postgres_url) as c:
         assert fresh.case_ids() == ["YQ-A"]
         assert c.execute("SELECT id FROM host_tickets ORDER BY id").fetchall() == [

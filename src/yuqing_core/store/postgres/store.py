@@ -109,7 +109,8 @@ class PostgresStore(EventStore):
             )
         self._conninfo = source if isinstance(source, str) else None
         try:
-            with self._connection() as conn:
+            # In a transaction of its own (or a savepoint of the host's): never left open.
+            with self._connection() as conn, conn.transaction():
                 info = conn.info
                 self.where = f"postgres database {info.dbname!r}"
                 check_schema(conn, self.where)
