@@ -96,7 +96,11 @@ def test_a_failing_handler_releases_its_items_for_the_next_run(
     assert runner_for(store, failing).drain(AT, max_batches=1) == RunReport(
         due_done=1, due_failed=1, sent=2, send_failed=1
     )
-    assert "YQ-B" in caplog.text
+    assert [r.getMessage() for r in caplog.records] == [
+        "due handler failed (RuntimeError): case YQ-B critical-report",
+        "notice handler failed (RuntimeError): case YQ-B critical-report (start)",
+    ]
+    assert "down" not in caplog.text
     assert "example.edu.cn" not in caplog.text
     # The next run (the service is back) gets B's items at once: they were released.
     recorder = Recorder()

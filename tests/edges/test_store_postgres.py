@@ -51,6 +51,11 @@ def fill(url: str, cases: int) -> set[tuple[str, str]]:
     return {(r.case_id, r.obligation_id) for c in rows for r in c.open_obligations}
 
 
+def status(conn: psycopg.Connection[Any]) -> psycopg.pq.TransactionStatus:
+    """The connection's transaction status (read afresh each time)."""
+    return conn.info.transaction_status
+
+
 # -- migrations -------------------------------------------------------------------------------
 
 
@@ -96,12 +101,12 @@ def test_the_host_row_and_the_events_commit_together(
         conn.commit()
         store = PostgresStore(conn)
         # Opening the store left no transaction open on the host's connection.
-        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        assert status(conn) == psycopg.pq.TransactionStatus.IDLE
         with conn.transaction():
             conn.execute("INSERT INTO host_tickets VALUES ('T-1')")
             store.save(open_a(tiered))
             # Inside the host's transaction: the store did not commit it.
-            assert conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
+            assert status(conn) == psycopg.pq.TransactionStatus.INTRANS
             with psycopg.connect(yuqing_postgres_url) as other:
                 assert other.execute("SELECT count(*) FROM yq_events").fetchone() == (0,)
 
@@ -121,7 +126,7 @@ def test_the_host_row_and_the_events_commit_together(
                 store.save(open_a(tiered))
         # Every call outside a host transaction ends the transaction it opened.
         assert store.case_ids() == ["YQ-A"]
-        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        assert status(conn) == psycopg.pq.TransactionStatus.IDLE
     with PostgresStore(yuqing_postgres_url) as fresh, psycopg.connect(yuqing_postgres_url) as c:
         assert fresh.case_ids() == ["YQ-A"]
         assert c.execute("SELECT id FROM host_tickets ORDER BY id").fetchall() == [
@@ -299,6 +304,26 @@ def test_a_save_that_makes_work_due_sooner_wakes_a_listener_within_a_second(
         case.fire("assess", at=cst(2025, 11, 3, 10), actor="office")
         store.save(case)
         assert listener.wait(0.3) is None
+    # The store's own listener, from its first call on.
+    assert store.wait_for_due(0.05) is None
+    saver = threading.Thread(target=store.save, args=(open_b(tiered),))
+    saver.start()
+    assert store.wait_for_due(1.0) == cst(2025, 11, 4, 10)  # B's first notice: at its finding
+    saver.join()
+    store.close()
+
+
+def test_a_value_postgresql_cannot_hold_is_refused_and_nothing_written(
+    yuqing_postgres_url: str, tiered: yq.Policy
+) -> None:
+    store = PostgresStore(yuqing_postgres_url)
+    found = cst(2025, 11, 3, 9)
+    incident = yq.Incident(id="YQ-N", title="食堂\x00投诉", discovered_at=found)
+    case = tiered.open_case(incident, at=found, actor="m")
+    with pytest.raises(yq.StoreError, match="PostgreSQL refused a value"):
+        store.save(case)
+    assert store.case_ids() == []
+    assert store.events_after(START) == []
 
 
 # -- the global position ----------------------------------------------------------------------

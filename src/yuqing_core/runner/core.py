@@ -5,8 +5,9 @@ due item (remind, escalate, open a ticket) and ``on_notice(entry, now)`` for a n
 outbox, which sends it and returns to whom. :meth:`Runner.drain` claims in batches until
 nothing is left at ``now``: a handler that returns normally acks its item (or marks the notice
 sent, at ``now``, to the recipient it returned); one that raises releases it, so the next run
-tries again, and the run goes on with the others. A runner killed mid-way loses nothing: its
-leases run out and another worker takes the items.
+tries again, and the run goes on with the others (the failure is logged with the error's type
+and the ids, never the error's message, which is the host's). A runner killed mid-way loses
+nothing: its leases run out and another worker takes the items.
 
 The runner reads no clock: ``now`` is given, by the scheduler that started the run
 (:mod:`yuqing_core.runner.tasks` passes procrastinate's scheduled instant) or by the host.
@@ -92,10 +93,12 @@ class Runner:
         for claim in claims:
             try:
                 self._on_due(claim.item, now)
-            except Exception:
+            except Exception as e:
+                # The error's type only: its message is the host's and may name people.
                 item = claim.item
-                LOGGER.exception(
-                    "due handler failed: case %s %s",
+                LOGGER.warning(
+                    "due handler failed (%s): case %s %s",
+                    type(e).__name__,
                     item.case_id,
                     item.obligation_id,
                     extra={"case_id": item.case_id, "obligation_id": item.obligation_id},
@@ -114,9 +117,10 @@ class Runner:
         for entry in self.store.claim_outbox(now, self.batch, self.lease):
             try:
                 to = self._on_notice(entry, now)
-            except Exception:
-                LOGGER.exception(
-                    "notice handler failed: case %s %s (%s)",
+            except Exception as e:
+                LOGGER.warning(
+                    "notice handler failed (%s): case %s %s (%s)",
+                    type(e).__name__,
                     entry.case_id,
                     entry.obligation_id,
                     entry.stage,
@@ -125,5 +129,5 @@ class Runner:
                 self.store.release_outbox(entry)
                 failed += 1
             else:
-                sent += self.store.mark_sent(entry, at=now, to=to)
+                sent += int(self.store.mark_sent(entry, at=now, to=to))
         return RunReport(sent=sent, send_failed=failed)

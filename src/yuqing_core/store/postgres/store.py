@@ -29,6 +29,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -96,6 +97,7 @@ class PostgresStore(EventStore):
         self._owned_pool: ConnectionPool[Connection] | None = None
         self._conn: Connection | None = None
         self._pool: ConnectionPool[Connection] | None = None
+        self._listener: DueListener | None = None
         if isinstance(source, str):
             self._pool = self._owned_pool = _open_pool(source)
         elif isinstance(source, ConnectionPool):
@@ -169,7 +171,10 @@ class PostgresStore(EventStore):
         return self._transaction(read=True)
 
     def close(self) -> None:
-        """Close the pool the store opened (a pool or connection given is the host's)."""
+        """Close the pool the store opened (a pool or connection given is the host's) and
+        its wake-up listener."""
+        if self._listener is not None:
+            self._listener.close()
         if self._owned_pool is not None:
             self._owned_pool.close()
 
@@ -212,6 +217,14 @@ class PostgresStore(EventStore):
         return db.execute(sql.EVENTS_AFTER, (str(after.tx), after.n, limit)).fetchall()
 
     # -- wake-ups ------------------------------------------------------------------------
+
+    def wait_for_due(self, timeout: float) -> datetime | None:
+        """Wait at most ``timeout`` seconds for a save that made something due sooner; return
+        that instant, or ``None``. The store listens from its first call on (a
+        :meth:`listen` it keeps until :meth:`close`)."""
+        if self._listener is None:
+            self._listener = self.listen()
+        return self._listener.wait(timeout)
 
     def listen(self, conninfo: str | None = None) -> DueListener:
         """A listener on ``NOTIFY yq_due``, listening from now on: ``listener.wait(timeout)``
