@@ -178,3 +178,66 @@ def test_the_periodic_task_runs_on_its_own_schedule(
     ]
     assert len(recorder.sent) == 6
     assert all(now.year >= 2026 for *_, now in recorder.due)
+
+
+@pytest.mark.requires("postgresql")
+def test_a_serving_runner_wakes_within_a_second_when_a_save_makes_work_due(
+    yuqing_postgres_url: str, tiered: yq.Policy
+) -> None:
+    import threading
+
+    from yuqing_core.store.postgres import PostgresStore
+    from yuqing_core.testing import Clock
+
+    store = PostgresStore(yuqing_postgres_url)
+    clock = Clock(cst(2025, 11, 3, 9))
+    told = threading.Event()
+    runner = Runner(store)
+    runner.on_notice(lambda entry, now: told.set() or "office@example.edu.cn")
+    stop = threading.Event()
+    # Nothing is stored: the runner sleeps its idle 30 s, listening.
+    serving = threading.Thread(target=runner.serve, args=(clock, stop), kwargs={"idle": 30.0})
+    serving.start()
+    try:
+        assert not told.wait(0.3)
+        store.save(open_a(tiered))  # A's start notices are sendable at 09:00: now
+        assert told.wait(1.0)
+    finally:
+        stop.set()
+        store.save(open_b(tiered))  # (wakes the runner once more, to see the stop)
+        serving.join(timeout=30)
+    assert not serving.is_alive()
+    assert [e.sent_to for e in store.outbox("YQ-A") if e.stage == "start"] == [
+        "office@example.edu.cn",
+        "office@example.edu.cn",
+    ]
+
+
+def test_a_serving_runner_on_sqlite_sleeps_until_the_next_due_instant(
+    yuqing_sqlite_store: EventStore, tiered: yq.Policy
+) -> None:
+    import threading
+
+    from yuqing_core.testing import Clock
+
+    yuqing_sqlite_store.save(open_a(tiered))
+    clock = Clock(cst(2025, 11, 4, 14))  # A's report turns due_soon at 14:15
+    recorder = Recorder()
+    runner = runner_for(yuqing_sqlite_store, recorder)
+    stop = threading.Event()
+    serving = threading.Thread(target=runner.serve, args=(clock, stop), kwargs={"idle": 0.05})
+    serving.start()
+    deadline = time.monotonic() + 30
+    while len(recorder.sent) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    clock.set(cst(2025, 11, 4, 14, 15))
+    while len(recorder.sent) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    stop.set()
+    serving.join(timeout=30)
+    assert not serving.is_alive()
+    assert [(s, now) for _, _, s, now in recorder.sent] == [
+        ("start", cst(2025, 11, 4, 14)),
+        ("start", cst(2025, 11, 4, 14)),
+        ("due_soon", cst(2025, 11, 4, 14, 15)),
+    ]

@@ -334,3 +334,15 @@ def test_events_after_follows_every_event_in_order_and_resumes(
     assert store.events_after(rest[-1].position) == []
     assert Position.parse(str(positions[-1])) == positions[-1]
     assert rest[0].event == a.events[1]
+
+
+def test_next_due_is_the_first_instant_after_that_needs_a_worker(
+    store: EventStore, three: dict[str, Case]
+) -> None:
+    # C's start notice is at 20:00 itself (not after); B's start notices come at its finding.
+    assert store.next_due(cst(2025, 11, 3, 20)) == cst(2025, 11, 4, 10)
+    # After B's report is due (13:00): C's report turns due_soon at 14:00 (18 h of 24).
+    assert store.next_due(cst(2025, 11, 4, 13)) == cst(2025, 11, 4, 14)
+    # A's response (due 7 Nov 00:00) is the last instant of all.
+    assert store.next_due(cst(2025, 11, 6, 23)) == cst(2025, 11, 7)
+    assert store.next_due(cst(2025, 11, 7)) is None

@@ -15,6 +15,7 @@ The runner reads no clock: ``now`` is given, by the scheduler that started the r
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -84,6 +85,28 @@ class Runner:
             if step == RunReport():
                 break
         return report
+
+    def serve(
+        self, clock: Callable[[], datetime], stop: threading.Event, *, idle: float = 60.0
+    ) -> RunReport:
+        """Drain at ``clock()`` again and again until ``stop`` is set; between runs, sleep
+        until the next due instant (:meth:`~yuqing_core.store.work.WorkQueue.next_due`), at
+        most ``idle`` seconds. On PostgreSQL the sleep is a wait for ``NOTIFY``: a save that
+        makes something due sooner wakes the runner at once. ``clock`` is the host's (the
+        library reads none); a host with a scheduler uses :meth:`drain` from it instead."""
+        total = RunReport()
+        wait_for_due = getattr(self.store, "wait_for_due", None)
+        while not stop.is_set():
+            now = clock()
+            total += self.drain(now)
+            following = self.store.next_due(now)
+            pause = idle if following is None else (following - now).total_seconds()
+            pause = min(idle, max(pause, 0.0))
+            if wait_for_due is not None:
+                wait_for_due(pause)
+            else:
+                stop.wait(pause)
+        return total
 
     def _due_batch(self, now: datetime) -> RunReport:
         if self._on_due is None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .._dt import ensure_aware
 from ..errors import StoreError
 from .claims import ClaimedDue, Lease, as_list, lease_of
-from .due import DueItem, time_key
+from .due import DueItem, from_time_key, time_key
 from .outbox import MARK_SENT, RELEASE_OUTBOX, SELECT_CASE_OUTBOX, OutboxEntry
 from .positions import START, Position, PositionedEvent
 from .rows import event_from_row
@@ -25,7 +25,13 @@ from .rows import event_from_row
 if TYPE_CHECKING:
     from .base import Db
 
-__all__ = ["WorkQueue"]
+__all__ = ["NEXT_DUE", "WorkQueue"]
+
+NEXT_DUE = (
+    "SELECT (SELECT min(due_key) FROM yq_open_obligations WHERE due_key > ?), "
+    "(SELECT min(sendable_key) FROM yq_outbox WHERE sendable_key > ? AND sent_key IS NULL "
+    "AND withdrawn = 0)"
+)
 
 
 class WorkQueue(abc.ABC):
@@ -85,6 +91,15 @@ class WorkQueue(abc.ABC):
         with self._write() as db:
             # One statement per claim, sent together; rowcount sums the rows changed.
             return int(db.executemany(self._ACK if done else self._RELEASE, rows).rowcount)
+
+    def next_due(self, after: datetime) -> datetime | None:
+        """The first instant after ``after`` at which an item falls due or a notice becomes
+        sendable (UTC), or ``None``: how long a runner may sleep. Read from the two indexes."""
+        key = time_key(ensure_aware(after, "after"))
+        with self._read() as db:
+            row = db.execute(NEXT_DUE, (key, key)).fetchone()
+        found = [k for k in row if k is not None]
+        return from_time_key(min(int(k) for k in found)) if found else None
 
     # -- the outbox (see yuqing_core.store.outbox) --------------------------------------------
 
