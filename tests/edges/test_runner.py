@@ -193,7 +193,12 @@ def test_a_serving_runner_wakes_within_a_second_when_a_save_makes_work_due(
     clock = Clock(cst(2025, 11, 3, 9))
     told = threading.Event()
     runner = Runner(store)
-    runner.on_notice(lambda entry, now: told.set() or "office@example.edu.cn")
+
+    @runner.on_notice
+    def send(entry: OutboxEntry, now: datetime) -> str:
+        told.set()
+        return "office@example.edu.cn"
+
     stop = threading.Event()
     # Nothing is stored: the runner sleeps its idle 30 s, listening.
     serving = threading.Thread(target=runner.serve, args=(clock, stop), kwargs={"idle": 30.0})
