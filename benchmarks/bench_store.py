@@ -30,7 +30,8 @@ from zoneinfo import ZoneInfo
 
 import yuqing_core as yq
 from benchmarks import timing
-from yuqing_core.store import SQLiteStore
+from yuqing_core.store import EventStore, SQLiteStore
+from yuqing_core.store.outbox import OutboxRow
 from yuqing_core.store.rows import CaseRow, CaseRows, EventRow, OpenObligationRow
 
 CST = ZoneInfo("Asia/Shanghai")
@@ -62,10 +63,11 @@ def copy_as(rows: CaseRows, case_id: str) -> CaseRows:
         tuple(EventRow(case_id, *r[1:6], r.data.replace(quoted, renamed, 1)) for r in rows.events),
         tuple(OpenObligationRow(case_id, *r[1:]) for r in rows.open_obligations),
         rows.policies,
+        tuple(OutboxRow(case_id, *r[1:]) for r in rows.outbox),
     )
 
 
-def fill(store: SQLiteStore, policy: yq.Policy, cases: int, templates: int) -> None:
+def fill(store: EventStore, policy: yq.Policy, cases: int, templates: int) -> None:
     """Store ``cases`` copies of the templates, in one transaction."""
     rows = template_rows(policy, min(templates, cases))
     store.import_rows(copy_as(rows[n % len(rows)], f"YQ-{n:07d}") for n in range(cases))

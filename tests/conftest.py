@@ -1,6 +1,6 @@
 """Fixtures shared by the test modules. Shared plain helpers live in ``tests/helpers.py``.
 
-Tests that need a real component outside Python (a browser, later a database server) say so
+Tests that need a real component outside Python (a browser, a database server) say so
 with ``@pytest.mark.requires("name", ...)``; ``COMPONENTS`` below says how each is found. Where
 one is missing the test is skipped with a one-line notice, except when the environment variable
 ``CI`` is set (CI sets ``CI=true``): there a missing component is a failure, so that a green CI
@@ -17,6 +17,7 @@ import pytest
 
 import yuqing_core as yq
 from tests.helpers import REPO
+from yuqing_core.testing.postgres import find_bindir
 
 
 def chromium_executable() -> str | None:
@@ -39,10 +40,25 @@ def _site_assets_missing() -> str | None:
     return None
 
 
+def _postgresql_missing() -> str | None:
+    """A PostgreSQL server the tests can start (or ``YUQING_POSTGRES_URL``), and psycopg."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return "psycopg is not installed (extra `postgres`; `make test` installs it)"
+    if os.environ.get("YUQING_POSTGRES_URL") or find_bindir() is not None:
+        return None
+    return (
+        "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin or `pg_config --bindir` "
+        "(Debian package `postgresql`; .ci/run installs it)"
+    )
+
+
 # Each component: a function that returns None where it is there, else why it is not.
 COMPONENTS: dict[str, Callable[[], str | None]] = {
     "chromium": _chromium_missing,
     "site-assets": _site_assets_missing,
+    "postgresql": _postgresql_missing,
 }
 
 

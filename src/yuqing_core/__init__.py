@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from .rules.assessment import Assessment
     from .rules.obligations import Obligation
     from .store import DueItem, PolicyVersion, ReindexChange, SQLiteStore
+    from .store.postgres import PostgresStore
     from .time import Deadline, Duration, OfficialNotice, WorkCalendar, load_notice
     from .workflow import Case, Notification
 
@@ -77,6 +78,8 @@ _HOMES: dict[str, tuple[str, ...]] = {
     ".rules.assessment": ("Assessment",),
     ".rules.obligations": ("Obligation",),
     ".store": ("DueItem", "PolicyVersion", "ReindexChange", "SQLiteStore"),
+    # Needs psycopg (the extra ``postgres``): imported only when asked for.
+    ".store.postgres": ("PostgresStore",),
     ".time": ("Deadline", "Duration", "OfficialNotice", "WorkCalendar", "load_notice"),
     ".workflow": ("Case", "Notification"),
 }
@@ -146,6 +149,7 @@ __all__ = [
     "PolicyError",
     "PolicyVersion",
     "PolicyVersionError",
+    "PostgresStore",
     "ReindexChange",
     "ReportError",
     "Reporter",

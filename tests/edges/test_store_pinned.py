@@ -309,7 +309,7 @@ def test_a_schema_1_file_is_migrated_and_its_cases_pinned_on_their_next_save(
     path = tmp_path / "old.db"
     schema_1_file(path)
     store = SQLiteStore(path)
-    assert rows(path, "SELECT value FROM yq_meta") == [(str(SCHEMA_VERSION),)] == [("2",)]
+    assert rows(path, "SELECT value FROM yq_meta") == [(str(SCHEMA_VERSION),)] == [("3",)]
     assert rows(path, "SELECT case_id, fingerprint FROM yq_cases") == [("LY-1", None)]
     # Recorded before fingerprints: it follows the policy it is loaded with ...
     case = store.load(PARK, "LY-1")

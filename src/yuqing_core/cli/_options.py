@@ -48,6 +48,7 @@ COMMANDS: Final[dict[str, str]] = {
     "presets": "list the shipped presets, or show one preset's rules",
     "conformance": "write the conformance vectors (the preset scenarios as JSON, for an "
     "implementation in another language), or check the library against them",
+    "db": "manage the PostgreSQL database of the event store (migrate)",
     "serve": "serve policies, cases and deadlines over HTTP/JSON (needs YUQING_TOKEN set and "
     "the 'serve' extra)",
 }

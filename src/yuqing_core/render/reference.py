@@ -57,7 +57,7 @@ def _type_name(annotation: Any) -> str:
         parts = [a for a in get_args(annotation) if a is not type(None)]
         name = " \\| ".join(_type_name(a) for a in parts)
         return f"{name} (optional)" if len(parts) < len(get_args(annotation)) else name
-    if origin is tuple:
+    if origin is tuple or origin is list:
         args = get_args(annotation)
         return f"array of {_type_name(args[0])}" if args else "array"
     if origin is dict:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-__all__ = ["DueItem", "time_key"]
+__all__ = ["DueItem", "from_time_key", "time_key"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -25,6 +25,15 @@ def time_key(at: datetime) -> int:
     0
     """
     return (at - _EPOCH) // _MICROSECOND
+
+
+def from_time_key(key: int) -> datetime:
+    """The instant (in UTC) of a :func:`time_key`.
+
+    >>> from_time_key(0).isoformat()
+    '1970-01-01T00:00:00+00:00'
+    """
+    return _EPOCH + key * _MICROSECOND
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,11 +15,11 @@ kept in memory for the life of the store object.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..api import Policy, load_policy
 from ..errors import PolicyError, PolicyVersionError, StoreError
@@ -28,6 +28,9 @@ from ..policy.data import short_fingerprint
 from ..workflow.case import Case
 from ..workflow.versions import followed, recorded_fingerprints, version_error
 from .schema import SELECT_POLICY, SELECT_POLICY_VERSIONS
+
+if TYPE_CHECKING:
+    from .base import Db
 
 __all__ = ["PolicyBook", "PolicyVersion"]
 
@@ -48,12 +51,15 @@ class PolicyVersion:
 class PolicyBook:
     """The versions of one store's table, read on demand and kept by fingerprint."""
 
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, versions_sql: str = SELECT_POLICY_VERSIONS) -> None:
+        """``versions_sql`` lists a name's versions in the order first seen (the database's
+        own way of saying that order)."""
         self._where = where
+        self._versions_sql = versions_sql
         self._lock = threading.Lock()
         self._read: dict[str, Policy] = {}
 
-    def get(self, db: sqlite3.Connection, fingerprint: str) -> Policy | None:
+    def get(self, db: Db, fingerprint: str) -> Policy | None:
         """The version ``fingerprint`` names, or ``None`` if the table does not hold it."""
         found = self._read.get(fingerprint)
         if found is not None:
@@ -63,7 +69,7 @@ class PolicyBook:
             return None
         return self._checked(fingerprint, row[0], row[1])
 
-    def follows(self, db: sqlite3.Connection, fingerprint: str, case_id: str) -> Policy:
+    def follows(self, db: Db, fingerprint: str, case_id: str) -> Policy:
         """The version case ``case_id`` follows, or :class:`~yuqing_core.PolicyVersionError`
         if the table does not hold it."""
         found = self.get(db, fingerprint)
@@ -76,7 +82,7 @@ class PolicyBook:
             )
         return found
 
-    def held(self, db: sqlite3.Connection, fingerprints: Iterable[str]) -> list[Policy]:
+    def held(self, db: Db, fingerprints: Iterable[str]) -> list[Policy]:
         """The versions among ``fingerprints`` the table holds."""
         out = []
         for fingerprint in sorted(fingerprints):
@@ -87,7 +93,7 @@ class PolicyBook:
 
     def replay(
         self,
-        db: sqlite3.Connection,
+        db: Db,
         policy: Policy,
         case_id: str,
         events: Sequence[Event],
@@ -117,10 +123,10 @@ class PolicyBook:
             case.adopt(target, at=adopt_at)
         return case
 
-    def versions(self, db: sqlite3.Connection, name: str) -> list[PolicyVersion]:
+    def versions(self, db: Db, name: str) -> list[PolicyVersion]:
         """Every version of policy ``name`` the table holds, in the order first seen."""
         out = []
-        for fingerprint, spec, first_seen in db.execute(SELECT_POLICY_VERSIONS, (name,)):
+        for fingerprint, spec, first_seen in db.execute(self._versions_sql, (name,)).fetchall():
             policy = self._read.get(fingerprint) or self._checked(fingerprint, name, spec)
             out.append(PolicyVersion(fingerprint, name, self._instant(first_seen), policy))
         return out

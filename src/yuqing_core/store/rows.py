@@ -36,6 +36,7 @@ from ..errors import CorruptCaseError, StoreError
 from ..model.event import Event
 from ..workflow.document import UnreadableEvent, event_from_dict
 from .due import time_key
+from .outbox import OutboxRow, outbox_rows
 
 if TYPE_CHECKING:
     from ..rules.obligations import Obligation
@@ -48,6 +49,7 @@ __all__ = [
     "OpenObligationRow",
     "PolicyRow",
     "case_row",
+    "event_from_row",
     "event_row",
     "event_rows",
     "events_from_rows",
@@ -111,18 +113,26 @@ class PolicyRow(NamedTuple):
 
 
 class CaseRows(NamedTuple):
-    """All the rows of one case: its ``yq_cases`` row, its events, its open obligations and
-    the policy versions it followed."""
+    """All the rows of one case: its ``yq_cases`` row, its events, its open obligations, the
+    policy versions it followed and the notices of its outbox
+    (:mod:`~yuqing_core.store.outbox`)."""
 
     case: CaseRow
     events: Sequence[EventRow]
     open_obligations: Sequence[OpenObligationRow]
     policies: Sequence[PolicyRow] = ()
+    outbox: Sequence[OutboxRow] = ()
 
     @classmethod
     def of(cls, case: Case) -> CaseRows:
         """The rows of ``case`` as it is now (every event from seq 1)."""
-        return cls(case_row(case), event_rows(case), open_obligation_rows(case), policy_rows(case))
+        return cls(
+            case_row(case),
+            event_rows(case),
+            open_obligation_rows(case),
+            policy_rows(case),
+            outbox_rows(case),
+        )
 
     def check_whole(self) -> None:
         """Raise :class:`~yuqing_core.StoreError` unless these rows are one whole case.
@@ -133,6 +143,7 @@ class CaseRows(NamedTuple):
         """
         case_id, version = self.case.case_id, self.case.version
         ids = [r.case_id for r in self.events] + [r.case_id for r in self.open_obligations]
+        ids += [r.case_id for r in self.outbox]
         stray = next((i for i in ids if i != case_id), None)
         if stray is not None:
             raise StoreError(f"case {case_id!r}: a row of case {stray!r} is among its rows")
@@ -232,16 +243,7 @@ def events_from_rows(case_id: str, rows: Sequence[Sequence[Any]], version: int) 
                 case_id=case_id,
                 seq=expected,
             )
-        try:
-            _check_columns(row)
-            event = event_from_dict(
-                {"trigger": row[1], "at": row[2], "actor": row[3], "data": _data(row[4])}
-            )
-        except UnreadableEvent as e:
-            raise CorruptCaseError(
-                f"cannot read the event row: {e}", case_id=case_id, seq=seq
-            ) from None
-        events.append(event)
+        events.append(event_from_row(case_id, row))
     if len(events) != version:
         raise CorruptCaseError(
             f"the case row says version {version} but {len(events)} events are stored",
@@ -249,6 +251,21 @@ def events_from_rows(case_id: str, rows: Sequence[Sequence[Any]], version: int) 
             seq=len(events) + 1,
         )
     return events
+
+
+def event_from_row(case_id: str, row: Sequence[Any]) -> Event:
+    """The event of one ``yq_events`` row (``seq, trigger, at, actor, data``) of case
+    ``case_id``; a row that cannot be read raises :class:`~yuqing_core.CorruptCaseError`
+    naming the case and the seq."""
+    try:
+        _check_columns(row)
+        return event_from_dict(
+            {"trigger": row[1], "at": row[2], "actor": row[3], "data": _data(row[4])}
+        )
+    except UnreadableEvent as e:
+        raise CorruptCaseError(
+            f"cannot read the event row: {e}", case_id=case_id, seq=row[0]
+        ) from None
 
 
 _SQL_TYPES = {int: "an integer", float: "a real", bytes: "a blob", type(None): "NULL"}

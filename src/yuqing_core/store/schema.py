@@ -10,10 +10,21 @@ Every name carries the ``yq_`` prefix so the tables can live in the host's own d
   as an integer key (:func:`~yuqing_core.store.due.time_key`) for the due index;
 - ``yq_policies``: one row per policy version a saved case followed: its fingerprint, name,
   canonical JSON and the instant from which the first case saved under it followed it
-  (:mod:`yuqing_core.store.policies`). In the order the store first saw them (``rowid``).
+  (:mod:`yuqing_core.store.policies`). In the order the store first saw them (``rowid``);
+- ``yq_positions``: the global order of the events (:mod:`yuqing_core.store.positions`), one
+  row per event, numbered as written;
+- ``yq_due_claims``: who holds which due item, for which due instant, until when
+  (:mod:`yuqing_core.store.claims`);
+- ``yq_outbox``: the notices the cases ask for, and when and to whom each was sent
+  (:mod:`yuqing_core.store.outbox`).
 
 A file of schema 1 (before ``yq_policies``) is migrated when a store opens it: the table is
-added, and ``yq_cases`` gains its ``fingerprint`` column.
+added, and ``yq_cases`` gains its ``fingerprint`` column. A file of schema 1 or 2 gains the
+tables of schema 3; its events are numbered in the order of their instants, and its outbox
+fills as cases are saved again (or at once with ``reindex``).
+
+PostgreSQL keeps the same tables (:mod:`yuqing_core.store.postgres`), with the claims held on
+the rows of ``yq_open_obligations`` and the positions on ``yq_events``.
 
 The statements are the store's own; a host that reads the tables with its own SQL can take
 them as a description of the layout. The column order of the ``INSERT`` statements is the
@@ -27,29 +38,38 @@ import sqlite3
 from ..errors import StoreError
 
 __all__ = [
+    "ACK_CLAIM",
     "COUNT_CASES",
     "DELETE_OPEN_OBLIGATIONS",
+    "DELETE_STALE_CLAIMS",
     "INSERT_EVENT",
     "INSERT_OPEN_OBLIGATION",
     "INSERT_POLICY",
+    "INSERT_POSITION",
+    "LEASE_OUTBOX",
+    "RELEASE_CLAIM",
     "SCHEMA",
     "SCHEMA_VERSION",
     "SELECT_CASE",
     "SELECT_CASE_IDS",
+    "SELECT_CLAIMABLE",
     "SELECT_DUE",
     "SELECT_EVENTS",
+    "SELECT_EVENTS_AFTER",
     "SELECT_OPEN_OBLIGATIONS",
     "SELECT_POLICY",
     "SELECT_POLICY_CASE_IDS",
     "SELECT_POLICY_VERSIONS",
+    "SELECT_SENDABLE",
     "SELECT_VERSION",
     "UPSERT_CASE",
+    "UPSERT_CLAIM",
     "install",
 ]
 
-SCHEMA_VERSION = 2
-"""The layout this module writes. A file of schema 1 is migrated when opened; a file written
-by a newer layout is refused."""
+SCHEMA_VERSION = 3
+"""The layout this module writes. A file of schema 1 or 2 is migrated when opened; a file
+written by a newer layout is refused."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS yq_meta (
@@ -100,6 +120,48 @@ CREATE TABLE IF NOT EXISTS yq_policies (
     first_seen_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS yq_policies_name ON yq_policies (name);
+CREATE TABLE IF NOT EXISTS yq_positions (
+    position INTEGER PRIMARY KEY,
+    case_id  TEXT NOT NULL,
+    seq      INTEGER NOT NULL,
+    UNIQUE (case_id, seq)
+);
+CREATE TABLE IF NOT EXISTS yq_due_claims (
+    case_id       TEXT NOT NULL,
+    obligation_id TEXT NOT NULL,
+    due_key       INTEGER NOT NULL,
+    token         TEXT,
+    lease_key     INTEGER,
+    acked         INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (case_id, obligation_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS yq_outbox (
+    id            INTEGER PRIMARY KEY,
+    case_id       TEXT NOT NULL,
+    obligation_id TEXT NOT NULL,
+    stage         TEXT NOT NULL,
+    due_key       INTEGER NOT NULL,
+    sendable_key  INTEGER NOT NULL,
+    sendable_at   TEXT NOT NULL,
+    policy        TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    role_label    TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    rule          TEXT NOT NULL,
+    due_at        TEXT NOT NULL,
+    provisional   INTEGER NOT NULL,
+    message       TEXT NOT NULL,
+    lease_token   TEXT,
+    lease_key     INTEGER,
+    lease_at      TEXT,
+    sent_key      INTEGER,
+    sent_at       TEXT,
+    sent_to       TEXT,
+    withdrawn     INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (case_id, obligation_id, stage, due_key)
+);
+CREATE INDEX IF NOT EXISTS yq_outbox_sendable
+    ON yq_outbox (sendable_key, id) WHERE sent_key IS NULL AND withdrawn = 0;
 """
 """The tables and indexes, created if missing (statements separated by ``;``)."""
 
@@ -142,7 +204,8 @@ UPSERT_CASE = (
 )
 # A version is written once, by the first case saved under it; its content never changes.
 INSERT_POLICY = (
-    "INSERT OR IGNORE INTO yq_policies (fingerprint, name, spec, first_seen_at) VALUES (?, ?, ?, ?)"
+    "INSERT INTO yq_policies (fingerprint, name, spec, first_seen_at) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (fingerprint) DO NOTHING"
 )
 INSERT_OPEN_OBLIGATION = (
     "INSERT INTO yq_open_obligations "
@@ -150,6 +213,48 @@ INSERT_OPEN_OBLIGATION = (
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 DELETE_OPEN_OBLIGATIONS = "DELETE FROM yq_open_obligations WHERE case_id = ?"
+
+# -- SQLite's own: positions and claims (PostgreSQL says these its own way) -------------------
+
+INSERT_POSITION = "INSERT INTO yq_positions (case_id, seq) VALUES (?, ?)"
+SELECT_EVENTS_AFTER = (
+    "SELECT 0, p.position, e.case_id, e.seq, e.trigger, e.at, e.actor, e.data "
+    "FROM yq_positions p JOIN yq_events e ON e.case_id = p.case_id AND e.seq = p.seq "
+    "WHERE p.position > ? ORDER BY p.position LIMIT ?"
+)
+# A claim row counts only for the due instant it was made for.
+DELETE_STALE_CLAIMS = (
+    "DELETE FROM yq_due_claims WHERE case_id = ? AND NOT EXISTS (SELECT 1 FROM "
+    "yq_open_obligations o WHERE o.case_id = yq_due_claims.case_id AND "
+    "o.obligation_id = yq_due_claims.obligation_id AND o.due_key = yq_due_claims.due_key)"
+)
+SELECT_CLAIMABLE = (
+    "SELECT o.case_id, o.obligation_id, o.policy, o.kind, o.role, o.rule, o.due_at, "
+    "o.provisional, o.due_key FROM yq_open_obligations o LEFT JOIN yq_due_claims c "
+    "ON c.case_id = o.case_id AND c.obligation_id = o.obligation_id AND c.due_key = o.due_key "
+    "WHERE o.due_key <= ? AND (c.case_id IS NULL OR (c.acked = 0 AND "
+    "(c.lease_key IS NULL OR c.lease_key <= ?))) "
+    "ORDER BY o.due_key, o.case_id, o.obligation_id LIMIT ?"
+)
+UPSERT_CLAIM = (
+    "INSERT INTO yq_due_claims (case_id, obligation_id, due_key, token, lease_key, acked) "
+    "VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (case_id, obligation_id) DO UPDATE SET "
+    "due_key = excluded.due_key, token = excluded.token, lease_key = excluded.lease_key, "
+    "acked = 0"
+)
+ACK_CLAIM = (
+    "UPDATE yq_due_claims SET acked = 1, token = NULL, lease_key = NULL "
+    "WHERE case_id = ? AND obligation_id = ? AND due_key = ? AND token = ? AND acked = 0"
+)
+RELEASE_CLAIM = (
+    "DELETE FROM yq_due_claims "
+    "WHERE case_id = ? AND obligation_id = ? AND due_key = ? AND token = ? AND acked = 0"
+)
+SELECT_SENDABLE = (
+    "SELECT id FROM yq_outbox WHERE sendable_key <= ? AND sent_key IS NULL AND withdrawn = 0 "
+    "AND (lease_key IS NULL OR lease_key <= ?) ORDER BY sendable_key, id LIMIT ?"
+)
+LEASE_OUTBOX = "UPDATE yq_outbox SET lease_token = ?, lease_key = ?, lease_at = ? WHERE id = ?"
 
 
 def install(db: sqlite3.Connection, where: str) -> None:
@@ -190,6 +295,8 @@ def _check_version(db: sqlite3.Connection, where: str) -> None:
         raise StoreError(f"{where}: unreadable schema version {row[0]!r} in yq_meta")
     if found == 1:
         _migrate_from_1(db)
+    if found < 3:
+        _migrate_from_2(db)
 
 
 def _migrate_from_1(db: sqlite3.Connection) -> None:
@@ -210,4 +317,13 @@ def _migrate_from_1(db: sqlite3.Connection) -> None:
             "ALTER TABLE yq_open_obligations ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0"
         )
         db.execute("DROP INDEX IF EXISTS yq_open_obligations_due")  # rebuilt to cover it
+
+
+def _migrate_from_2(db: sqlite3.Connection) -> None:
+    """Schema 2 -> 3: ``yq_positions``, ``yq_due_claims`` and ``yq_outbox`` (created above);
+    the stored events are numbered in the order of their instants, then case and seq."""
+    db.execute(
+        "INSERT INTO yq_positions (case_id, seq) SELECT case_id, seq FROM yq_events "
+        "ORDER BY at_key, case_id, seq"
+    )
     db.execute("UPDATE yq_meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))

@@ -53,7 +53,12 @@ class SeenVersions:
         by every store object on it; a database in memory gets a book of its own."""
         if not file:
             return SeenVersions()
-        key = database_key(file)
+        return cls.for_key(database_key(file))
+
+    @classmethod
+    def for_key(cls, key: Hashable) -> SeenVersions:
+        """The book of the database ``key`` names (a server database: its host, port, name
+        and schema), shared by every store object on it in this process."""
         with cls._lock:
             book = cls._books.get(key)
             if book is None:

@@ -8,6 +8,9 @@
 - ``yuqing_clock`` is a :class:`~yuqing_core.testing.Clock` at a fixed instant that moves
   only when told (``yuqing_clock.advance("3h")``), never by sleeping.
 - ``yuqing_case`` opens cases on ``yuqing_policy`` at ``yuqing_clock.now``.
+- ``yuqing_sqlite_store``, ``yuqing_postgres_store`` (a fresh migrated database per test on a
+  throwaway server, or ``YUQING_POSTGRES_URL``), ``yuqing_postgres_url`` and ``yuqing_store``
+  (each test once per store): see :mod:`yuqing_core.testing.stores`.
 
 The plugin loads without ``hypothesis``.
 """
@@ -28,6 +31,13 @@ from ..model import Incident, Severity
 from ..presets import resolve as resolve_policy
 from ..workflow.case import Case
 from .clock import Clock
+from .stores import (  # noqa: F401 - fixtures of the plugin
+    yuqing_postgres_server,
+    yuqing_postgres_store,
+    yuqing_postgres_url,
+    yuqing_sqlite_store,
+    yuqing_store,
+)
 
 __all__ = ["DEFAULT_POLICY", "DEFAULT_START", "CaseFactory"]
 
