@@ -1000,3 +1000,29 @@ def test_import_rows_refuses_rows_that_are_not_one_whole_case(
     with pytest.raises(yq.StoreError, match=f"a row of case {b.id!r}"):
         store.import_rows([rows._replace(events=[*rows.events[:1], *CaseRows.of(b).events])])
     assert store.case_ids() == []
+
+
+def test_the_outbox_warns_when_the_obligation_turns_due_soon(tmp_path: Path) -> None:
+    # school-tiered, found on the eve of National Day 2025: the report owes 1 working day, due
+    # 10 Oct 00:00. Its working time is 30 Sep 17:00-24:00 (7 h) and 9 Oct (24 h); 75% of the
+    # 31 h is reached at 16:15 on 9 Oct, so the due-soon notice is sendable then, not during
+    # the holiday (the elapsed share would say 7 Oct 11:15).
+    policy = yq.presets.load("school-tiered")
+    found = cst(2025, 9, 30, 17)
+    case = policy.open_case(
+        yq.Incident(id="YQ-OUT", title="t", discovered_at=found), at=found, actor="m"
+    )
+    report = next(o for o in case.obligations if o.id == "general-report")
+    with SQLiteStore(tmp_path / "s.db") as store:
+        store.save(case)
+        stages = {
+            e.stage: e.sendable_at
+            for e in store.outbox(case.id)
+            if e.obligation_id == "general-report"
+        }
+    assert stages == {
+        "start": found,
+        "due_soon": cst(2025, 10, 9, 16, 15),
+        "breached": cst(2025, 10, 10),
+    }
+    assert stages["due_soon"] == report.warn_at[0]

@@ -9,7 +9,9 @@ make-up working day), ``1wd`` ends at 24:00 of 14 Feb.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -239,3 +241,21 @@ def test_a_policy_without_lead_units_assigns_as_before() -> None:
     case.fire("report", at=cst(2025, 9, 30, 18), actor="x", role="principal_leader")
     case.fire("assign", at=cst(2025, 9, 30, 18), actor="x")
     assert case.unit == "handling_unit"
+
+
+def test_an_untimed_obligation_is_never_due_work_in_the_store(
+    policy: yq.Policy, tmp_path: Path
+) -> None:
+    case = _open(policy)
+    with yq.SQLiteStore(tmp_path / "s.db") as store:
+        store.save(case)
+        due = [i.obligation_id for i in store.due_before(cst(2099, 12, 31), limit=100)]
+        notices = {n.obligation_id for n in store.outbox(case.id)}
+    with sqlite3.connect(tmp_path / "s.db") as db:  # the index itself, not only its reader
+        indexed = [r[0] for r in db.execute("SELECT obligation_id FROM yq_open_obligations")]
+    assert indexed == ["report-publicity"]
+    untimed = {o.id for o in case.obligations if not o.timed}
+    assert untimed == {"wg"}
+    # report-publicity is the only deadline the case owes now; wg is owed but has none.
+    assert due == ["report-publicity"]
+    assert notices == {"report-publicity"}

@@ -74,8 +74,9 @@ def outbox_rows(case: Case) -> list[OutboxRow]:
     """The notices ``case`` asks for now: three per open obligation whose clock runs."""
     out = []
     for ob in case.open_obligations():
-        if ob.paused:
-            continue  # its clock is stopped: nothing falls due until it resumes
+        if ob.paused or not ob.timed:
+            # A stopped clock falls due only once it resumes; no deadline, never.
+            continue
         plan = notifications(case.policy, case.incident, [ob], ob.anchor_at)[0]
         for stage, at in _instants(ob):
             out.append(
@@ -102,14 +103,20 @@ def outbox_rows(case: Case) -> list[OutboxRow]:
 def _instants(ob: Obligation) -> list[tuple[Stage, datetime]]:
     """When each notice of ``ob`` becomes sendable (``due_soon`` only with a span to share)."""
     out: list[tuple[Stage, datetime]] = [("start", ob.anchor_at)]
-    span = (ob.due_at - ob.anchor_at).total_seconds()
-    if span > 0:
-        # Obligation.status turns due_soon once this share of the span has passed.
-        soon = ob.anchor_at + timedelta(seconds=span * ob.due_soon_share)
-        if soon < ob.due_at:
-            out.append(("due_soon", soon))
+    soon = _first_warning(ob)
+    if soon is not None and ob.anchor_at < soon < ob.due_at:
+        out.append(("due_soon", soon))
     out.append(("breached", ob.due_at))
     return out
+
+
+def _first_warning(ob: Obligation) -> datetime | None:
+    """The instant ``Obligation.status`` turns ``due_soon``: its first warning instant (on
+    the deadline's own clock), else the share of its elapsed span."""
+    if ob.warn_at:
+        return ob.warn_at[0]
+    span = (ob.due_at - ob.anchor_at).total_seconds()
+    return ob.anchor_at + timedelta(seconds=span * ob.due_soon_share) if span > 0 else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -209,8 +209,13 @@ def event_rows(case: Case, since: int = 0) -> list[EventRow]:
 
 def open_obligation_rows(case: Case) -> list[OpenObligationRow]:
     """The ``yq_open_obligations`` rows of ``case``: its open obligations whose clock runs."""
-    # A paused obligation is not running toward its due instant, so it is not "due".
-    return [_obligation_row(case, ob) for ob in case.obligations if ob.is_open and not ob.paused]
+    # A paused obligation is not running toward its due instant, so it is not "due"; one
+    # without a deadline (no ``within``: only ordered) never falls due.
+    return [
+        _obligation_row(case, ob)
+        for ob in case.obligations
+        if ob.is_open and not ob.paused and ob.timed
+    ]
 
 
 def _obligation_row(case: Case, ob: Obligation) -> OpenObligationRow:
