@@ -21,6 +21,35 @@ EXAMPLES = REPO / "examples"
 SCRIPTS = sorted(p.name for p in EXAMPLES.glob("*.py") if not p.name.endswith("_test.py"))
 
 EXPECTED: dict[str, list[str]] = {
+    "district_school.py": [
+        # 25,000 views: more than 20,000 is major (重大); 180 comments add nothing.
+        "YQ-2026-0930-01: major (重大)",
+        "owed when found:",
+        # Found 30 Sep 2026 17:00: 30 minutes, 1 hour and 1 hour (the dual report), 24 hours.
+        "  office-report        报告 → 学校办公室  due 09-30 17:30  pending",
+        "  principal-report     报告 → 校长  due 09-30 18:00  pending",
+        "  bureau-report        报告 → 区教育局  due 09-30 18:00  pending",
+        "  major-release        发布权威信息 → 责任单位  due 10-01 17:00  pending",
+        "after the reports and the release (1 Oct 15:00):",
+        # One report naming the principal and the bureau (17:50) met both.
+        "  principal-report     报告 → 校长  due 09-30 18:00  met",
+        "  bureau-report        报告 → 区教育局  due 09-30 18:00  met",
+        "  major-release        发布权威信息 → 责任单位  due 10-01 17:00  met",
+        # Daily follow-ups run from the release: 24 hours after 1 Oct 15:00.
+        "  major-follow-up      续报 → 学校办公室  due 10-02 15:00  pending",
+        # 8,000 views: more than 5,000 is significant (较大): the leader in 2 hours, and an
+        # initial response in 3 working days: 8, 9 and Saturday 10 Oct (make-up), so 11 Oct.
+        "YQ-2026-0930-02: significant (较大)",
+        "  leader-report        报告 → 分管校领导  due 09-30 19:00  pending",
+        "  significant-response 初步处置并回应 → 责任单位  due 10-11 00:00  pending",
+        # Holiday watch on the seven days of National Day 2026 only (1-7 Oct), not the weekend
+        # of 10-11 Oct; Monday 5 Oct's weekly report moves to Thursday 8 Oct, 10:00.
+        "  09-28 Mon 10:00 weekly-report",
+        "  10-01 Thu 08:30 holiday-watch",
+        "  10-07 Wed 08:30 holiday-watch",
+        "  10-08 Thu 10:00 weekly-report (moved from 10-05)",
+        "  10-12 Mon 10:00 weekly-report",
+    ],
     "host_loop.py": [
         "2025-09-30 16:30 open YQ-2025-0930-01: general",
         # 1 working day from 09-30: 10-09 is the first after National Day; due at its end.
@@ -141,3 +170,11 @@ def test_the_guard_fails_a_policy_edited_into_nonsense(tmp_path: Path) -> None:
     shown = [line.removeprefix("E").strip() for line in done.stdout.splitlines()]
     assert [line for line in expected if line not in shown] == [], done.stdout
     assert "1 failed, 2 passed" in done.stdout.splitlines()[-1]
+
+
+def test_the_district_school_watches_on_the_seven_holidays_only(tmp_path: Path) -> None:
+    done = _run([str(EXAMPLES / "district_school.py")], tmp_path)
+    watch = [line.split()[0] for line in done.stdout.splitlines() if "holiday-watch" in line]
+    # National Day 2026: 1-7 October off; Saturday 10 Oct is a make-up working day and
+    # Sunday 11 Oct an ordinary weekend day, so neither has a holiday watch.
+    assert watch == [f"10-0{d}" for d in range(1, 8)]
