@@ -31,6 +31,15 @@ def duty_problems(spec: PolicySpec, roles: Set[str]) -> list[Problem]:
             if name not in periods
         ]
         out += _while_open(spec, path, duty)
+    for i, ob in enumerate(spec.obligations):
+        out += [
+            (
+                f"obligations[{i}].during[{j}]",
+                f"{name!r} is not a period of this policy ([[periods]])",
+            )
+            for j, name in enumerate(ob.during)
+            if name not in periods
+        ]
     return out
 
 

@@ -104,6 +104,9 @@ class ObligationSpec(SpecModel):
     by: Name | None = None
     """The role that must act (the sender, e.g. ``"office"``): accountability charges it, not
     the recipient. Without it the recipient ``role`` is charged, as before."""
+    during: tuple[Slug, ...] = ()
+    """Only for cases whose clock starts on a day in one of these periods (``[[periods]]``,
+    e.g. ``["gaokao"]``); empty means always."""
     anchor_firing: Literal["first", "latest"] = "first"
     """For an ``anchor`` trigger: whether the clock runs from its first firing, or from its
     latest (each firing owes it anew, e.g. a reply due when handling concludes, again after a

@@ -134,7 +134,7 @@ def _start_ladders(s: FoldState, at: datetime, *, escalation: bool) -> None:
 def _activate(s: FoldState, spec: ObligationSpec, anchor: datetime, *, at_escalation: bool) -> None:
     """Start ``spec``'s clock at ``anchor`` (P7 merge with a running same-kind duty)."""
     book = s.book
-    if spec.id in book.by_spec:
+    if spec.id in book.by_spec or not s.terms.starts_on(spec, anchor):
         return
     # A duty waived by a downgrade and owed again after a new escalation is a new duty:
     # it gets its own id, and the waived one keeps its record (breached if it was overdue).

@@ -8,8 +8,10 @@ per-trigger handlers.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from ...model import Category, Severity
@@ -19,6 +21,7 @@ from ...policy.stages import StageTable
 from ...policy.warnings import WarnPoint
 from ...policy.workflow_spec import OrderSpec
 from ...time.duration import Duration
+from ..periods import in_periods
 from .duty import Duty
 
 if TYPE_CHECKING:
@@ -52,6 +55,16 @@ class Terms:
     not_before: datetime | None = None
     """The instant this policy version was adopted (``None``: in force since the case opened):
     no due instant it gives falls before it (:mod:`.versions`)."""
+    in_periods: Callable[[tuple[str, ...], date], bool] | None = None
+    """Whether a day is in any of the named periods (``[[periods]]``); ``None`` when no
+    obligation depends on a period."""
+
+    def starts_on(self, spec: ObligationSpec, anchor: datetime) -> bool:
+        """Whether ``spec`` may start its clock at ``anchor``: always, unless it names
+        periods (``during``) and the anchor's local day is in none of them."""
+        if not spec.during or self.in_periods is None:
+            return True
+        return self.in_periods(spec.during, self.calendar.local(anchor).date())
 
     def level(self, severity: Severity) -> Severity:
         """The policy's level ``severity`` maps to."""
@@ -74,7 +87,16 @@ class Terms:
             late_extension=workflow.late_extension,
             pausable=tuple(k.value for k in workflow.pausable),
             not_before=not_before,
+            in_periods=(
+                functools.partial(_in_periods, policy)
+                if any(ob.during for ob in spec.obligations)
+                else None
+            ),
         )
+
+
+def _in_periods(policy: Policy, ids: tuple[str, ...], day: date) -> bool:
+    return in_periods(policy, ids, day).inside
 
 
 @dataclass(slots=True)
