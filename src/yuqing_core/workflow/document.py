@@ -119,7 +119,9 @@ def event_from_parts(trigger: str, at: str, actor: str, data: object) -> Event:
     :class:`UnreadableEvent` naming what it is)."""
     if type(data) is not dict and not isinstance(data, Mapping):
         raise UnreadableEvent(f"data is a JSON {json_kind(data)}, not an object")
-    return Event(trigger, _instant(at), actor, _with_models(trigger, data))
+    # The parts are checked here (text, an aware instant with its shared zone, a dict of
+    # its own): the event keeps them as they are.
+    return Event._read(trigger, _instant(at), actor, _with_models(trigger, data))
 
 
 def _instant(text: str) -> datetime:
@@ -139,7 +141,7 @@ def _instant(text: str) -> datetime:
     problem = year_problem(at)
     if problem is not None:
         raise UnreadableEvent(f"at: {problem}")
-    return at
+    return shared_zone(at)
 
 
 def _with_models(trigger: str, data: Mapping[str, Any]) -> dict[str, Any]:
