@@ -78,6 +78,9 @@ def _validate_aware(value: datetime) -> datetime:
 _ZONES: dict[tuple[timedelta | None, str | None], tzinfo] = {}
 """One object for each fixed-offset zone (by offset and name) times were given in."""
 
+_SHARED: dict[int, tzinfo] = {}
+"""The objects of :data:`_ZONES` by identity (kept alive there, so an id stays theirs)."""
+
 
 def shared_zone(at: datetime) -> datetime:
     """``at`` with the one shared object of its fixed-offset zone.
@@ -86,14 +89,15 @@ def shared_zone(at: datetime) -> datetime:
     own, which every stored event and observation would keep; equal zones share one.
     """
     tz = at.tzinfo
-    if type(tz) is not timezone:
-        return at
+    if type(tz) is not timezone or _SHARED.get(id(tz)) is tz:
+        return at  # not a fixed offset, or the shared object already
     key = (tz.utcoffset(None), tz.tzname(None))
     shared = _ZONES.get(key)
     if shared is None:
         if len(_ZONES) >= 64:  # bounded: offsets are few, names could be many
             return at
         shared = _ZONES.setdefault(key, tz)
+        _SHARED[id(shared)] = shared
     return at if shared is tz else at.replace(tzinfo=shared)
 
 

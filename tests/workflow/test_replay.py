@@ -127,6 +127,24 @@ def test_metrics_that_are_not_metrics_are_refused_not_dropped(tiered: yq.Policy)
         assert "data.metrics" in err.problem
 
 
+def test_metrics_held_as_a_model_replay_only_alone_as_fire_records_them(
+    tiered: yq.Policy,
+) -> None:
+    case = opened(tiered)
+    at = cst(2025, 11, 3, 10)
+    m = yq.Metrics(observed_at=at, views=5)
+    ok = Event("update_metrics", at, "m", {"metrics": m})
+    assert Case.replay(tiered, [*case.events, ok]).incident.metrics == (m,)
+    for data, problem in [
+        ({"metrics": m, "bogus": 1}, "update_metrics takes no 'bogus'"),
+        ({"metrics": m, "flags": ["a", "a"]}, "data.flags: not in the form fire records it"),
+    ]:
+        with pytest.raises(yq.CorruptCaseError) as err:
+            Case.replay(tiered, [*case.events, Event("update_metrics", at, "m", data)])
+        assert err.value.seq == 2
+        assert err.value.problem == f"{REPLAY}: {problem}"
+
+
 def test_a_forged_automatic_escalation_is_refused(tiered: yq.Policy) -> None:
     case = opened(tiered)
     forged = event_dict(

@@ -45,6 +45,18 @@ class Event:
         # Most events carry no data: they share one empty mapping.
         self._data: Mapping[str, Any] = MappingProxyType(dict(data)) if data else _NO_DATA
 
+    @classmethod
+    def _read(cls, trigger: str, at: datetime, actor: str, data: dict[str, Any]) -> Event:
+        """The event of parts a reader checked already: text ``trigger`` and ``actor``, an
+        aware ``at`` with its shared zone, and a ``data`` dict of its own that nothing else
+        holds (kept, not copied)."""
+        event = cls.__new__(cls)
+        event._trigger = sys.intern(trigger) if type(trigger) is str else trigger
+        event._at = at
+        event._actor = sys.intern(actor) if type(actor) is str else actor
+        event._data = MappingProxyType(data) if data else _NO_DATA
+        return event
+
     @property
     def trigger(self) -> str:
         return self._trigger

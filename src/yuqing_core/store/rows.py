@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import CorruptCaseError, StoreError
 from ..model.event import Event
-from ..workflow.document import UnreadableEvent, event_from_dict
+from ..workflow.document import UnreadableEvent, event_from_parts
 from .due import time_key
 from .outbox import OutboxRow, outbox_rows
 
@@ -264,9 +264,7 @@ def event_from_row(case_id: str, row: Sequence[Any]) -> Event:
     naming the case and the seq."""
     try:
         _check_columns(row)
-        return event_from_dict(
-            {"trigger": row[1], "at": row[2], "actor": row[3], "data": _data(row[4])}
-        )
+        return event_from_parts(row[1], row[2], row[3], _data(row[4]))
     except UnreadableEvent as e:
         raise CorruptCaseError(
             f"cannot read the event row: {e}", case_id=case_id, seq=row[0]
@@ -286,8 +284,19 @@ def _check_columns(row: Sequence[Any]) -> None:
             raise UnreadableEvent(f"the {name} column holds {held}, not text")
 
 
+_DECODER = json.JSONDecoder()
+
+
 def _data(text: str) -> object:
     """The data column, read as JSON."""
+    try:
+        # The compact JSON the store writes, read without json.loads' per-call wrapper;
+        # anything else (surrounding blanks, errors) takes json.loads' own path.
+        value, end = _DECODER.raw_decode(text)
+        if end == len(text):
+            return value
+    except (ValueError, RecursionError):
+        pass
     try:
         return json.loads(text)
     except RecursionError:

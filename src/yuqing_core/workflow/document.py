@@ -15,15 +15,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .._dt import ensure_aware, year_problem
-from ..errors import CorruptCaseError, InvalidDataError, NaiveDatetimeError, TransitionError
+from .._dt import FIRST_YEAR, LAST_YEAR, ensure_aware, shared_zone, year_problem
+from ..errors import (
+    CorruptCaseError,
+    InvalidDataError,
+    NaiveDatetimeError,
+    TransitionError,
+    invalid_data,
+)
 from ..model import Event, Incident, Metrics
-from .replay import problem_text, shown
+from .replay import shown
 
 __all__ = [
     "CASE_FORMAT",
@@ -31,6 +37,7 @@ __all__ = [
     "UnreadableEvent",
     "dump_case",
     "event_from_dict",
+    "event_from_parts",
     "json_kind",
     "read_case_events",
 ]
@@ -48,6 +55,8 @@ _MODELS: Mapping[tuple[str, str], type[BaseModel]] = {
     ("update_metrics", "metrics"): Metrics,
 }
 """The data keys that hold a model, by trigger: read back into that model."""
+
+_MODEL_OF = {on: (key, model) for (on, key), model in _MODELS.items()}
 
 _DEEPEST = 100
 """Nesting deeper than this is never in a case document: where it is, the event is unreadable."""
@@ -101,11 +110,18 @@ def event_from_dict(raw: object) -> Event:
     for key in ("trigger", "at", "actor"):
         if not isinstance(raw[key], str):
             raise UnreadableEvent(f"{key} is a JSON {json_kind(raw[key])}, not a string")
-    data = raw["data"]
+    return event_from_parts(raw["trigger"], raw["at"], raw["actor"], raw["data"])
+
+
+def event_from_parts(trigger: str, at: str, actor: str, data: object) -> Event:
+    """The event of its four parts as a document or an event row holds them: ``trigger``,
+    ``at`` and ``actor`` read as text already, ``data`` as JSON (an object, or
+    :class:`UnreadableEvent` naming what it is)."""
     if type(data) is not dict and not isinstance(data, Mapping):
         raise UnreadableEvent(f"data is a JSON {json_kind(data)}, not an object")
-    trigger: str = raw["trigger"]
-    return Event(trigger, _instant(raw["at"]), raw["actor"], _with_models(trigger, data))
+    # The parts are checked here (text, an aware instant with its shared zone, a dict of
+    # its own): the event keeps them as they are.
+    return Event._read(trigger, _instant(at), actor, _with_models(trigger, data))
 
 
 def _instant(text: str) -> datetime:
@@ -113,6 +129,11 @@ def _instant(text: str) -> datetime:
         at = datetime.fromisoformat(text)
     except ValueError:
         raise UnreadableEvent("at: not an ISO 8601 date and time") from None
+    tz = at.tzinfo
+    if type(tz) is timezone and FIRST_YEAR <= at.year <= LAST_YEAR:
+        # The form the library writes (a fixed offset, a year it computes): the checks
+        # below would pass.
+        return shared_zone(at)
     try:
         at = ensure_aware(at, "at")
     except NaiveDatetimeError as e:
@@ -120,29 +141,31 @@ def _instant(text: str) -> datetime:
     problem = year_problem(at)
     if problem is not None:
         raise UnreadableEvent(f"at: {problem}")
-    return at
+    return shared_zone(at)
 
 
 def _with_models(trigger: str, data: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(data)
-    for (on, key), model in _MODELS.items():
-        if on != trigger:
-            continue
-        value = out.get(key)
-        if type(value) is not dict and not isinstance(value, Mapping):
-            continue
-        try:
-            out[key] = model.model_validate(value)
-        except ValidationError as e:
-            # Key paths and pydantic's messages only: its input may be a reporter's phone.
-            raise UnreadableEvent(
-                "; ".join(f"data.{problem_text(err, (key,))}" for err in e.errors())
-            ) from None
-        except InvalidDataError as e:  # the models' own error: key paths, never values
-            raise UnreadableEvent(
-                "; ".join(f"data.{key}.{path}: {message}" for path, message in e.problems)
-            ) from None
-    return out
+    found = _MODEL_OF.get(trigger)
+    if found is None:
+        return out
+    key, model = found
+    value = out.get(key)
+    if type(value) is not dict and not isinstance(value, Mapping):
+        return out
+    try:
+        # The model's own validator, without the per-call wrapper of ``model_validate``
+        # (one call per event); its errors worded as that wrapper words them.
+        out[key] = model.__pydantic_validator__.validate_python(value)
+    except ValidationError as e:
+        problem = invalid_data(model.__name__, e.errors())
+    except InvalidDataError as e:  # the models' own error: key paths, never values
+        problem = e
+    else:
+        return out
+    raise UnreadableEvent(
+        "; ".join(f"data.{key}.{path}: {message}" for path, message in problem.problems)
+    )
 
 
 def read_case_events(text: str | bytes, policy: str) -> tuple[str, list[Event]]:

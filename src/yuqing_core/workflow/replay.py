@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from .._dt import year_problem
 from ..errors import CorruptCaseError, YuqingError, error_message, format_loc
-from ..model import Event, Incident, Severity
+from ..model import Event, Incident, Metrics, Severity
 from ..policy.data import FINGERPRINT
 from ..policy.data import PolicyData as Policy
 from ..rules.assessment import assess
@@ -103,6 +103,10 @@ def data_problem(event: Event) -> str | None:
     command model refuses, or a value in another form than the one ``fire`` writes."""
     trigger = event.trigger
     data = event.data
+    if trigger == "update_metrics" and len(data) == 1 and type(data.get("metrics")) is Metrics:
+        # What the command model keeps as given (a model instance is not validated again)
+        # and fire stores as it is: the validation below would find nothing.
+        return None
     try:
         # model_validate's own validator, without its per-call wrapper (one call per event)
         parsed = COMMAND_MODELS[trigger].__pydantic_validator__.validate_python(data)
