@@ -50,8 +50,12 @@ def test_the_service_answers_as_its_openapi_says(api: Served) -> None:
     for operation, mode in itertools.product(operations, modes):
 
         @given(case=operation.as_strategy(generation_mode=mode))
+        # Derandomized: the same examples on every run, so a finding is reproducible rather
+        # than a flake (one seed found a 401 where schemathesis wants unknown query
+        # parameters refused first; followed up with the service work).
         @settings(
             max_examples=EXAMPLES,
+            derandomize=True,
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),

@@ -157,6 +157,9 @@ def test_second_save_appends_only_the_new_events(tiered: yq.Policy, tmp_path: Pa
             time_key(cst(2025, 11, 7)),
             "2025-11-07T00:00:00+08:00",
             0,  # not provisional: November 2025 is settled
+            # Its first warning at 3/4 of its 87 h working time: 6 Nov 02:15.
+            time_key(cst(2025, 11, 6, 2, 15)),
+            "2025-11-06T02:15:00+08:00",
         )
     ]
     assert store.version("YQ-A") == 4
@@ -852,8 +855,8 @@ def test_ids_with_surrounding_spaces_are_refused_not_stripped(
 
 
 def test_a_newer_schema_or_a_foreign_file_is_refused(stored: Path, tmp_path: Path) -> None:
-    tamper(stored, "UPDATE yq_meta SET value = '4' WHERE key = 'schema_version'")
-    with pytest.raises(yq.StoreError, match=r"newer yuqing_core \(schema 4; this version reads"):
+    tamper(stored, "UPDATE yq_meta SET value = '5' WHERE key = 'schema_version'")
+    with pytest.raises(yq.StoreError, match=r"newer yuqing_core \(schema 5; this version reads"):
         SQLiteStore(stored)
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not a database, just some text " * 100)

@@ -30,6 +30,7 @@ from tests.edges.test_store import (
     B_RESPONSE,
     C_REPORT,
     C_RESPONSE,
+    incident,
     open_a,
     open_b,
     open_c,
@@ -346,3 +347,55 @@ def test_next_due_is_the_first_instant_after_that_needs_a_worker(
     # A's response (due 7 Nov 00:00) is the last instant of all.
     assert store.next_due(cst(2025, 11, 6, 23)) == cst(2025, 11, 7)
     assert store.next_due(cst(2025, 11, 7)) is None
+
+
+# -- the warning index (预警) ------------------------------------------------------------------
+
+
+def test_due_soon_before_lists_first_warnings_on_the_deadlines_own_clock(
+    store: EventStore, tiered: yq.Policy
+) -> None:
+    # General case found Tue 30 Sep 2025 17:00, the eve of National Day (1-8 Oct off; Sat 11
+    # Oct a make-up working day). The report (1wd) is due at the end of Thu 9 Oct; its
+    # working time is 7 h on 30 Sep and 24 h on 9 Oct, 31 h in all, and 3/4 of it (23 h 15 min)
+    # has passed at 9 Oct 16:15, not at 3/4 of the elapsed 9 days and 7 hours. The response
+    # (3wd: 9, 10, 11 Oct) has 7 + 72 = 79 h; 3/4 (59 h 15 min) is 11 Oct 04:15.
+    found = cst(2025, 9, 30, 17)
+    case = tiered.open_case(incident("YQ-N", found), at=found, actor="m")
+    store.save(case)
+    report = (cst(2025, 10, 9, 16, 15), cst(2025, 10, 10))
+    response = (cst(2025, 10, 11, 4, 15), cst(2025, 10, 12))
+    assert store.due_soon_before(cst(2025, 10, 9, 16, 14)) == []
+    soon = store.due_soon_before(cst(2025, 10, 9, 16, 15))
+    assert [(d.obligation_id, d.warn_at, d.due_at) for d in soon] == [
+        ("general-report", report[:1], report[1])
+    ]
+    assert store.due_before(cst(2025, 10, 9, 16, 15)) == []  # warned, not due
+    soon = store.due_soon_before(cst(2025, 10, 11, 4, 15))
+    assert [(d.obligation_id, d.warn_at[0], d.due_at) for d in soon] == [
+        ("general-report", *report),
+        ("general-response", *response),
+    ]
+    # The same instants in the due index, warnings included; the limit and naive instants.
+    assert [d.warn_at for d in store.due_before(cst(2025, 10, 12))] == [
+        report[:1], response[:1]
+    ]  # fmt: skip
+    assert [d.obligation_id for d in store.due_soon_before(cst(2026, 1, 1), limit=1)] == [
+        "general-report"
+    ]
+    with pytest.raises(yq.YuqingError, match="at: 2025-10-09T16:15:00 has no time zone"):
+        store.due_soon_before(datetime(2025, 10, 9, 16, 15))
+    with pytest.raises(yq.StoreError, match="limit must be a positive integer, got 0"):
+        store.due_soon_before(cst(2025, 10, 9), limit=0)
+    # Met, it leaves the warning index with the due index.
+    case.fire("report", at=cst(2025, 10, 9, 17), actor="office")
+    store.save(case)
+    assert [d.obligation_id for d in store.due_soon_before(cst(2026, 1, 1))] == ["general-response"]
+
+
+def test_a_claimed_due_item_carries_its_warnings(store: EventStore, tiered: yq.Policy) -> None:
+    found = cst(2025, 9, 30, 17)
+    store.save(tiered.open_case(incident("YQ-N", found), at=found, actor="m"))
+    [claimed] = store.claim_due(cst(2025, 10, 10), limit=10, lease=HOUR)
+    assert claimed.item.obligation_id == "general-report"
+    assert claimed.item.warn_at == (cst(2025, 10, 9, 16, 15),)

@@ -309,7 +309,7 @@ def test_a_schema_1_file_is_migrated_and_its_cases_pinned_on_their_next_save(
     path = tmp_path / "old.db"
     schema_1_file(path)
     store = SQLiteStore(path)
-    assert rows(path, "SELECT value FROM yq_meta") == [(str(SCHEMA_VERSION),)] == [("3",)]
+    assert rows(path, "SELECT value FROM yq_meta") == [(str(SCHEMA_VERSION),)] == [("4",)]
     assert rows(path, "SELECT case_id, fingerprint FROM yq_cases") == [("LY-1", None)]
     # Recorded before fingerprints: it follows the policy it is loaded with ...
     case = store.load(PARK, "LY-1")
@@ -394,3 +394,38 @@ def test_a_timeline_names_the_adoption_with_both_versions_shortened() -> None:
     line = timeline.render(case, cst(2025, 11, 3, 11)).splitlines()[2]
     old, new = tiered.fingerprint[:19], edited.fingerprint[:19]  # "sha256:" + 12 hex digits
     assert line == f"  2025-11-03 10:00 Mon  ● adopt_policy     采用新版制度 {old} → {new}"
+
+
+def test_a_schema_3_file_gains_the_warning_index(tmp_path: Path) -> None:
+    # A schema 3 file: the layout before the warning columns, with one open obligation. The
+    # general report of school-tiered for a case found Mon 3 Nov 2025 09:00 (no holiday) is due
+    # 5 Nov 00:00; its first warning at 3/4 of its 39 h working time, 4 Nov 14:15.
+    tiered = yq.presets.load("school-tiered")
+    path = tmp_path / "three.db"
+    found = cst(2025, 11, 3, 9)
+    case = tiered.open_case(
+        yq.Incident(id="YQ-3", title="t", discovered_at=found), at=found, actor="m"
+    )
+    SQLiteStore(path).save(case)
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("DROP INDEX yq_open_obligations_due")
+        db.execute("DROP INDEX yq_open_obligations_warn")
+        db.execute("ALTER TABLE yq_open_obligations DROP COLUMN warn_at")
+        db.execute("ALTER TABLE yq_open_obligations DROP COLUMN warn_key")
+        db.execute("UPDATE yq_meta SET value = '3'")
+    db.close()
+    store = SQLiteStore(path)
+    assert rows(path, "SELECT value FROM yq_meta") == [("4",)]
+    names = "SELECT name FROM sqlite_master WHERE name LIKE 'yq_open_obligations_%' ORDER BY 1"
+    assert rows(path, names) == [("yq_open_obligations_due",), ("yq_open_obligations_warn",)]
+    # Rows written before keep their due instants, without warnings until reindexed.
+    assert [(d.obligation_id, d.due_at, d.warn_at) for d in store.due_before(cst(2025, 11, 5))] == [
+        ("general-report", cst(2025, 11, 5), ())
+    ]
+    assert store.due_soon_before(cst(2030, 1, 1)) == []
+    store.reindex(tiered, at=cst(2025, 11, 3, 10))
+    soon = store.due_soon_before(cst(2025, 11, 4, 14, 15))
+    assert [(d.obligation_id, d.warn_at) for d in soon] == [
+        ("general-report", (cst(2025, 11, 4, 14, 15),))
+    ]

@@ -29,7 +29,9 @@ from tests.edges.test_store import A_REPORT, open_a, open_b, open_c
 from tests.helpers import cst
 from yuqing_core.cli import main
 from yuqing_core.store import START
+from yuqing_core.store.due import time_key
 from yuqing_core.store.postgres import LATEST, PostgresStore, migrate, schema_version
+from yuqing_core.store.postgres.migrate import migrations
 from yuqing_core.testing.stores import PostgresServer
 
 pytestmark = pytest.mark.requires("postgresql")
@@ -67,12 +69,44 @@ def test_an_unmigrated_database_is_refused_until_migrated_by_the_cli(
     with pytest.raises(yq.StoreError, match="no yuqing_core tables; run `yuqing db migrate"):
         PostgresStore(url)
     assert main(["db", "migrate", "--url", url]) == 0
-    assert capsys.readouterr().out == "applied migration 0001 initial\n"
+    assert capsys.readouterr().out == (
+        "applied migration 0001 initial\napplied migration 0002 warnings\n"
+    )
     assert main(["db", "migrate", "--url", url]) == 0
     assert capsys.readouterr().out == f"the database is current (schema {LATEST})\n"
     with psycopg.connect(url) as conn:
-        assert schema_version(conn) == LATEST == 1
+        assert schema_version(conn) == LATEST == 2
     PostgresStore(url).close()
+
+
+def test_migration_2_adds_the_warning_index_to_a_schema_1_database(
+    yuqing_postgres_server: PostgresServer, tiered: yq.Policy
+) -> None:
+    url = yuqing_postgres_server.make_url("yq_one")
+    yuqing_postgres_server._admin('CREATE DATABASE "yq_one"')
+    first = migrations()[0]
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE yq_migrations (version integer PRIMARY KEY, name text NOT NULL)")
+        conn.execute(first.sql.encode())
+        conn.execute("INSERT INTO yq_migrations VALUES (1, 'initial')")
+        conn.execute(
+            "INSERT INTO yq_open_obligations (case_id, obligation_id, policy, kind, role, rule, "
+            "due_key, due_at) VALUES ('YQ-A', 'general-report', %s, 'report', "
+            "'business_supervisor', 'R3.1', %s, '2025-11-05T00:00:00+08:00')",
+            (tiered.name, time_key(cst(2025, 11, 5))),
+        )
+    with pytest.raises(yq.StoreError, match="at schema 1, this yuqing_core needs 2"):
+        PostgresStore(url)
+    assert [(m.version, m.name) for m in migrate(url)] == [(2, "warnings")]
+    with PostgresStore(url) as store:
+        # A row written before: its due instant as before, no warnings until saved again.
+        [row] = store.due_before(cst(2025, 11, 5))
+        assert (row, row.warn_at) == (A_REPORT, ())
+        assert store.due_soon_before(cst(2030, 1, 1)) == []
+        store.save(open_a(tiered))
+        assert [d.warn_at for d in store.due_soon_before(cst(2025, 11, 4, 14, 15))] == [
+            (cst(2025, 11, 4, 14, 15),)
+        ]
 
 
 def test_a_newer_schema_is_refused(yuqing_postgres_url: str) -> None:

@@ -50,6 +50,7 @@ from .schema import (
     SELECT_CASE,
     SELECT_CASE_IDS,
     SELECT_DUE,
+    SELECT_DUE_SOON,
     SELECT_EVENTS,
     SELECT_OPEN_OBLIGATIONS,
     SELECT_POLICY_CASE_IDS,
@@ -439,9 +440,22 @@ class EventStore(WorkQueue):
         Read from the due index (one index range, at most ``limit`` rows): a host can poll it
         every minute over any number of cases. Ties are ordered by case id, then obligation.
         """
+        return self._due(SELECT_DUE, at, limit)
+
+    def due_soon_before(self, at: datetime, limit: int = 100) -> list[DueItem]:
+        """Open obligations (not met, clock running) whose first warning instant
+        (``DueItem.warn_at[0]``, 预警) is at or before ``at``, earliest warning first: what
+        falls due soon, breached ones included until met.
+
+        Read from the warning index, as :meth:`due_before` reads the due index. Warnings
+        follow the deadline's own clock (working time for a working-day period).
+        """
+        return self._due(SELECT_DUE_SOON, at, limit)
+
+    def _due(self, query: str, at: datetime, limit: int) -> list[DueItem]:
         at = ensure_aware(at, "at")
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise StoreError(f"limit must be a positive integer, got {limit!r}")
         with self._read() as db:
-            rows = db.execute(SELECT_DUE, (time_key(at), limit)).fetchall()
+            rows = db.execute(query, (time_key(at), limit)).fetchall()
         return [DueItem.from_row(r) for r in rows]

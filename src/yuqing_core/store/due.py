@@ -7,11 +7,14 @@ read back exactly, and as a :func:`time_key`, to sort and compare instants of an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["DueItem", "from_time_key", "time_key"]
+if TYPE_CHECKING:
+    from ..rules.obligations.obligation import Obligation
+
+__all__ = ["DueItem", "first_warning", "from_time_key", "time_key", "warn_text"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -36,6 +39,23 @@ def from_time_key(key: int) -> datetime:
     return _EPOCH + key * _MICROSECOND
 
 
+def first_warning(ob: Obligation) -> datetime | None:
+    """The instant ``Obligation.status`` turns ``due_soon``: its first warning instant (on
+    the deadline's own clock), else the share of its elapsed span (``None``: no span)."""
+    if ob.warn_at:
+        return ob.warn_at[0]
+    span = (ob.due_at - ob.anchor_at).total_seconds()
+    return ob.anchor_at + timedelta(seconds=span * ob.due_soon_share) if span > 0 else None
+
+
+def warn_text(ob: Obligation) -> str:
+    """The warning instants of ``ob`` as stored in the due index: ISO texts separated by
+    spaces, earliest first (the first warning alone when it has no ``warn_at``)."""
+    first = first_warning(ob)
+    instants = ob.warn_at or (() if first is None else (first,))
+    return " ".join(w.isoformat() for w in instants)
+
+
 @dataclass(frozen=True, slots=True)
 class DueItem:
     """One open obligation that is due (到期事项), as :meth:`SQLiteStore.due_before` lists it."""
@@ -51,11 +71,17 @@ class DueItem:
     provisional: bool = False
     """The due instant rests on days the official calendar does not settle yet; it may move
     when the year's official notice is known (see ``Obligation.provisional``)."""
+    warn_at: tuple[datetime, ...] = field(default=(), compare=False)
+    """Its warning instants (预警), earliest first, on the deadline's own clock
+    (:attr:`Obligation.warn_at <yuqing_core.Obligation.warn_at>`); the first is the instant
+    :meth:`SQLiteStore.due_soon_before` lists it from. Empty in an index row written before
+    schema 4 until the case is saved again or the store is reindexed; not part of an item's
+    identity (equality), which is its case, obligation and due instant as before."""
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> DueItem:
         """The item of one row of the due query (its columns in the query's order)."""
-        case_id, obligation_id, policy, kind, role, rule, due_at, provisional = row
+        case_id, obligation_id, policy, kind, role, rule, due_at, provisional, warn = row
         return cls(
             case_id=case_id,
             obligation_id=obligation_id,
@@ -65,4 +91,5 @@ class DueItem:
             rule=rule,
             policy=policy,
             provisional=bool(provisional),
+            warn_at=tuple(datetime.fromisoformat(w) for w in (warn or "").split()),
         )

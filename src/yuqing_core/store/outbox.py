@@ -24,11 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from ..workflow.notices import notifications
-from .due import time_key
+from .due import first_warning, time_key
 
 if TYPE_CHECKING:
     from ..rules.obligations import Obligation
@@ -103,20 +103,11 @@ def outbox_rows(case: Case) -> list[OutboxRow]:
 def _instants(ob: Obligation) -> list[tuple[Stage, datetime]]:
     """When each notice of ``ob`` becomes sendable (``due_soon`` only with a span to share)."""
     out: list[tuple[Stage, datetime]] = [("start", ob.anchor_at)]
-    soon = _first_warning(ob)
+    soon = first_warning(ob)
     if soon is not None and ob.anchor_at < soon < ob.due_at:
         out.append(("due_soon", soon))
     out.append(("breached", ob.due_at))
     return out
-
-
-def _first_warning(ob: Obligation) -> datetime | None:
-    """The instant ``Obligation.status`` turns ``due_soon``: its first warning instant (on
-    the deadline's own clock), else the share of its elapsed span."""
-    if ob.warn_at:
-        return ob.warn_at[0]
-    span = (ob.due_at - ob.anchor_at).total_seconds()
-    return ob.anchor_at + timedelta(seconds=span * ob.due_soon_share) if span > 0 else None
 
 
 @dataclass(frozen=True, slots=True)

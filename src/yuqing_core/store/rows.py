@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..errors import CorruptCaseError, StoreError
 from ..model.event import Event
 from ..workflow.document import UnreadableEvent, event_from_parts
-from .due import time_key
+from .due import first_warning, time_key, warn_text
 from .outbox import OutboxRow, outbox_rows
 
 if TYPE_CHECKING:
@@ -98,6 +98,10 @@ class OpenObligationRow(NamedTuple):
     due_at: str
     provisional: int
     """1 when the due instant rests on days the official calendar does not settle yet."""
+    warn_key: int | None
+    """The first warning instant as a time key (``None``: it has none), for the warning index."""
+    warn_at: str
+    """Its warning instants (:func:`~yuqing_core.store.due.warn_text`)."""
 
 
 class PolicyRow(NamedTuple):
@@ -229,7 +233,13 @@ def _obligation_row(case: Case, ob: Obligation) -> OpenObligationRow:
         time_key(ob.due_at),
         ob.due_at.isoformat(),
         int(ob.provisional),
+        *_warning(ob),
     )
+
+
+def _warning(ob: Obligation) -> tuple[int | None, str]:
+    first = first_warning(ob)
+    return (None if first is None else time_key(first)), warn_text(ob)
 
 
 # -- reading event rows back -----------------------------------------------------------------

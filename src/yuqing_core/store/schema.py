@@ -21,7 +21,9 @@ Every name carries the ``yq_`` prefix so the tables can live in the host's own d
 A file of schema 1 (before ``yq_policies``) is migrated when a store opens it: the table is
 added, and ``yq_cases`` gains its ``fingerprint`` column. A file of schema 1 or 2 gains the
 tables of schema 3; its events are numbered in the order of their instants, and its outbox
-fills as cases are saved again (or at once with ``reindex``).
+fills as cases are saved again (or at once with ``reindex``). A file of schema 1 to 3 gains
+the warning columns of ``yq_open_obligations`` (schema 4: ``warn_key``, the first warning
+instant's time key, and ``warn_at``), filled as cases are saved again or reindexed.
 
 PostgreSQL keeps the same tables (:mod:`yuqing_core.store.postgres`), with the claims held on
 the rows of ``yq_open_obligations`` and the positions on ``yq_events``.
@@ -54,6 +56,7 @@ __all__ = [
     "SELECT_CASE_IDS",
     "SELECT_CLAIMABLE",
     "SELECT_DUE",
+    "SELECT_DUE_SOON",
     "SELECT_EVENTS",
     "SELECT_EVENTS_AFTER",
     "SELECT_OPEN_OBLIGATIONS",
@@ -67,8 +70,8 @@ __all__ = [
     "install",
 ]
 
-SCHEMA_VERSION = 3
-"""The layout this module writes. A file of schema 1 or 2 is migrated when opened; a file
+SCHEMA_VERSION = 4
+"""The layout this module writes. A file of schema 1, 2 or 3 is migrated when opened; a file
 written by a newer layout is refused."""
 
 SCHEMA = """
@@ -106,12 +109,18 @@ CREATE TABLE IF NOT EXISTS yq_open_obligations (
     due_key       INTEGER NOT NULL,
     due_at        TEXT NOT NULL,
     provisional   INTEGER NOT NULL DEFAULT 0,
+    warn_key      INTEGER,
+    warn_at       TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (case_id, obligation_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS yq_open_obligations_due
     ON yq_open_obligations (
-        due_key, case_id, obligation_id, policy, kind, role, rule, due_at, provisional
+        due_key, case_id, obligation_id, policy, kind, role, rule, due_at, provisional, warn_at
     );
+CREATE INDEX IF NOT EXISTS yq_open_obligations_warn
+    ON yq_open_obligations (
+        warn_key, case_id, obligation_id, policy, kind, role, rule, due_at, provisional, warn_at
+    ) WHERE warn_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS yq_cases_policy ON yq_cases (policy, case_id);
 CREATE TABLE IF NOT EXISTS yq_policies (
     fingerprint   TEXT PRIMARY KEY,
@@ -183,9 +192,15 @@ SELECT_POLICY_VERSIONS = (
 SELECT_EVENTS = "SELECT seq, trigger, at, actor, data FROM yq_events WHERE case_id = ? ORDER BY seq"
 # The due index covers every column read here, so a poll is one index range.
 SELECT_DUE = (
-    "SELECT case_id, obligation_id, policy, kind, role, rule, due_at, provisional "
+    "SELECT case_id, obligation_id, policy, kind, role, rule, due_at, provisional, warn_at "
     "FROM yq_open_obligations WHERE due_key <= ? "
     "ORDER BY due_key, case_id, obligation_id LIMIT ?"
+)
+# The warning index (partial: rows with a first warning instant) covers it the same way.
+SELECT_DUE_SOON = (
+    "SELECT case_id, obligation_id, policy, kind, role, rule, due_at, provisional, warn_at "
+    "FROM yq_open_obligations WHERE warn_key IS NOT NULL AND warn_key <= ? "
+    "ORDER BY warn_key, case_id, obligation_id LIMIT ?"
 )
 
 # -- writing ---------------------------------------------------------------------------------
@@ -209,8 +224,8 @@ INSERT_POLICY = (
 )
 INSERT_OPEN_OBLIGATION = (
     "INSERT INTO yq_open_obligations "
-    "(case_id, obligation_id, policy, kind, role, rule, due_key, due_at, provisional) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "(case_id, obligation_id, policy, kind, role, rule, due_key, due_at, provisional, "
+    "warn_key, warn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 DELETE_OPEN_OBLIGATIONS = "DELETE FROM yq_open_obligations WHERE case_id = ?"
 
@@ -230,7 +245,7 @@ DELETE_STALE_CLAIMS = (
 )
 SELECT_CLAIMABLE = (
     "SELECT o.case_id, o.obligation_id, o.policy, o.kind, o.role, o.rule, o.due_at, "
-    "o.provisional, o.due_key FROM yq_open_obligations o LEFT JOIN yq_due_claims c "
+    "o.provisional, o.due_key, o.warn_at FROM yq_open_obligations o LEFT JOIN yq_due_claims c "
     "ON c.case_id = o.case_id AND c.obligation_id = o.obligation_id AND c.due_key = o.due_key "
     "WHERE o.due_key <= ? AND (c.case_id IS NULL OR (c.acked = 0 AND "
     "(c.lease_key IS NULL OR c.lease_key <= ?))) "
@@ -297,6 +312,8 @@ def _check_version(db: sqlite3.Connection, where: str) -> None:
         _migrate_from_1(db)
     if found < 3:
         _migrate_from_2(db)
+    if found < 4:
+        _migrate_from_3(db)
 
 
 def _migrate_from_1(db: sqlite3.Connection) -> None:
@@ -326,4 +343,15 @@ def _migrate_from_2(db: sqlite3.Connection) -> None:
         "INSERT INTO yq_positions (case_id, seq) SELECT case_id, seq FROM yq_events "
         "ORDER BY at_key, case_id, seq"
     )
+
+
+def _migrate_from_3(db: sqlite3.Connection) -> None:
+    """Schema 3 -> 4: ``yq_open_obligations.warn_key`` and ``warn_at`` (the warning instants),
+    with the due index rebuilt to cover them and the warning index added. Rows written before
+    have no warning instants until the case is saved again or the store is reindexed."""
+    columns = {r[1] for r in db.execute("PRAGMA table_info(yq_open_obligations)")}
+    if "warn_key" not in columns:
+        db.execute("ALTER TABLE yq_open_obligations ADD COLUMN warn_key INTEGER")
+        db.execute("ALTER TABLE yq_open_obligations ADD COLUMN warn_at TEXT NOT NULL DEFAULT ''")
+        db.execute("DROP INDEX IF EXISTS yq_open_obligations_due")  # rebuilt to cover them
     db.execute("UPDATE yq_meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))

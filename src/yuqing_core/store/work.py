@@ -45,7 +45,8 @@ class WorkQueue(abc.ABC):
 
     @abc.abstractmethod
     def _claim(self, db: Db, lease: Lease) -> list[Sequence[Any]]:
-        """Claim due rows (``SELECT_DUE``'s columns, then ``due_key``) under ``lease``."""
+        """Claim due rows (``SELECT_DUE``'s first eight columns, then ``due_key`` and
+        ``warn_at``) under ``lease``."""
 
     _ACK: ClassVar[str]
     """Marks one claimed item handled (case, obligation, due key, token): if still held."""
@@ -70,7 +71,9 @@ class WorkQueue(abc.ABC):
         with self._write() as db:
             rows = self._claim(db, claim)
         rows = sorted(rows, key=lambda r: (int(r[8]), r[0], r[1]))
-        return [ClaimedDue(DueItem.from_row(r[:8]), claim.token, claim.until) for r in rows]
+        return [
+            ClaimedDue(DueItem.from_row((*r[:8], r[9])), claim.token, claim.until) for r in rows
+        ]
 
     def ack(self, claims: ClaimedDue | Iterable[ClaimedDue]) -> int:
         """Mark claimed items done: not handed out again for their due instant. Returns how

@@ -40,10 +40,12 @@ DELETE_CLOSED = "DELETE FROM yq_open_obligations WHERE case_id = ? AND NOT (obli
 # item.
 UPSERT_OPEN_OBLIGATION = (
     "INSERT INTO yq_open_obligations "
-    "(case_id, obligation_id, policy, kind, role, rule, due_key, due_at, provisional) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, obligation_id) DO UPDATE SET "
+    "(case_id, obligation_id, policy, kind, role, rule, due_key, due_at, provisional, "
+    "warn_key, warn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (case_id, obligation_id) DO UPDATE SET "
     "policy = excluded.policy, kind = excluded.kind, role = excluded.role, "
     "rule = excluded.rule, due_at = excluded.due_at, provisional = excluded.provisional, "
+    "warn_key = excluded.warn_key, warn_at = excluded.warn_at, "
     "lease_token = CASE WHEN yq_open_obligations.due_key = excluded.due_key "
     "THEN yq_open_obligations.lease_token END, "
     "lease_key = CASE WHEN yq_open_obligations.due_key = excluded.due_key "
@@ -66,7 +68,7 @@ CLAIM_DUE = (
     "ORDER BY due_key, case_id, obligation_id LIMIT ? FOR UPDATE SKIP LOCKED) AS picked "
     "WHERE o.case_id = picked.case_id AND o.obligation_id = picked.obligation_id "
     "RETURNING o.case_id, o.obligation_id, o.policy, o.kind, o.role, o.rule, o.due_at, "
-    "o.provisional, o.due_key"
+    "o.provisional, o.due_key, o.warn_at"
 )
 ACK = (
     "UPDATE yq_open_obligations SET acked = true, lease_token = NULL, lease_key = NULL "
