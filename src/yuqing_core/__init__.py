@@ -86,6 +86,23 @@ _HOMES: dict[str, tuple[str, ...]] = {
 _HOME = {name: module for module, names in _HOMES.items() for name in names}
 """The module each public name is imported from on first use."""
 _SUBMODULES = frozenset({"presets"})
+_EXTRAS = {"PostgresStore": "postgres"}
+"""Public names that need an optional extra, and its name."""
+
+
+def _from_extra(name: str) -> Any:
+    """``name`` from its module, or a library error naming the extra it needs."""
+    try:
+        module = importlib.import_module(_HOME[name], __name__)
+    except ModuleNotFoundError as e:
+        if e.name is not None and e.name.startswith("yuqing_core"):
+            raise
+        extra = _EXTRAS[name]
+        raise YuqingError(
+            f"{name} needs the '{extra}' extra ({e.name} is not installed): "
+            f"pip install 'yuqing-core[{extra}]'"
+        ) from None
+    return getattr(module, name)
 
 
 if not TYPE_CHECKING:  # mypy sees the imports above, and no name it does not know
@@ -94,6 +111,8 @@ if not TYPE_CHECKING:  # mypy sees the imports above, and no name it does not kn
         """A public name, imported from its module the first time it is asked for."""
         if name in _SUBMODULES:
             value: Any = importlib.import_module(f".{name}", __name__)
+        elif name in _EXTRAS:
+            value = _from_extra(name)
         elif name in _HOME:
             value = getattr(importlib.import_module(_HOME[name], __name__), name)
         else:

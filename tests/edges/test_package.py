@@ -206,3 +206,14 @@ def test_installed_package_passes_its_vectors_and_serve_asks_for_its_extra(
     assert (serve.returncode, serve.stdout) == (1, "")
     needs = r"yuqing: yuqing serve needs the 'serve' extra \((fastapi|starlette|uvicorn) is not "
     assert re.fullmatch(needs + r"installed\): pip install 'yuqing-core\[serve\]'\n", serve.stderr)
+    # PostgresStore without the extra: a library error that names the extra, not a bare
+    # ModuleNotFoundError.
+    store = _run(
+        [str(installed.root / "bin" / "python"), "-c", "import yuqing_core as y; y.PostgresStore"],
+        cwd=tmp_path,
+    )
+    assert store.returncode == 1
+    assert store.stderr.splitlines()[-1] == (
+        "yuqing_core.errors.YuqingError: PostgresStore needs the 'postgres' extra (psycopg is not "
+        "installed): pip install 'yuqing-core[postgres]'"
+    )
