@@ -23,7 +23,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from ..errors import PolicyError
-from ..time.duration import Duration, DurationKind
+from ..time.duration import Duration, DurationKind, read_from_text
 
 __all__ = ["WarnPoint"]
 
@@ -92,15 +92,7 @@ class WarnPoint:
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        def validate(value: Any) -> WarnPoint:
-            try:
-                return cls.parse(value)
-            except PolicyError as e:
-                raise ValueError(str(e)) from None
-
-        return core_schema.no_info_plain_validator_function(
-            validate, serialization=core_schema.plain_serializer_function_ser_schema(str)
-        )
+        return read_from_text(cls.parse)
 
     @classmethod
     def __get_pydantic_json_schema__(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..rules.obligations.obligation import Obligation
 
-__all__ = ["DueItem", "first_warning", "from_time_key", "time_key", "warn_text"]
+__all__ = ["DueItem", "from_time_key", "time_key", "warn_text"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -39,19 +39,10 @@ def from_time_key(key: int) -> datetime:
     return _EPOCH + key * _MICROSECOND
 
 
-def first_warning(ob: Obligation) -> datetime | None:
-    """The instant ``Obligation.status`` turns ``due_soon``: its first warning instant (on
-    the deadline's own clock), else the share of its elapsed span (``None``: no span)."""
-    if ob.warn_at:
-        return ob.warn_at[0]
-    span = (ob.due_at - ob.anchor_at).total_seconds()
-    return ob.anchor_at + timedelta(seconds=span * ob.due_soon_share) if span > 0 else None
-
-
 def warn_text(ob: Obligation) -> str:
     """The warning instants of ``ob`` as stored in the due index: ISO texts separated by
     spaces, earliest first (the first warning alone when it has no ``warn_at``)."""
-    first = first_warning(ob)
+    first = ob.first_warning
     instants = ob.warn_at or (() if first is None else (first,))
     return " ".join(w.isoformat() for w in instants)
 

@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from ..workflow.notices import notifications
-from .due import first_warning, time_key
+from .due import time_key
 
 if TYPE_CHECKING:
     from ..rules.obligations import Obligation
@@ -103,7 +103,7 @@ def outbox_rows(case: Case) -> list[OutboxRow]:
 def _instants(ob: Obligation) -> list[tuple[Stage, datetime]]:
     """When each notice of ``ob`` becomes sendable (``due_soon`` only with a span to share)."""
     out: list[tuple[Stage, datetime]] = [("start", ob.anchor_at)]
-    soon = first_warning(ob)
+    soon = ob.first_warning
     if soon is not None and ob.anchor_at < soon < ob.due_at:
         out.append(("due_soon", soon))
     out.append(("breached", ob.due_at))

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..errors import CorruptCaseError, StoreError
 from ..model.event import Event
 from ..workflow.document import UnreadableEvent, event_from_parts
-from .due import first_warning, time_key, warn_text
+from .due import time_key, warn_text
 from .outbox import OutboxRow, outbox_rows
 
 if TYPE_CHECKING:
@@ -238,7 +238,7 @@ def _obligation_row(case: Case, ob: Obligation) -> OpenObligationRow:
 
 
 def _warning(ob: Obligation) -> tuple[int | None, str]:
-    first = first_warning(ob)
+    first = ob.first_warning
     return (None if first is None else time_key(first)), warn_text(ob)
 
 

@@ -28,7 +28,7 @@ from pydantic_core import core_schema
 
 from ..errors import InvalidArgumentError, PolicyError
 
-__all__ = ["Duration", "DurationKind", "already_parsed"]
+__all__ = ["Duration", "DurationKind", "already_parsed", "read_from_text"]
 
 
 class DurationKind(enum.StrEnum):
@@ -216,16 +216,7 @@ class Duration:
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        def validate(value: Any) -> Duration:
-            try:
-                return cls.parse(value)
-            except PolicyError as e:
-                raise ValueError(str(e)) from None
-
-        return core_schema.no_info_plain_validator_function(
-            validate,
-            serialization=core_schema.plain_serializer_function_ser_schema(str),
-        )
+        return read_from_text(cls.parse)
 
     @classmethod
     def __get_pydantic_json_schema__(
@@ -238,6 +229,21 @@ class Duration:
             "days); 4wh (working hours, with [calendar] working_hours); same_day (until 24:00 "
             "or business close); now (the immediate grace)",
         }
+
+
+def read_from_text(parse: Callable[[Any], object]) -> core_schema.CoreSchema:
+    """The pydantic schema of a value a policy file writes as text: read by ``parse`` (its
+    :class:`PolicyError` becomes the field's validation error), written back with ``str``."""
+
+    def validate(value: Any) -> object:
+        try:
+            return parse(value)
+        except PolicyError as e:
+            raise ValueError(str(e)) from None
+
+    return core_schema.no_info_plain_validator_function(
+        validate, serialization=core_schema.plain_serializer_function_ser_schema(str)
+    )
 
 
 def _most(kind: DurationKind) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from ..._dt import ensure_aware
@@ -111,17 +111,17 @@ class Obligation:
             return "breached"
         if self.closed_at is not None and self.closed_at <= now:
             return "breached"  # closed after its due instant, or after a breach kept
-        return "due_soon" if self._warned(now) else "pending"
+        first = self.first_warning
+        return "due_soon" if not self.paused and first is not None and now >= first else "pending"
 
-    def _warned(self, now: datetime) -> bool:
-        """Whether its first warning has come by ``now`` (while it runs): the first of
-        ``warn_at``, or without them the ``due_soon_share`` of the elapsed span."""
-        if self.paused:
-            return False
+    @property
+    def first_warning(self) -> datetime | None:
+        """The instant it turns ``due_soon`` (while it runs): the first of ``warn_at``, or
+        without them the ``due_soon_share`` of the elapsed span (``None``: no span)."""
         if self.warn_at:
-            return now >= self.warn_at[0]
+            return self.warn_at[0]
         span = (self.due_at - self.anchor_at).total_seconds()
-        return span > 0 and (now - self.anchor_at).total_seconds() >= span * self.due_soon_share
+        return self.anchor_at + timedelta(seconds=span * self.due_soon_share) if span > 0 else None
 
     @property
     def timed(self) -> bool:
