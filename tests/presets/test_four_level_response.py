@@ -5,10 +5,14 @@ needs; and a false report that reached the leading group late."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import yuqing_core as yq
-from tests.helpers import D, cst, ob, rows, run, state_path
+from tests.helpers import D, cst, fmt, ob, rows, run, state_path
+from yuqing_core.accountability import case_spans, duty_accountability
+from yuqing_core.rules.roster import fulfil, roster
 
 CASE_A = "YQ-2026-0213-17"
 CASE_B = "YQ-2026-0214-18"
@@ -130,14 +134,119 @@ def test_false_report_reaches_the_leading_group_late() -> None:
     # 影响较小: no judgement given, so the lowest level (the section concerned handles it).
     assert case.severity == yq.Severity.LOW
     # Found Sat 14 Feb 2026 21:40 (a make-up working day), category fabrication.
-    # R9.5 (seed 四(一)1) feedback to the section and (seed 四(三)1) "虚假不实报道……及时上报":
-    # immediate, grace 1 h from discovery -> 22:40 for both. The section was told at 22:00;
-    # the leading group only next morning, Sun 15 Feb 08:30: late.
+    # R9.5 (seed 四(三)1) "虚假不实报道……及时上报": immediate, grace 1 h from discovery ->
+    # 22:40. The leading group only heard next morning, Sun 15 Feb 08:30: late.
+    # Changed on purpose (issue 14): the feedback of seed 四(一)1 is owed only for an opinion
+    # adverse to social stability or a *major* false one; a minor false report owes none (the
+    # section was still told at 22:00).
     assert rows(case, sim.now) == [
-        ("negative-feedback", "2026-02-14 22:40", "2026-02-14 22:00", "met"),
         ("false-report-up", "2026-02-14 22:40", "2026-02-15 08:30", "late"),
     ]
     up = next(o for o in case.obligations if o.id == "false-report-up")
     assert up.status(cst(2026, 2, 14, 22, 24)) == "pending"
     assert up.status(cst(2026, 2, 14, 22, 25)) == "due_soon"
     assert up.status(cst(2026, 2, 14, 22, 41)) == "breached"
+
+
+# -- the issue-14 fixes: lead units, the scope of negative feedback, daily monitoring ----------
+
+POLICY = yq.presets.load("four-level-response")
+
+
+def _opened(case_id: str, *, at: Any, **incident: Any) -> yq.Case:
+    inc = yq.Incident(id=case_id, title="测试舆情", discovered_at=at, **incident)
+    return POLICY.open_case(inc, at=at, actor="值班监测员")
+
+
+@pytest.mark.parametrize(
+    ("severity", "unit"),
+    [
+        ("critical", "leading_group"),  # R9.1 特别重大: 应急领导小组具体负责
+        ("major", "info_section"),  # R9.2 重大或较大: 信息股会同相关股室
+        ("significant", "info_section"),  # 较大 is accepted and lands on 重大或较大
+        ("general", "office"),  # R9.3 一般: 小组办公室会同相关股室
+        ("low", "handling_unit"),  # R9.4 影响较小: 相关股室
+    ],
+)
+def test_assign_goes_to_the_lead_unit_of_the_level(severity: str, unit: str) -> None:
+    found = cst(2026, 9, 30, 17, 0)
+    case = _opened("YQ-LEAD", at=found)
+    case.fire("assess", at=cst(2026, 9, 30, 17, 10), actor="办公室", severity=severity)
+    case.fire("report", at=cst(2026, 9, 30, 17, 20), actor="办公室", role="leading_group")
+    case.fire("assign", at=cst(2026, 9, 30, 17, 30), actor="领导小组")
+    assert case.unit == unit
+
+
+def test_significant_is_accepted_as_major_or_significant() -> None:
+    case = _opened("YQ-SIG", at=cst(2026, 9, 30, 17, 0))
+    case.fire("assess", at=cst(2026, 9, 30, 17, 10), actor="办公室", severity="significant")
+    assert case.severity is yq.Severity.MAJOR
+    assert [lv.label for lv in POLICY.spec.levels if lv.severity is case.severity] == ["重大或较大"]
+
+
+def test_negative_feedback_only_for_destabilizing_or_major_false_opinion() -> None:
+    found = cst(2026, 9, 30, 17, 0)
+    # An ordinary general opinion owes no feedback (it used to owe it, issue 14).
+    plain = _opened("YQ-PLAIN", at=found)
+    assert [o.id for o in plain.obligations] == []
+    # Adverse to social stability (a human judgement, flag destabilizing): immediate, grace
+    # 1 h -> 18:00.
+    unstable = _opened("YQ-UNSTABLE", at=found, flags=["destabilizing"])
+    assert [(o.id, fmt(o.due_at)) for o in unstable.obligations] == [
+        ("negative-feedback", "2026-09-30 18:00")
+    ]
+    # A false opinion at the lowest level owes only the report up; judged 重大或较大 at 17:30
+    # it owes the feedback from then (P7): 18:30.
+    false = _opened("YQ-FALSE", at=found, category="fabrication")
+    assert [o.id for o in false.obligations] == ["false-report-up"]
+    false.fire("assess", at=cst(2026, 9, 30, 17, 30), actor="办公室", severity="major")
+    assert [(o.id, fmt(o.due_at)) for o in false.obligations] == [
+        ("false-report-up", "2026-09-30 18:00"),
+        ("negative-feedback-false", "2026-09-30 18:30"),
+    ]
+
+
+def test_daily_monitoring_every_day_through_spring_festival_and_missed_days_are_counted() -> None:
+    # R9.5 日常监测不间断进行: every day before 24:00 (23:59), rest days kept: Sat 14 Feb 2026
+    # (a make-up working day), Sun 15 and Mon 16 Feb (Spring Festival rest, 15-23 Feb).
+    done = [
+        fulfil(POLICY, "daily-monitoring", at=cst(2026, 2, 14, 22, 0), actor="办公室"),
+        fulfil(
+            POLICY,
+            "daily-monitoring",
+            at=cst(2026, 2, 17, 9, 0),
+            actor="办公室",
+            due_at=cst(2026, 2, 16, 23, 59),
+        ),
+    ]
+    listed = roster(POLICY, cst(2026, 2, 14), cst(2026, 2, 17), done)
+    now = cst(2026, 2, 18)
+    assert [(i.duty_id, fmt(i.due_at), i.role, i.status(now)) for i in listed] == [
+        ("daily-monitoring", "2026-02-14 23:59", "office", "met"),
+        ("daily-monitoring", "2026-02-15 23:59", "office", "missed"),
+        ("daily-monitoring", "2026-02-16 23:59", "office", "late"),
+    ]
+    # X2: accountability charges the office with the missed day and the late one.
+    [row] = duty_accountability(POLICY, cst(2026, 2, 14), cst(2026, 2, 17), done, now=now)
+    assert (row.role, row.missed, row.late) == ("office", 1, 1)
+    assert [(i.obligation_id, fmt(i.due_at), i.outcome) for i in row.items] == [
+        ("daily-monitoring", "2026-02-15 23:59", "missed"),
+        ("daily-monitoring", "2026-02-16 23:59", "late"),
+    ]
+
+
+def test_mass_incident_watch_duty_while_the_case_is_open() -> None:
+    # R9.5 24 小时不间断监控: a watch handed over at 08:00 each day while the mass incident of
+    # the scenario is open (opened Fri 13 Feb 2026 18:30, archived Tue 24 Feb 11:00): 14-24 Feb,
+    # the Spring Festival rest days included.
+    sim = run("four-level-response")
+    spans = case_spans([sim.cases[CASE_A]])
+    listed = roster(POLICY, cst(2026, 2, 13), cst(2026, 2, 26), cases=spans)
+    watch = [fmt(i.due_at) for i in listed if i.duty_id == "mass-incident-watch-duty"]
+    assert watch == [f"2026-02-{d:02d} 08:00" for d in range(14, 25)]
+    # Not one was recorded: eleven missed watches charged to the leading group.
+    rows_ = duty_accountability(
+        POLICY, cst(2026, 2, 13), cst(2026, 2, 26), [], now=cst(2026, 2, 26), cases=spans
+    )
+    watch_row = next(r for r in rows_ if r.role == "leading_group")
+    assert (watch_row.missed, watch_row.late) == (11, 0)

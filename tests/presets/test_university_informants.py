@@ -1,15 +1,17 @@
 """The university-informants preset (RULES S10): the key values it encodes, and its worked scenario.
 The scenario: an informant's dual report of a dormitory-network complaint on the eve of National Day
 2025, whose 12-hour feedback falls on the holiday and comes late; and a general opinion escalated to
-"较大" that the unit cannot handle."""
+"较大" that the unit cannot handle; and a news lead over National Day submitted on the first
+working day after it."""
 
 from __future__ import annotations
 
 import yuqing_core as yq
-from tests.helpers import D, cst, keys, ob, rows, run, state_path
+from tests.helpers import D, cst, fmt, keys, ob, rows, run, state_path
 
 CASE_A = "YQ-2025-0930-10"
 CASE_B = "YQ-2025-1011-11"
+CASE_C = "YQ-2025-0930-12"
 
 
 # -- what it encodes: the key values of its source, by hand from RULES.md and the seeds ------
@@ -25,10 +27,31 @@ def test_university_informants_s10() -> None:
         D("12h"),
         ("general",),
     )
-    dual = {o.role for o in p.spec.obligations if o.kind == "report" and not o.levels}
+    # The opinion reports (not the news submission, which only a news lead owes).
+    dual = {
+        o.role
+        for o in p.spec.obligations
+        if o.kind == "report" and not o.levels and not o.any_flags
+    }
     assert dual == {"publicity_dept", "unit_head"}
     up = ob(p, "significant-report")
-    assert (up.role, up.within, keys(up.levels)) == ("party_committee", D("now"), ("significant",))
+    # Changed on purpose (issue 14): 学校党委或党委宣传部, either meets it (it was the party
+    # committee alone).
+    assert (up.role, up.within, keys(up.levels)) == (
+        ("party_committee", "publicity_dept"),
+        D("now"),
+        ("significant",),
+    )
+    # R10.2: news within 1 working day, by the correspondent, for a news lead only; no opinion
+    # duty is owed for a news lead.
+    news = ob(p, "news-submission")
+    assert (news.role, news.by, news.within, news.any_flags) == (
+        "news_office",
+        "news_correspondent",
+        D("1wd"),
+        ("news",),
+    )
+    assert all(o.no_flags == ("news",) for o in p.spec.obligations if o.rule == "R10.3")
 
 
 # -- its worked scenario ------------------------------------------------------------------
@@ -108,3 +131,42 @@ def test_general_opinion_escalated_to_significant() -> None:
     assert up.status(cst(2025, 10, 11, 14, 45)) == "due_soon"
     assert up.status(cst(2025, 10, 11, 15, 1)) == "breached"
     assert sim.breaches() == []
+
+
+def test_news_lead_submitted_on_the_first_working_day_after_national_day() -> None:
+    sim = run("university-informants")
+    assert sim.now is not None
+    case = sim.cases[CASE_C]
+    assert state_path(case) == [("open", "registered"), ("report", "reported")]
+    # R10.2 "新闻消息从发生到报送原则上不得超过1个工作日": happened Tue 30 Sep 2025 16:00; one
+    # working day counted from the next day: 1-8 Oct are National Day rest days (Sat 11 Oct
+    # is the make-up day, after it), so the working day is Thu 9 Oct, ending 24:00 ->
+    # 2025-10-10 00:00. Submitted 9 Oct 15:00: met. No opinion duty for a news lead.
+    assert rows(case, sim.now) == [
+        ("news-submission", "2025-10-10 00:00", "2025-10-09 15:00", "met"),
+    ]
+    news = case.obligations[0]
+    assert news.status(cst(2025, 10, 10, 0, 1)) == "met"
+    unsent = yq.Case.replay(case.policy, case.events[:1])
+    assert unsent.obligations[0].status(cst(2025, 10, 10, 0, 0)) != "breached"
+    assert unsent.obligations[0].status(cst(2025, 10, 10, 0, 1)) == "breached"
+
+
+def test_either_the_party_committee_or_the_publicity_department_meets_the_larger_report() -> None:
+    sim = run("university-informants")
+    case = sim.cases[CASE_B]
+    # Replayed up to the escalation (Sat 11 Oct 2025 14:00), then reported to the publicity
+    # department alone at 14:30: within the grace (-> 15:00), met.
+    escalated = yq.Case.replay(case.policy, case.events[:4])
+    assert escalated.severity == yq.Severity.SIGNIFICANT
+    escalated.fire("report", at=cst(2025, 10, 11, 14, 30), actor="研究生院", role="publicity_dept")
+    up = next(o for o in escalated.obligations if o.id == "significant-report")
+    assert (fmt(up.due_at), fmt(up.met_at), up.status(cst(2025, 10, 11, 16, 0))) == (
+        "2025-10-11 15:00",
+        "2025-10-11 14:30",
+        "met",
+    )
+    # The dual report at 09:30, before the escalation, did not meet it (P7).
+    before = yq.Case.replay(case.policy, case.events[:4])
+    up = next(o for o in before.obligations if o.id == "significant-report")
+    assert up.met_at is None

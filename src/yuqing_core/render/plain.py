@@ -203,9 +203,16 @@ _DETAILS: Final[Mapping[str, Callable[[Case, Any], Pair]]] = {
     "metrics": _metrics,
     "flags": _flags,
     "grade": lambda case, value: (f"敏感等级 {value}", f"grade {value}"),
-    "by": lambda case, value: (f"延长 {Duration.parse(value).zh(spaced=True)}", f"by {value}"),
+    "by": lambda case, value: _by(case, value),
 }
 """How each key of event data is told; any other as it was written."""
+
+
+def _by(case: Case, value: Any) -> Pair:
+    """``by`` of an ``extend`` is how long; of any other command, the role that acted."""
+    if value in case.policy.roles:
+        return f"由{case.policy.roles[value]}办理", f"by the {gloss(ROLE_EN, value)}"
+    return f"延长 {Duration.parse(value).zh(spaced=True)}", f"by {value}"
 
 
 def _count(metrics: Any, name: str) -> int:
