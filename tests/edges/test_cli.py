@@ -37,15 +37,21 @@ def test_demo_runs_four_presets_and_shows_met_late_and_breached(
     presets = [line.split()[1].split("，")[0] for line in out if line.startswith("预置制度 ")]
     assert presets == list(DEMO_PRESETS)
     # The summary counts the deadlines of each scenario (worked out in tests/presets/).
-    assert out[-8:] == [
-        "  school-tiered       按时履行 4，逾期履行 1",
-        "                      met on time 4, met late 1",
-        "  park-message-board  按时履行 4，逾期履行 1，超时未履行 1",
-        "                      met on time 4, met late 1, breached 1",
-        "  school-thresholds   按时履行 6，逾期履行 3，超时未履行 1",
-        "                      met on time 6, met late 3, breached 1",
-        "  township            按时履行 4，逾期履行 1",
-        "                      met on time 4, met late 1",
+    # (Two presets were added to the default, a university and a kindergarten, so that every
+    # kind of institution is shown: the names column is wider and the summary two lines longer.)
+    assert out[-12:] == [
+        "  school-tiered          按时履行 4，逾期履行 1",
+        "                         met on time 4, met late 1",
+        "  park-message-board     按时履行 4，逾期履行 1，超时未履行 1",
+        "                         met on time 4, met late 1, breached 1",
+        "  school-thresholds      按时履行 6，逾期履行 3，超时未履行 1",
+        "                         met on time 6, met late 3, breached 1",
+        "  township               按时履行 4，逾期履行 1",
+        "                         met on time 4, met late 1",
+        "  university-informants  按时履行 6，逾期履行 2",
+        "                         met on time 6, met late 2",
+        "  kindergarten-security  按时履行 2，逾期履行 1，超时未履行 1",
+        "                         met on time 2, met late 1, breached 1",
     ]
     # The sample incidents are graded under each preset; the lab accident with a superior's
     # instruction is especially major under school-tiered (R3.3).

@@ -10,7 +10,9 @@ import pytest
 
 import yuqing_core as yq
 from yuqing_core.cli import main
-from yuqing_core.cli.demo import sample_incidents
+from yuqing_core.cli.demo import DEMO_PRESETS, PRESET_KINDS, kind_of, sample_incidents
+from yuqing_core.render.wording import weekday_zh
+from yuqing_core.rules.periods import holiday_blocks
 from yuqing_core.simulate import run_scenario
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -121,3 +123,79 @@ def test_an_extension_and_an_automatic_escalation_in_plain_words(
     assert auto
     for i in auto:
         assert demo_lines[i + 1].endswith("automatically, on new metrics or flags")
+
+
+# -- the kinds of institution, each with a case across an official holiday ------------------
+
+
+def test_every_preset_is_of_exactly_one_kind() -> None:
+    kinds = [name for _, names in PRESET_KINDS for name in names]
+    assert sorted(kinds) == sorted(yq.presets.names())
+    assert {kind_of(n) for n in DEMO_PRESETS} == {kind for kind, _ in PRESET_KINDS}
+
+
+@pytest.fixture(scope="module")
+def default_sections() -> dict[str, list[str]]:
+    """The default demo's lines, per kind of institution (its Chinese name)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["demo"]) == 0
+    lines = out.getvalue().splitlines()
+    kinds = [kind[0] for kind, _ in PRESET_KINDS]
+    assert f"预置制度按机构分为 4 类：{'、'.join(kinds)}；" in lines[4]
+    sections: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in lines:
+        if line.startswith("机构类别："):
+            current = sections.setdefault(line.removeprefix("机构类别："), [])
+        current.append(line)
+    return sections
+
+
+def _crossings(name: str) -> list[str]:
+    """The deadline lines of ``name``'s scenario whose clock runs across an official holiday
+    block (a due instant on or after a holiday day that comes after the clock started)."""
+    sim = run_scenario(name)
+    found: list[str] = []
+    for case in sim.cases.values():
+        official = case.policy.calendar
+        for ob in case.obligations:
+            if not ob.timed:
+                continue
+            start, due = official.local(ob.anchor_at), official.local(ob.due_at)
+            blocks = holiday_blocks(official, start.year) + holiday_blocks(official, due.year)
+            if due > start and any(
+                b.last >= start.date() and b.first <= due.date() for b in blocks
+            ):
+                found.append(f"  {due:%Y-%m-%d} {weekday_zh(due)} {due:%H:%M}  ◆ 时限：")
+    return found
+
+
+def test_each_kind_shows_a_deadline_across_a_holiday(
+    default_sections: dict[str, list[str]],
+) -> None:
+    assert set(default_sections) == {kind[0] for kind, _ in PRESET_KINDS}
+    for kind, names in PRESET_KINDS:
+        section = default_sections[kind[0]]
+        shown = [n for n in DEMO_PRESETS if n in names]
+        assert shown, kind
+        crossing = [c for n in shown for c in _crossings(n)]
+        assert any(line.startswith(c) for c in crossing for line in section), kind
+
+
+def test_the_university_and_kindergarten_crossings_exactly(
+    default_sections: dict[str, list[str]],
+) -> None:
+    # A news lead of Tue 30 Sep 2025 16:00, one working day (R10.2): 1-8 Oct 2025 are National
+    # Day rest days, so the working day is Thu 9 Oct, ending 24:00; submitted 9 Oct 15:00.
+    assert (
+        "  2025-10-10 周五 00:00  ◆ 时限：报告 → 新闻发布部门，10-09 15:00 按时履行 ✓"
+        in default_sections["高校"]
+    )
+    # A server failure found Wed 18 Feb 2026 09:15, in the Spring Festival rest (15-23 Feb):
+    # 24 elapsed hours -> Thu 19 Feb 09:15, not moved; the principal's office was told on the
+    # first working day, Tue 24 Feb 08:30: late.
+    assert (
+        "  2026-02-19 周四 09:15  ◆ 时限：通知 → 园长室，02-24 08:30 才履行，已逾期 ⚠"
+        in default_sections["幼儿园与职业学校"]
+    )

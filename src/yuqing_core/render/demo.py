@@ -33,8 +33,9 @@ _TALLY: dict[str, Pair] = {
 }
 
 
-def demo_intro(samples: int) -> str:
-    """What the demo shows, and the legend of its marks."""
+def demo_intro(samples: int, kinds: Sequence[Pair] = ()) -> str:
+    """What the demo shows, the ``kinds`` of institution its presets are grouped by, and the
+    legend of its marks."""
     pairs = [
         (
             "yuqing_core 演示：舆情处置的时限，按国务院公布的节假日和调休安排计算。",
@@ -47,6 +48,7 @@ def demo_intro(samples: int) -> str:
             f"Each preset grades {samples} sample incidents, then runs its worked cases: every "
             "step and every deadline.",
         ),
+        *_kinds(kinds),
         (
             "标记：● 操作　◆ 时限　✓ 按时　⚠ 逾期　✗ 超时　! 临近到期　… 未到期",
             "Marks: ● a step  ◆ a deadline  ✓ on time  ⚠ late  ✗ breached  ! due soon  … pending",
@@ -55,8 +57,26 @@ def demo_intro(samples: int) -> str:
     return "\n".join(paired(pairs, "")) + "\n"
 
 
-def preset_section(policy: Policy, incidents: Iterable[Incident], sim: Simulation) -> str:
-    """One preset: how it grades ``incidents``, then every case of its scenario ``sim``."""
+def _kinds(kinds: Sequence[Pair]) -> list[Pair]:
+    if not kinds:
+        return []
+    return [
+        (
+            f"预置制度按机构分为 {len(kinds)} 类：{'、'.join(k[0] for k in kinds)}；"
+            "默认演示每类至少一个，每类都有时限跨越法定节假日（国庆、春节）的案件。",
+            f"The presets are grouped in {len(kinds)} kinds of institution: "
+            f"{', '.join(k[1] for k in kinds)}; by default the demo shows at least one of each, "
+            "each with a case whose deadline runs across an official holiday "
+            "(National Day, Spring Festival).",
+        )
+    ]
+
+
+def preset_section(
+    policy: Policy, incidents: Iterable[Incident], sim: Simulation, kind: Pair | None = None
+) -> str:
+    """One preset (of the ``kind`` of institution given): how it grades ``incidents``, then
+    every case of its scenario ``sim``."""
     if sim.now is None:
         raise ValueError(f"the scenario of {policy.name} opened no case")
     head = [
@@ -66,6 +86,8 @@ def preset_section(policy: Policy, incidents: Iterable[Incident], sim: Simulatio
             f"preset {policy.name}; its rules: yuqing presets {policy.name}",
         ),
     ]
+    if kind is not None:
+        head.append((f"机构类别：{kind[0]}", f"kind of institution: {kind[1]}"))
     lines = ["", _RULE, *paired(head, ""), _RULE]
     lines += _grading(policy, incidents)
     for case in sim.cases.values():
