@@ -199,3 +199,14 @@ def test_the_university_and_kindergarten_crossings_exactly(
         "  2026-02-19 周四 09:15  ◆ 时限：通知 → 园长室，02-24 08:30 才履行，已逾期 ⚠"
         in default_sections["幼儿园与职业学校"]
     )
+
+
+def test_the_acting_role_is_told_as_a_role_not_a_duration(demo_lines: list[str]) -> None:
+    # university-plan's office reports upward with by = "office" (the sender): told as the
+    # role that acts; extend's by (2d, above) stays a duration.
+    line = "  2025-09-30 周二 22:20  ● 上报：主管领导、主要领导；由领导小组办公室经办；附正文"
+    assert line in demo_lines
+    assert demo_lines[demo_lines.index(line) + 1] == (
+        UNDER + "reported: supervising leader, principal leader; "
+        "acting: office of the leading group; text given"
+    )

@@ -68,7 +68,7 @@ def edited(policy: yq.Policy, n: int) -> yq.Policy:
     no deadline counts units, or the policy's checks refuse the new one) another due-soon
     share."""
     data = policy.to_dict()
-    timed = [o for o in data["obligations"] if any(c.isdigit() for c in o["within"])]
+    timed = [o for o in data["obligations"] if any(c.isdigit() for c in o["within"] or "")]
     if timed and n % 3:
         ob = timed[n % len(timed)]
         digits = "".join(c for c in ob["within"] if c.isdigit())

@@ -130,6 +130,8 @@ NEW_TERMS_STATED: dict[str, set[str]] = {
     # Issue 14 re-encodes presets with the new terms on purpose; every other preset states
     # none of them. (A key named here: role_labels, working_hours, timing.warnings, or an
     # obligation's, a ladder's or a grading rule's label / no_flags / warnings.)
+    "gov-response": {"label"},
+    "university-plan": {"label"},
     "university-informants": {"role_labels", "no_flags"},
     "kindergarten-security": {"role_labels"},
 }

@@ -5,6 +5,10 @@ instruction and answered late."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+import pytest
+
 import yuqing_core as yq
 from tests.helpers import cst, rows, rule, run, state_path
 
@@ -29,6 +33,9 @@ def test_school_tiered_s3() -> None:
     assert rule(p, "s3-critical-instruction").level is yq.Severity.CRITICAL
     assert rule(p, "s3-critical-instruction").any_flags == ("superior_instruction",)
     assert rule(p, "s3-major-emergency").level is yq.Severity.MAJOR
+    assert rule(p, "s3-critical-emergency").level is yq.Severity.CRITICAL
+    assert rule(p, "s3-critical-emergency").any_flags == ("especially_major_emergency",)
+    assert next(d for d in p.spec.monitoring if d.id == "weekly-bulletin").on_rest_day == "keep"
     assert [(d.id, d.rrule) for d in p.spec.monitoring] == [
         ("daily-patrol", "FREQ=DAILY;BYHOUR=23;BYMINUTE=59"),
         ("weekly-bulletin", "FREQ=WEEKLY;BYDAY=FR;BYHOUR=17;BYMINUTE=0"),
@@ -110,3 +117,82 @@ def test_major_response_warns_then_breaches_before_it_is_met() -> None:
     assert response.status(cst(2026, 2, 25, 0, 1)) == "breached"
     assert response.status(cst(2026, 2, 25, 14, 59)) == "breached"
     assert response.status(cst(2026, 2, 25, 15, 0)) == "late"
+
+
+# -- the second edition: a bulletin every week, especially major emergencies at the top -----
+
+
+def _bulletin_weeks(policy: yq.Policy, monday: date, weeks: int) -> list[list[str]]:
+    """The bulletin due instants of each week (Monday to Sunday) from ``monday``."""
+    start = cst(monday.year, monday.month, monday.day)
+    items = policy.monitoring_duties(start, start + timedelta(weeks=weeks))
+    due = [i.due_at for i in items if i.duty_id == "weekly-bulletin"]
+    return [
+        [f"{d:%m-%d %H:%M}" for d in due if (d.date() - monday).days // 7 == w]
+        for w in range(weeks)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("monday", "expected"),
+    [
+        # National Day 2025 (1-8 Oct off, Sun 28 Sep and Sat 11 Oct worked): Fri 3 Oct is a
+        # rest day, kept; the week of 29 Sep-5 Oct has its bulletin.
+        (date(2025, 9, 22), [["09-26 17:00"], ["10-03 17:00"], ["10-10 17:00"], ["10-17 17:00"]]),
+        # Spring Festival 2026 (15-23 Feb off, Sat 14 and Sat 28 Feb worked): the week of
+        # 16-22 Feb has no working day at all, and still its bulletin, Fri 20 Feb.
+        (date(2026, 2, 9), [["02-13 17:00"], ["02-20 17:00"], ["02-27 17:00"]]),
+        # National Day 2026 (1-7 Oct off, Sun 20 Sep and Sat 10 Oct worked): Fri 2 Oct kept.
+        (date(2026, 9, 28), [["10-02 17:00"], ["10-09 17:00"]]),
+    ],
+)
+def test_no_week_without_its_bulletin(monday: date, expected: list[list[str]]) -> None:
+    # R3.4 "每周至少1次的舆情通报": one bulletin in every week, holidays included.
+    policy = yq.presets.load("school-tiered")
+    assert _bulletin_weeks(policy, monday, len(expected)) == expected
+
+
+def test_working_days_only_would_lose_the_national_day_week() -> None:
+    # Why the bulletin keeps its rest-day Fridays: on working days only (skip), Fri 3 Oct
+    # 2025 is dropped and the week of 29 Sep-5 Oct has none.
+    base = yq.presets.load("school-tiered")
+    skip = yq.load_policy(
+        {
+            "name": "skip",
+            "title": "只在工作日通报",
+            "extends": "school-tiered",
+            "monitoring": [
+                {
+                    "id": "weekly-bulletin",
+                    "rule": "R3.4",
+                    "kind": "bulletin",
+                    "rrule": "FREQ=WEEKLY;BYDAY=FR;BYHOUR=17;BYMINUTE=0",
+                    "on_rest_day": "skip",
+                }
+            ],
+        }
+    )
+    assert _bulletin_weeks(skip, date(2025, 9, 29), 1) == [[]]
+    assert _bulletin_weeks(base, date(2025, 9, 29), 1) == [["10-03 17:00"]]
+
+
+def test_an_especially_major_emergency_reaches_the_top_level() -> None:
+    # R3.3 "特别重大突发事件": the flag especially_major_emergency gives critical on its own;
+    # major_emergency (特别重大或重大) alone stays major. Found Wed 30 Sep 2026 17:00, on the
+    # eve of National Day 2026 (1-7 Oct off): the leader within 3 h -> 20:00, the initial
+    # response within 1 day read as 24 h (P4) -> Thu 1 Oct 17:00, a holiday, not moved.
+    policy = yq.presets.load("school-tiered")
+    found = cst(2026, 9, 30, 17)
+    flags = frozenset({"major_emergency", "especially_major_emergency"})
+    incident = yq.Incident(id="YQ-E", title="校车事故", discovered_at=found, flags=flags)
+    assert policy.assess(incident).severity is yq.Severity.CRITICAL
+    case = policy.open_case(incident, at=found, actor="monitor-1")
+    assert case.severity is yq.Severity.CRITICAL
+    assert rows(case, found) == [
+        ("critical-report", "2026-09-30 20:00", None, "pending"),
+        ("critical-response", "2026-10-01 17:00", None, "pending"),
+    ]
+    plain = yq.Incident(
+        id="YQ-M", title="校车事故", discovered_at=found, flags=frozenset({"major_emergency"})
+    )
+    assert policy.assess(plain).severity is yq.Severity.MAJOR

@@ -30,8 +30,11 @@ def test_vocational_grades_s4_bands_and_reports() -> None:
     assert {r.window for r in g.values()} == {D("3h")}
     sup = ob(p, "major-report-superior")
     assert (sup.role, keys(sup.levels), sup.within) == ("superior", ("major",), D("now"))
-    assert [(d.kind, d.rrule) for d in p.spec.monitoring] == [
-        ("daily_log", "FREQ=DAILY;BYHOUR=16;BYMINUTE=0")
+    # R4.2: the log to the communication centre by 16:00, then (changed on purpose, issue 14:
+    # a second duty) the centre's summary to the group leader the same day.
+    assert [(d.kind, d.role, d.recipient, d.rrule) for d in p.spec.monitoring] == [
+        ("daily_log", "monitor", "communication_centre", "FREQ=DAILY;BYHOUR=16;BYMINUTE=0"),
+        ("report", "communication_centre", "group_leader", "FREQ=DAILY;BYHOUR=23;BYMINUTE=59"),
     ]
 
 
@@ -198,4 +201,51 @@ def test_yq_2026_0214_02_grade_a_and_missed_report() -> None:
     ]
     assert rows(as_of(case, t(2026, 2, 14, 11)), t(2026, 2, 14, 11)) == [
         ("report-group-leader", "2026-02-14 11:30", None, "pending"),
+    ]
+
+
+# -- the second edition: a later count that settles the window, the log's two recipients ----
+
+
+@pytest.mark.parametrize(
+    ("comments", "views", "grade"),
+    [
+        (5, 8, "a"),  # at most 5 and 8 by the window's end: a (10次以下)
+        (10, 10, "a"),  # 10 is still a (P1)
+        (11, 3, None),  # at most 11: a or b, not settled
+        (30, 60, None),  # a, b or c: not settled
+    ],
+)
+def test_a_later_count_gives_the_grade_when_it_settles_the_window(
+    comments: int, views: int, grade: str | None
+) -> None:
+    # R4.1 counts only rise. Posted Thu 1 Oct 2026 09:00 (National Day 2026, a rest day; the
+    # window is 3 elapsed hours whatever the day) -> window ends 12:00; nothing was counted
+    # before 13:00, four hours after posting.
+    p = yq.presets.load("vocational-grades")
+    posted = t(2026, 10, 1, 9)
+    inc = yq.Incident(
+        id="YQ-L",
+        title="帖子：国庆假期食堂停业",
+        posted_at=posted,
+        discovered_at=t(2026, 10, 1, 12, 50),
+        metrics=[yq.Metrics(observed_at=t(2026, 10, 1, 13), comments=comments, views=views)],
+    )
+    a = assess(p, inc, at=t(2026, 10, 1, 13))
+    assert a.grade == grade
+    if grade is not None:
+        assert a.fired == ("s4-grade-a",)
+
+
+def test_the_daily_log_goes_to_the_centre_then_the_group_leader() -> None:
+    # R4.2 每日: every day, the National Day 2025 rest days (1-8 Oct) included. 30 Sep to 2 Oct:
+    # the monitor's log to the communication centre at 16:00, the centre's summary to the
+    # group leader by the end of the day.
+    p = yq.presets.load("vocational-grades")
+    items = p.monitoring_duties(t(2025, 9, 30), t(2025, 10, 2))
+    assert [(f"{i.due_at:%m-%d %H:%M}", i.duty_id, i.role, i.recipient) for i in items] == [
+        ("09-30 16:00", "daily-log", "monitor", "communication_centre"),
+        ("09-30 23:59", "daily-log-to-leader", "communication_centre", "group_leader"),
+        ("10-01 16:00", "daily-log", "monitor", "communication_centre"),
+        ("10-01 23:59", "daily-log-to-leader", "communication_centre", "group_leader"),
     ]

@@ -245,13 +245,60 @@ def test_s4_window_end_is_inclusive_and_later_counts_do_not_count() -> None:
 
 
 def test_s4_no_count_within_the_window() -> None:
-    inc = incident((cst(2025, 10, 9, 11, 1), {"comments": 5}))
+    # Counts only rise: 60 replies at 11:01 (a minute after the window) say at most 60 within
+    # it, which settles none of a (<= 10), b (11-49) or c (>= 50).
+    inc = incident((cst(2025, 10, 9, 11, 1), {"comments": 60}))
     a = S4_POLICY.assess(inc, at=cst(2025, 10, 9, 12))
     assert a.grade is None
     assert a.reasons == [
         "R4.1 s4-a, R4.1 s4-b, R4.1 s4-c: cannot be decided yet: "
         "no counts observed within 3h of posting (by 2025-10-09 11:00)"
     ]
+
+
+def test_s4_a_later_count_that_settles_the_window_gives_the_grade() -> None:
+    # Posted 08:00, window to 11:00, nothing observed in it. Counts only rise, so 5 replies
+    # seen at 12:00 mean at most 5 by 11:00: grade a (<= 10), b and c (11+, 50+) ruled out.
+    inc = incident((cst(2025, 10, 9, 12), {"comments": 5}))
+    a = S4_POLICY.assess(inc, at=cst(2025, 10, 9, 12))
+    assert a.grade == "a"
+    assert a.reasons == [
+        "R4.1 s4-a: comments 5 <= 10 within 3h of posting "
+        "(2025-10-09 12:00, counts only rise) -> grade a"
+    ]
+    assert a.reasons_zh == [
+        "R4.1 s4-a：发帖后3小时内评论（跟帖）数 5 ≤ 10"
+        "（2025-10-09 12:00 的观测，计数只增不减） → a级"
+    ]
+    # 30 replies at 12:00: at most 30 by 11:00, a or b; c is ruled out, the grade waits.
+    maybe_b = incident((cst(2025, 10, 9, 12), {"comments": 30}))
+    b = S4_POLICY.assess(maybe_b, at=cst(2025, 10, 9, 12))
+    assert b.grade is None
+    assert b.reasons == [
+        "R4.1 s4-a, R4.1 s4-b: cannot be decided yet: "
+        "no counts observed within 3h of posting (by 2025-10-09 11:00)"
+    ]
+    # An observation within the window still decides, whatever is seen later (as before).
+    both = incident(
+        (cst(2025, 10, 9, 10), {"comments": 20}), (cst(2025, 10, 9, 12), {"comments": 5})
+    )
+    assert S4_POLICY.assess(both, at=cst(2025, 10, 9, 12)).grade == "b"
+
+
+@given(st.integers(min_value=0, max_value=200), st.integers(min_value=1, max_value=48))
+def test_s4_a_grade_from_a_later_count_is_the_grade_the_window_would_give(
+    later: int, hours: int
+) -> None:
+    # Whatever the count was at 11:00 (any x <= later), the grade given from the later
+    # observation alone is never one x could contradict.
+    inc = incident((cst(2025, 10, 9, 11) + timedelta(hours=hours), {"comments": later}))
+    grade = S4_POLICY.assess(inc, at=cst(2025, 10, 9, 12) + timedelta(hours=hours)).grade
+    possible = {
+        S4_POLICY.assess(incident((cst(2025, 10, 9, 11), {"comments": x}))).grade
+        for x in {0, min(later, 10), min(later, 11), min(later, 49), min(later, 50), later}
+    }
+    assert grade is None or possible == {grade}
+    assert (grade == "a") == (later <= 10)
 
 
 def test_s4_unknown_posting_time() -> None:

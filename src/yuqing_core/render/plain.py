@@ -209,10 +209,12 @@ _DETAILS: Final[Mapping[str, Callable[[Case, Any], Pair]]] = {
 
 
 def _by(case: Case, value: Any) -> Pair:
-    """``by`` of an ``extend`` is how long; of any other command, the role that acted."""
-    if value in case.policy.roles:
-        return f"由{case.policy.roles[value]}办理", f"by the {gloss(ROLE_EN, value)}"
-    return f"延长 {Duration.parse(value).zh(spaced=True)}", f"by {value}"
+    """``by``: how long an ``extend`` adds (``2d``), or on any other command the acting role
+    (``office``, or a list of roles)."""
+    if isinstance(value, str) and value not in case.policy.roles:
+        return f"延长 {Duration.parse(value).zh(spaced=True)}", f"by {value}"
+    zh, en = _roles(case, value)
+    return f"由{zh}经办", f"acting: {en}"
 
 
 def _count(metrics: Any, name: str) -> int:

@@ -5,7 +5,10 @@ of its bands holds for the counts as known at the assessment time (P1 in docs/ru
 inclusive). The highest level among the rules that fired is the severity (P2); it is a floor
 a person may raise, and lower only with a recorded reason (P8). Sensitivity grades work the
 same way, with one rule of timing (R4.1): a grade below the top one is only given once the
-observation window after posting is over, because counts may still rise until then.
+observation window after posting is over, because counts may still rise until then. Counts
+only rise, so when nothing was observed within a window, the first observation after it bounds
+the counts at its end from above: a band with no lower bound (``max`` only) is settled by it
+(five replies seen four hours after posting mean at most five within three hours).
 
 Every rule that fired is named in :attr:`Assessment.reasons`, and so is every condition that
 could not be decided yet (no counts observed, or the posting time unknown).
@@ -186,8 +189,30 @@ def _holds(rule: SeverityRule, incident: Incident, known: Sequence[Metrics]) -> 
         return True
     if incident.category in rule.any_categories:
         return True
-    obs = _latest(rule, incident, known) if rule.any_metrics else None
-    return obs is not None and any(b.contains(obs.value(b.metric)) for b in rule.any_metrics)
+    if not rule.any_metrics:
+        return False
+    obs = _latest(rule, incident, known)
+    if obs is not None:
+        return any(b.contains(obs.value(b.metric)) for b in rule.any_metrics)
+    later = _later(rule, incident, known)
+    return later is not None and any(_settled(b, later) for b in rule.any_metrics)
+
+
+def _later(
+    rule: SeverityRule | GradeRule, incident: Incident, known: Sequence[Metrics]
+) -> Metrics | None:
+    """The first observation after the end of ``rule``'s window (none without a window or a
+    posting time): counts only rise, so it bounds the counts at the window's end from above."""
+    if rule.window is None or incident.posted_at is None:
+        return None
+    end = incident.posted_at + rule.window.as_timedelta()
+    n = bisect.bisect_right(known, end, key=_observed)
+    return known[n] if n < len(known) else None
+
+
+def _settled(band: Band, later: Metrics) -> bool:
+    """Whether a band holds for any count up to ``later``'s (a band with no lower bound)."""
+    return (band.min is None or band.min <= 0) and band.contains(later.value(band.metric))
 
 
 def floor(policy: Policy, incident: Incident, at: datetime) -> Severity | None:
@@ -232,8 +257,11 @@ def _evaluate(
         ev.why_zh.append(f"类别“{incident.category.label}”")
     if rule.any_metrics:
         obs, undecided = _observation(rule, incident, known, at, zone)
+        later = _later(rule, incident, known) if obs is None else None
+        if later is not None and rule.window is not None:
+            _bound_hits(ev, rule.any_metrics, later, rule.window, zone)
         if obs is None:
-            ev.undecided = undecided
+            ev.undecided = None if later is not None and _ruled_out(rule, later) else undecided
         else:
             for band in rule.any_metrics:
                 value = obs.value(band.metric)
@@ -242,6 +270,24 @@ def _evaluate(
                     ev.why.append(en)
                     ev.why_zh.append(zh)
     return ev
+
+
+def _ruled_out(rule: SeverityRule | GradeRule, later: Metrics) -> bool:
+    """Whether counts up to ``later``'s hold none of ``rule``'s bands (each needs more)."""
+    return all(b.min is not None and b.min > later.value(b.metric) for b in rule.any_metrics)
+
+
+def _bound_hits(
+    ev: _Eval, bands: Sequence[Band], later: Metrics, window: Duration, zone: tzinfo
+) -> None:
+    """Word the bands ``later`` settles (:func:`_settled`) into ``ev``."""
+    seen = _stamp(later.observed_at, zone)
+    for band in bands:
+        if _settled(band, later):
+            value = later.value(band.metric)
+            en, zh = band.held(value)
+            ev.why.append(f"{within_posting(en, window)} ({seen}, counts only rise)")
+            ev.why_zh.append(f"发帖后{window.zh()}内{zh}（{seen} 的观测，计数只增不减）")
 
 
 def _undecided_lines(pending: dict[str, list[str]]) -> list[str]:
@@ -327,6 +373,7 @@ def _grade(
             lower_allowed = at >= grade_from
     hits: list[RuleHit] = []
     pending: dict[str, list[str]] = {}
+    open_grades: set[str] = set()
     for rule in spec.grades:
         ev = _evaluate(rule, incident, known, at, zone)
         if ev.why and (rule.grade == top or lower_allowed):
@@ -335,9 +382,13 @@ def _grade(
             )
         elif not ev.why and ev.undecided:
             pending.setdefault(ev.undecided, []).append(f"{rule.rule} {rule.id}")
+            open_grades.add(rule.grade)
     grade = max((h.grade for h in hits if h.grade), key=order.index, default=None)
-    if grade is not None:
+    if grade is not None and not any(order.index(g) > order.index(grade) for g in open_grades):
         return grade, grade_from, hits, []
+    # A higher grade is still undecided: a count bound from a later observation (or no
+    # count at all) leaves it open, so no lower grade is given yet.
+    hits = []
     notes = _undecided_lines(pending)
     if grading.window is not None and incident.posted_at is None:
         notes.append(
