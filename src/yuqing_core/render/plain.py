@@ -203,9 +203,18 @@ _DETAILS: Final[Mapping[str, Callable[[Case, Any], Pair]]] = {
     "metrics": _metrics,
     "flags": _flags,
     "grade": lambda case, value: (f"敏感等级 {value}", f"grade {value}"),
-    "by": lambda case, value: (f"延长 {Duration.parse(value).zh(spaced=True)}", f"by {value}"),
+    "by": lambda case, value: _by(case, value),
 }
 """How each key of event data is told; any other as it was written."""
+
+
+def _by(case: Case, value: Any) -> Pair:
+    """``by``: the role that acts (a report sent by the monitor), or how long an ``extend``
+    extends by."""
+    if str(value) in case.policy.roles:
+        zh, en = _roles(case, value)
+        return f"由 {zh}", f"by {en}"
+    return f"延长 {Duration.parse(value).zh(spaced=True)}", f"by {value}"
 
 
 def _count(metrics: Any, name: str) -> int:
