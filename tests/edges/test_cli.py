@@ -42,8 +42,8 @@ def test_demo_runs_four_presets_and_shows_met_late_and_breached(
         "                      met on time 4, met late 1",
         "  park-message-board  按时履行 5，逾期履行 1，超时未履行 3",
         "                      met on time 5, met late 1, breached 3",
-        "  school-thresholds   按时履行 6，逾期履行 3，超时未履行 1",
-        "                      met on time 6, met late 3, breached 1",
+        "  school-thresholds   按时履行 10，逾期履行 3，超时未履行 1",
+        "                      met on time 10, met late 3, breached 1",
         "  township            按时履行 4，逾期履行 1",
         "                      met on time 4, met late 1",
     ]
