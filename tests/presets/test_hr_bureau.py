@@ -7,10 +7,13 @@ order (``[[workflow.order]]`` with ``to``) with no due instant, so nothing is ev
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 import yuqing_core as yq
 from tests.helpers import cst, fmt, run, state_path
+from yuqing_core.render.reports import render_quick_report
 
 PROBLEM = "RS-2025-1003-01"
 RUMOUR = "RS-2026-0216-02"
@@ -180,3 +183,33 @@ def test_ordinary_positive_report_archived_and_nothing_breached() -> None:
     ]
     assert all(not o.timed for c in sim.cases.values() for o in c.obligations)
     assert sim.breaches() == []
+
+
+def test_the_quick_report_form_of_the_problem_opinion() -> None:
+    sim = run("hr-bureau")
+    incident = sim.cases[PROBLEM].incident
+    # R6.2: the form's fields, from the case found Fri 3 Oct 2025 (a National Day rest day),
+    # reported the same day; the reporter's name and phone are personal data (X4), left out
+    # of the default output; the approval rows of R6.3 are left for the working group and
+    # the director.
+    form = render_quick_report(
+        sim.policy,
+        incident,
+        report_date=date(2025, 10, 3),
+        place="某街道",
+        negative_impact="可能引起群众误读",
+    )
+    assert form.splitlines()[4:] == [
+        "| 项目 | 内容 |",
+        "| --- | --- |",
+        "| 发生日期 | 2025年10月3日 |",
+        "| 发生地点 | 某街道 |",
+        "| 标题 | 自媒体称“国庆后灵活就业人员社保补贴停发”，与现行政策不符 |",
+        "| 主要内容 | 报道与现行补贴政策不符，可能引起群众误读；街道工作站报送员报送 |",
+        "| 负面影响 | 可能引起群众误读 |",
+        "| 报送员姓名 | （未填写） |",
+        "| 报送日期 | 2025年10月3日 |",
+        "| 联系电话 | （未填写） |",
+        "| 工作组审核意见 |  |",
+        "| 局长审定签字 |  |",
+    ]
