@@ -126,15 +126,25 @@ def test_a_file_with_the_new_terms_loads_and_reads_back(tmp_policy: Any) -> None
     assert_policy_sound(policy)
 
 
+# The presets that state the new keys on purpose (issue 14, to the letter of their sources):
+# the institution's names for roles, and S7's 特报 for its 4-hour reports.
+ROLE_LABELS = {"hr-bureau": {"monitor": "局舆情监督员"}, "township": {"office": "乡应急办公室"}}
+LABELS = {
+    ("township", "special-report-emergency"): "特报",
+    ("township", "special-report-major"): "特报",
+}
+
+
 def test_every_preset_still_means_what_it_meant() -> None:
-    # No preset states the new keys, so none appears in what a policy says.
+    # No other preset states the new keys, so none appears in what a policy says.
     for name in yq.presets.names():
         said = json.loads(yq.presets.load(name).spec_json)
-        assert "role_labels" not in said
+        assert said.get("role_labels") == ROLE_LABELS.get(name), name
         assert "working_hours" not in said.get("calendar", {})
         assert "warnings" not in said.get("timing", {})
         for item in [*said.get("obligations", []), *said.get("ladders", [])]:
-            assert not {"label", "no_flags", "warnings"} & set(item), (name, item["id"])
+            assert not {"no_flags", "warnings"} & set(item), (name, item["id"])
+            assert item.get("label") == LABELS.get((name, item["id"])), (name, item["id"])
         for rule in said.get("assessment", {}).get("rules", []):
             assert "no_flags" not in rule
 
