@@ -16,7 +16,9 @@ Everything is computed from the cases' events: pass live cases, or ``store.load_
 The duties of the policy's duty roster (``[[monitoring]]``, no case) are held to account by
 :func:`duty_accountability`, from the recorded fulfilments, in rows of the same shape: their
 items have an empty ``case_id`` and the duty's id as ``obligation_id``. :func:`case_spans`
-gives the open spans of cases that ``while_open`` duties look at.
+gives the open spans of cases that ``while_open`` duties look at. :func:`circular` lists, at
+one instant, what is past its due instant with neither the duty done nor an explanation on
+record (通报名单, R5.3 in docs/rules.md).
 :func:`~yuqing_core.render.accountability.render_accountability_markdown` renders the rows.
 
 >>> from datetime import datetime
@@ -62,6 +64,7 @@ __all__ = [
     "AccountabilityRow",
     "accountability",
     "case_spans",
+    "circular",
     "duty_accountability",
 ]
 
@@ -165,6 +168,34 @@ def accountability(
             groups.setdefault(key, []).append(_item(case, ob, outcome))
     rows = [_row(key, labels[key], items) for key, items in groups.items()]
     rows.sort(key=lambda r: (-r.missed, -r.late, -r.waived, r.role, r.unit or ""))
+    return rows
+
+
+def circular(cases: Iterable[Case], *, at: datetime) -> list[AccountabilityRow]:
+    """The circular (通报名单) at ``at``: per role and per handling unit, the obligations past
+    their due instant that are neither met nor explained (R5.3: 超过规定期限既未作回复，又未作
+    说明).
+
+    An obligation is explained while the record gives a reason for it: it was waived
+    (``waive``, with its reason, even after its due instant), or extended (``extend``: 确需延长,
+    a late extension included where the policy allows one) to a due instant not yet passed; an
+    extended obligation that passes its new due instant unmet is listed again. What was met,
+    even late, is not listed; what is owed but not yet due is not listed either. Rows and
+    items are ordered as :func:`accountability` orders them; every item is ``missed``.
+    """
+    at = ensure_aware(at, "at")
+    groups: dict[_Key, list[AccountabilityItem]] = {}
+    labels: dict[_Key, str] = {}
+    for case in cases:
+        for ob in case.obligations:
+            if ob.status(at) != "breached" or (ob.waived_at is not None and ob.waived_at <= at):
+                continue
+            key = (ob.charged, _unit(case, ob))
+            if key not in labels:
+                labels[key] = _label(case.policy.roles, *key)
+            groups.setdefault(key, []).append(_item(case, ob, "missed"))
+    rows = [_row(key, labels[key], items) for key, items in groups.items()]
+    rows.sort(key=lambda r: (-r.missed, r.role, r.unit or ""))
     return rows
 
 

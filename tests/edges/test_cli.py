@@ -42,10 +42,10 @@ def test_demo_runs_four_presets_and_shows_met_late_and_breached(
     assert out[-12:] == [
         "  school-tiered          按时履行 4，逾期履行 1",
         "                         met on time 4, met late 1",
-        "  park-message-board     按时履行 4，逾期履行 1，超时未履行 1",
-        "                         met on time 4, met late 1, breached 1",
-        "  school-thresholds      按时履行 6，逾期履行 3，超时未履行 1",
-        "                         met on time 6, met late 3, breached 1",
+        "  park-message-board     按时履行 5，逾期履行 1，超时未履行 3",
+        "                         met on time 5, met late 1, breached 3",
+        "  school-thresholds      按时履行 10，逾期履行 3，超时未履行 1",
+        "                         met on time 10, met late 3, breached 1",
         "  township               按时履行 4，逾期履行 1",
         "                         met on time 4, met late 1",
         "  university-informants  按时履行 6，逾期履行 2",
@@ -75,7 +75,17 @@ def test_demo_runs_a_chosen_preset_and_refuses_an_unknown_one(
     out = capsys.readouterr().out
     assert "预置制度 hr-bureau，" in out
     assert "school-tiered" not in out
-    assert out.splitlines()[-2:] == ["  hr-bureau  没有时限", "             no deadlines"]
+    # A report's "by" is the role that sent it (an extension's is how long it extends by).
+    lines = out.splitlines()
+    at = lines.index(
+        "  2025-10-03 周五 11:00  ● 上报：局舆情监督员；由舆情报送员（街道工作站、社保所）经办；附正文"
+    )
+    assert lines[at + 1].strip() == "reported: monitor; acting: info reporter; text given"
+    # The approval chain's steps have no time limit (R6.3): met, or still owed (pending).
+    assert out.splitlines()[-2:] == [
+        "  hr-bureau  按时履行 10，未到期 1",
+        "             met on time 10, pending 1",
+    ]
     assert main(["demo", "--policy", "nope"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""

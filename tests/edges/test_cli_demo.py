@@ -88,8 +88,10 @@ def test_a_worked_case_reads_step_by_step(demo_lines: list[str]) -> None:
         UNDER + "opened as general",
         "  2026-02-11 周三 09:20  ● 上报：分管领导",
         UNDER + "reported: leader in charge",
-        "  2026-02-11 周三 10:30  ◆ 时限：报告 → 分管领导，02-11 09:20 按时履行 ✓",
-        UNDER + "deadline: report → leader in charge, met on time, 02-11 09:20 ✓",
+        # R5.1: to the principal leader or the leader in charge (either meets it).
+        "  2026-02-11 周三 10:30  ◆ 时限：报告 → 主要领导或分管领导，02-11 09:20 按时履行 ✓",
+        UNDER + "deadline: report → principal leader or leader in charge, met on time, "
+        "02-11 09:20 ✓",
         "  2026-02-11 周三 11:00  ● 交办/批办：园区劳动保障监察大队",
         UNDER + "assigned: 园区劳动保障监察大队",
         "  2026-02-12 周四 09:00  ● 办理处置",

@@ -102,7 +102,8 @@ def _shuffled(value: Any, rng: random.Random) -> Any:
 
 def _within_edit(data: dict[str, Any], n: int) -> bool:
     """Lengthen the ``n``-th timed obligation by one unit of its own kind."""
-    timed = [o for o in data.get("obligations", ()) if o["within"][-1] in "hdn"]
+    # (An obligation without ``within`` is untimed: hr-bureau's approval chain, R6.3.)
+    timed = [o for o in data.get("obligations", ()) if (o.get("within") or " ")[-1] in "hdn"]
     if not timed:
         return False
     ob = timed[n % len(timed)]

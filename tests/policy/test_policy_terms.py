@@ -132,6 +132,8 @@ NEW_TERMS_STATED: dict[str, set[str]] = {
     # obligation's, a ladder's or a grading rule's label / no_flags / warnings.)
     "gov-response": {"label"},
     "university-plan": {"label"},
+    "hr-bureau": {"role_labels"},
+    "township": {"role_labels", "label"},
     "university-informants": {"role_labels", "no_flags"},
     "kindergarten-security": {"role_labels"},
 }
@@ -154,6 +156,25 @@ def test_every_preset_still_means_what_it_meant() -> None:
     for name in yq.presets.names():
         said = json.loads(yq.presets.load(name).spec_json)
         assert _new_terms(said) == NEW_TERMS_STATED.get(name, set()), name
+
+
+# The institution's names for roles, and S7's 特报 for its 4-hour reports, exactly.
+ROLE_LABELS = {"hr-bureau": {"monitor": "局舆情监督员"}, "township": {"office": "乡应急办公室"}}
+LABELS = {
+    ("township", "special-report-emergency"): "特报",
+    ("township", "special-report-major"): "特报",
+}
+
+
+def test_the_hr_bureau_and_township_state_their_own_names() -> None:
+    for name in ("hr-bureau", "township"):
+        said = json.loads(yq.presets.load(name).spec_json)
+        assert said.get("role_labels") == ROLE_LABELS[name], name
+        for item in said.get("obligations", []):
+            if (name, item["id"]) in LABELS:
+                assert item.get("label") == LABELS[(name, item["id"])], (name, item["id"])
+            elif name == "township":
+                assert "label" not in item, item["id"]
 
 
 def test_the_json_schema_describes_the_new_keys() -> None:

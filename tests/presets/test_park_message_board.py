@@ -9,14 +9,17 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import yuqing_core as yq
 from tests.helpers import D, cst, fmt, ob, recorded_under, rows, run, state_path
-from yuqing_core.accountability import accountability
+from yuqing_core.accountability import accountability, circular
 from yuqing_core.render.accountability import render_accountability_markdown
 
 NOISE = "LY-2025-0929-01"
 WAGES = "LY-2026-0211-02"
+SITE = "LY-2025-1001-03"
 
 
 # -- what it encodes: the key values of its source, by hand from RULES.md and the seeds ------
@@ -53,6 +56,23 @@ def test_park_message_board_s5() -> None:
     )
     assert [str(s) for s in p.severities] == ["general"]
     assert p.spec.timing.immediate_grace == D("2h")
+    # R5.1 批办 by 主要领导或分管领导: a report to either meets it; the admin sends it.
+    accept = ob(p, "accept-submit")
+    assert (accept.role, accept.by, accept.within) == (
+        ("principal_leader", "leader_in_charge"),
+        "message_board_admin",
+        D("now"),
+    )
+    # R5.1 the unit sends the written handling report to the office.
+    assert written.by == "handling_unit"
+    # R5.1 (X1) 每天上网浏览: a daily duty, rest days included.
+    (browse,) = p.spec.monitoring
+    assert (browse.id, browse.role, browse.rrule, browse.on_rest_day) == (
+        "daily-browse",
+        "message_board_admin",
+        "FREQ=DAILY;BYHOUR=23;BYMINUTE=59",
+        "keep",
+    )
 
 
 # -- its worked scenario ------------------------------------------------------------------
@@ -168,7 +188,87 @@ def test_wage_message_before_spring_festival_reported_late_and_unanswered() -> N
         ("reply", "2026-02-14 00:00", None, "breached"),
         ("handling-report", "2026-02-15 00:00", "2026-02-24 16:00", "late"),
     ]
-    assert sim.breaches() == [(WAGES, "reply")]
+    # (The third case, left untouched by its unit, is breached too: see its own test.)
+    assert sim.breaches() == [
+        (WAGES, "reply"),
+        (SITE, "reply"),
+        (SITE, "handling-report"),
+    ]
+
+
+def test_site_message_on_national_day_to_the_principal_leader_left_unanswered() -> None:
+    sim = run("park-message-board")
+    assert sim.now is not None
+    case = sim.cases[SITE]
+    assert state_path(case) == [
+        ("open", "registered"),
+        ("report", "reported"),
+        ("assign", "assigned"),
+        ("supervise", "assigned"),
+    ]
+    # R5.1 accept-submit: found Wed 1 Oct 2025 09:00 (a National Day rest day) + 2 h grace ->
+    # 11:00; the report to the principal leader (主要领导, one of the two) at 10:00 meets it.
+    # R5.2 reply, anchor posted Tue 30 Sep 19:00, "3日": 1, 2, Fri 3 Oct (3) is a rest day;
+    # the rest runs 1-8 Oct, so the last day is Thu 9 Oct -> 10 Oct 00:00.
+    # R5.1 handling-report, anchor assign Wed 1 Oct 14:00, "3日": 2, 3, Sat 4 Oct (3) is a
+    # rest day -> Thu 9 Oct -> 10 Oct 00:00. The unit sends nothing and explains nothing.
+    assert rows(case, sim.now) == [
+        ("accept-submit", "2025-10-01 11:00", "2025-10-01 10:00", "met"),
+        ("reply", "2025-10-10 00:00", None, "breached"),
+        ("handling-report", "2025-10-10 00:00", None, "breached"),
+    ]
+    assert case.unit == "园区建设局"
+
+
+def named(at: datetime, cases: list[yq.Case] | None = None) -> list[tuple[str, list[str]]]:
+    listed = circular(
+        cases if cases is not None else list(run("park-message-board").cases.values()), at=at
+    )
+    return [(r.label, [f"{i.case_id} {i.obligation_id}" for i in r.items]) for r in listed]
+
+
+def test_the_circular_names_units_past_the_deadline_with_neither_reply_nor_explanation() -> None:
+    # R5.3 通报: at the scenario's end (Thu 26 Feb 2026 12:00). The noise case was answered
+    # within its extension; the wage case's handling report came late (24 Feb) but came, so
+    # only its reply is listed; the site case's unit did nothing (both due 10 Oct 2025 00:00).
+    assert named(cst(2026, 2, 26, 12)) == [
+        ("园区建设局（责任单位）", [f"{SITE} handling-report", f"{SITE} reply"]),
+        ("园区劳动保障监察大队（责任单位）", [f"{WAGES} reply"]),
+    ]
+    # At 24:00 on Thu 9 Oct 2025 (10 Oct 00:00) nothing is past its due instant yet; a minute
+    # later the site case's duties are, and the noise case's are extended (explained).
+    assert named(cst(2025, 10, 10, 0, 0)) == []
+    assert named(cst(2025, 10, 10, 0, 1)) == [
+        ("园区建设局（责任单位）", [f"{SITE} handling-report", f"{SITE} reply"]),
+    ]
+
+
+def test_a_waiver_with_its_reason_is_an_explanation_and_a_passed_extension_is_not() -> None:
+    sim = run("park-message-board")
+    site = sim.cases[SITE]
+    at = cst(2025, 10, 13, 9)
+    site.fire("waive", at=at, actor="管委会办公室", obligation="reply", reason="网民已电话撤回留言")
+    # The waiver after the due instant is still a miss in accountability (X2), but the unit
+    # is no longer named for the reply in the circular: the reason is on record.
+    assert named(at, [site]) == [("园区建设局（责任单位）", [f"{SITE} handling-report"])]
+    assert [
+        (i.obligation_id, i.outcome)
+        for r in accountability([site], *PARK_OCT, now=at)
+        for i in r.items
+    ] == [("handling-report", "missed"), ("reply", "missed")]
+    # An extension explains only until its new due instant: the noise case extended by 2d to
+    # 12 Oct 00:00 (see above) and, left at that, is named from 12 Oct 00:01.
+    noise = noise_before_extension()
+    noise.fire("extend", at=cst(2025, 10, 9, 10), actor=LEADER, by="2d", reason="确需延长")
+    assert named(cst(2025, 10, 12, 0, 0), [noise]) == []
+    assert named(cst(2025, 10, 12, 0, 1), [noise]) == [
+        ("园区生态环境分局（责任单位）", [f"{NOISE} handling-report", f"{NOISE} reply"]),
+    ]
+
+
+def test_the_circular_refuses_a_naive_instant() -> None:
+    with pytest.raises(yq.YuqingError, match="at"):
+        circular([], at=datetime(2025, 10, 10))
 
 
 def test_wage_handling_report_warns_then_breaches_before_it_is_met() -> None:
@@ -248,10 +348,16 @@ def test_a_breached_reply_cannot_be_extended_afterwards() -> None:
         "reply": None,  # no event after 10 Oct 00:00 yet: the record does not show it
         "handling-report": None,
     }
-    # Accountability on 12 Oct lists both, against their due instants.
+    # Accountability on 12 Oct lists both, against their due instants, under the unit: it
+    # sends the handling report (by = handling_unit, R5.1), the office only receives it.
     assert overdue([case], at) == [
-        ("园区生态环境分局（责任单位）", [("reply", "2025-10-10 00:00", "missed", None)]),
-        ("领导小组办公室", [("handling-report", "2025-10-10 00:00", "missed", None)]),
+        (
+            "园区生态环境分局（责任单位）",
+            [
+                ("handling-report", "2025-10-10 00:00", "missed", None),
+                ("reply", "2025-10-10 00:00", "missed", None),
+            ],
+        ),
     ]
 
 
@@ -293,15 +399,24 @@ def test_late_extension_when_the_policy_allows_it_keeps_the_breach() -> None:
     )
     # Accountability still lists the reply, with its original due instant.
     assert overdue([case], at) == [
-        ("园区生态环境分局（责任单位）", [("reply", "2025-10-10 00:00", "missed", None)]),
-        ("领导小组办公室", [("handling-report", "2025-10-10 00:00", "missed", None)]),
+        (
+            "园区生态环境分局（责任单位）",
+            [
+                ("handling-report", "2025-10-10 00:00", "missed", None),
+                ("reply", "2025-10-10 00:00", "missed", None),
+            ],
+        ),
     ]
     items = accountability([case], *PARK_OCT, now=at)[0].items
-    assert items[0].extended_to == cst(2025, 10, 15)
+    assert [(i.obligation_id, i.extended_to) for i in items] == [
+        ("handling-report", None),
+        ("reply", cst(2025, 10, 15)),
+    ]
     assert render_accountability_markdown(accountability([case], *PARK_OCT, now=at)).splitlines()[
         2
     ] == (
-        "| 园区生态环境分局（责任单位） | 0 | 1 | LY-2025-0929-01 reply（R5.2）时限 "
+        "| 园区生态环境分局（责任单位） | 0 | 2 | LY-2025-0929-01 handling-report（R5.1）时限 "
+        "2025-10-10 00:00，未办<br>LY-2025-0929-01 reply（R5.2）时限 "
         "2025-10-10 00:00（逾期后延期至 2025-10-15 00:00），未办 |"
     )
     # Answered on 13 Oct 16:30, inside the new due instant: late, not met.
@@ -315,13 +430,15 @@ def test_late_extension_when_the_policy_allows_it_keeps_the_breach() -> None:
         ("reply", "late", "2025-10-10 00:00"),
         ("handling-report", "late", "2025-10-10 00:00"),
     ]
-    # (Rows with as many missed and late are ordered by role: handling_unit, then office.)
+    # Both are the unit's (it sends the handling report, R5.1): one row.
     assert overdue([case], done) == [
         (
             "园区生态环境分局（责任单位）",
-            [("reply", "2025-10-10 00:00", "late", "2025-10-13 16:30")],
+            [
+                ("handling-report", "2025-10-10 00:00", "late", "2025-10-13 10:00"),
+                ("reply", "2025-10-10 00:00", "late", "2025-10-13 16:30"),
+            ],
         ),
-        ("领导小组办公室", [("handling-report", "2025-10-10 00:00", "late", "2025-10-13 10:00")]),
     ]
 
 
@@ -343,7 +460,7 @@ def test_a_late_extended_reply_stays_on_record_when_the_case_closes_before_its_n
         i.obligation_id
         for r in accountability([case], *PARK_OCT, now=cst(2025, 10, 14))
         for i in r.items
-    ] == ["reply", "handling-report"]
+    ] == ["handling-report", "reply"]
 
 
 def test_a_pause_never_turns_a_breach_back_into_pending() -> None:
@@ -464,3 +581,32 @@ def test_an_extension_that_is_not_days_within_the_cap_is_a_refused_command(
     if by not in ("6d",):
         with pytest.raises(yq.TransitionError, match=r"is a length of time|not in the unit"):
             case.fire("extend", at=cst(2025, 10, 9, 11), actor=LEADER, by=by)
+
+
+_SIM_CASES = list(run("park-message-board").cases.values())
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    st.datetimes(
+        min_value=datetime(2025, 9, 28),
+        max_value=datetime(2026, 3, 1),
+    )
+)
+def test_the_circular_is_always_among_the_misses_of_accountability(naive: datetime) -> None:
+    at = naive.replace(tzinfo=cst(2025, 1, 1).tzinfo)
+    listed = {(i.case_id, i.obligation_id) for r in circular(_SIM_CASES, at=at) for i in r.items}
+    missed = {
+        (i.case_id, i.obligation_id)
+        for r in accountability(_SIM_CASES, cst(2025, 1, 1), cst(2027, 1, 1), now=at)
+        for i in r.items
+        if i.outcome == "missed"
+    }
+    # Every unit named in the circular is past due and unmet (a miss, X2); a miss that is not
+    # named was explained: extended to a due instant still ahead (none here is waived).
+    assert listed <= missed
+    for case in _SIM_CASES:
+        for o in case.obligations:
+            if (case.id, o.id) in missed - listed:
+                assert o.extensions
+                assert o.due_at >= at

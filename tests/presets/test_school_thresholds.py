@@ -1,10 +1,13 @@
 """The school-thresholds preset (RULES S8): the key values it encodes, and its worked scenario. The
 scenario: a general inquiry found on the eve of National Day 2025 that new metrics (exactly 1000
 clicks, P1) raise to major on their own, reported level by level with a daily bulletin and archived
-after review; and a suggestion whose "1天内" answer is due on the make-up working day Sat 11 Oct
-2025."""
+after review; a suggestion whose "1天内" answer is due on the make-up working day Sat 11 Oct
+2025; and an emergency (a school bus accident) found on a National Day rest day, especially major
+by its flag, reported level by level with its bulletins and tracked every day while it is open."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import pytest
 
@@ -22,10 +25,12 @@ from tests.helpers import (
     run,
     state_path,
 )
+from yuqing_core.accountability import case_spans
 from yuqing_core.policy.lint import lint
 
 CASE_A = "YQ-2025-0930-08"
 CASE_B = "YQ-2025-1010-09"
+CASE_C = "YQ-2025-1004-10"
 
 
 # -- what it encodes: the key values of its source, by hand from RULES.md and the seeds ------
@@ -259,3 +264,114 @@ def test_suggestion_due_on_the_make_up_saturday() -> None:
     assert response.status(cst(2025, 10, 11, 15, 47)) == "pending"
     assert response.status(cst(2025, 10, 11, 15, 48)) == "due_soon"
     assert sim.breaches() == [(CASE_B, "general-feedback")]
+
+
+def test_school_thresholds_s8_monitoring_duties() -> None:
+    p = yq.presets.load("school-thresholds")
+    duties = {d.id: d for d in p.spec.monitoring}
+    # S8 (X1): 24-hour uninterrupted collection by the platform, every day, rest days included.
+    platform = duties["platform-collection"]
+    assert (platform.role, platform.rrule, platform.on_rest_day, platform.while_open) == (
+        "monitor",
+        "FREQ=DAILY;BYHOUR=23;BYMINUTE=59",
+        "keep",
+        None,
+    )
+    # S8 (X1): uninterrupted tracking while an emergency is open.
+    tracking = duties["emergency-tracking"]
+    assert tracking.while_open is not None
+    assert (tracking.role, tracking.while_open.any_flags, tracking.while_open.levels) == (
+        "monitor",
+        ("emergency", "major_emergency"),
+        (),
+    )
+
+
+def test_bus_accident_on_national_day_whole_life() -> None:
+    sim = run("school-thresholds")
+    assert sim.now is not None
+    case = sim.cases[CASE_C]
+    assert state_path(case) == [
+        ("open", "registered"),
+        ("report", "reported"),
+        ("report", "reported"),
+        ("respond", "responded"),
+        ("follow_up", "responded"),
+        ("follow_up", "responded"),
+        ("track", "tracking"),
+        ("stabilize", "stabilized"),
+        ("review", "reviewed"),
+        ("archive", "archived"),
+    ]
+    # Flag emergency (突发事件): especially major by R8.3, at opening.
+    assert case.severity == yq.Severity.CRITICAL
+    # Found Sat 4 Oct 2025 08:00, a National Day rest day (1-8 Oct); hour periods run through
+    # it (P3). R8.5 "立刻报告镇党委": now + 30 min -> 08:30 (met 08:20); "镇党委立即汇报":
+    # from the town report 08:20 -> 08:50 (met 08:40); 《网络舆情通报》 first within 24 h of
+    # the county report -> Sun 5 Oct 08:40 (issued 08:00), the next 24 h after it -> Mon 6 Oct
+    # 08:00 (issued 07:30); the third (due 7 Oct 07:30) ended unowed when it calmed at 18:00.
+    assert rows(case, sim.now) == [
+        ("major-report-town", "2025-10-04 08:30", "2025-10-04 08:20", "met"),
+        ("major-report-county", "2025-10-04 08:50", "2025-10-04 08:40", "met"),
+        ("major-bulletin", "2025-10-05 08:40", "2025-10-05 08:00", "met"),
+        ("major-bulletin#2", "2025-10-06 08:00", "2025-10-06 07:30", "met"),
+    ]
+    assert case.is_closed
+
+
+def test_tracking_every_day_while_the_emergency_is_open() -> None:
+    sim = run("school-thresholds")
+    spans = case_spans(sim.cases.values())
+    roster: dict[str, list[str]] = {}
+    for d in sim.policy.monitoring_duties(cst(2025, 10, 3), cst(2025, 10, 11), cases=spans):
+        roster.setdefault(d.duty_id, []).append(f"{d.due_at:%m-%d %H:%M}")
+    # The bus accident (flag emergency) is open from Sat 4 Oct 08:05 to its archive on Thu 9 Oct
+    # 15:00: tracking is owed at 23:59 on 4-8 Oct (rest days all), not on 9 Oct (closed by then).
+    # The inquiry escalated to major on 2 Oct has no emergency flag: it owes no tracking.
+    assert roster["emergency-tracking"] == [f"10-{d:02d} 23:59" for d in range(4, 9)]
+    # The platform collects every day, holidays and the make-up Saturday 11 Oct alike.
+    assert roster["platform-collection"] == [f"10-{d:02d} 23:59" for d in range(3, 11)]
+    # Without any case open, there is no tracking at all.
+    assert [
+        d
+        for d in sim.policy.monitoring_duties(cst(2025, 10, 3), cst(2025, 10, 11))
+        if d.duty_id == "emergency-tracking"
+    ] == []
+
+
+@pytest.mark.parametrize(
+    ("found", "day_period", "elapsed_24h"),
+    [
+        # Tue 30 Sep 2025 16:30, the eve of National Day: the day period starts Wed 1 Oct, a
+        # rest day, so its last day moves to Thu 9 Oct (after 1-8 Oct) -> 10 Oct 00:00; 24
+        # elapsed hours would end on the holiday, Wed 1 Oct 16:30.
+        (cst(2025, 9, 30, 16, 30), "2025-10-10 00:00", "2025-10-01 16:30"),
+        # Fri 13 Feb 2026 10:00: the day is Sat 14 Feb, a make-up working day -> 15 Feb 00:00;
+        # 24 hours -> Sat 14 Feb 10:00.
+        (cst(2026, 2, 13, 10), "2026-02-15 00:00", "2026-02-14 10:00"),
+        # Mon 13 Oct 2025 09:00, an ordinary working day: Tue 14 Oct -> 15 Oct 00:00; 24 hours
+        # -> Tue 14 Oct 09:00.
+        (cst(2025, 10, 13, 9), "2025-10-15 00:00", "2025-10-14 09:00"),
+    ],
+)
+def test_one_day_for_general_cases_is_a_day_period_not_24_hours(
+    found: datetime, day_period: str, elapsed_24h: str
+) -> None:
+    # R8.4 "1天内" is not an emergency clause: the preset reads it as a day period (P3), not
+    # as P4's 24 elapsed hours; an institution that means 24 hours writes within = "24h".
+    preset = yq.presets.load("school-thresholds")
+    hours = yq.load_policy(
+        {
+            "extends": "school-thresholds",
+            "obligations": [
+                {"id": "general-response", "within": "24h"},
+                {"id": "general-feedback", "within": "24h"},
+            ],
+        }
+    )
+    inc = yq.Incident(id="YQ-1D", title="建议", discovered_at=found, category="suggestion")
+    for policy, due in ((preset, day_period), (hours, elapsed_24h)):
+        case = policy.open_case(inc, at=found, actor="舆情监控员")
+        assert case.severity == yq.Severity.GENERAL
+        owed = {o.id: fmt(o.due_at) for o in case.obligations}
+        assert (owed["general-response"], owed["general-feedback"]) == (due, due)

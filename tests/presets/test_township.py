@@ -6,10 +6,13 @@ escalated to major and its special report, held to the earlier due (P7), comes l
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 import yuqing_core as yq
 from tests.helpers import D, cst, keys, ob, rows, run, state_path
+from yuqing_core.render.timeline import render
 
 ROCKFALL = "QL-2025-1002-01"
 NURSING_HOME = "QL-2026-0218-02"
@@ -31,11 +34,66 @@ def test_township_s7_special_report_and_watch() -> None:
     assert (by_level.within, keys(by_level.levels), by_level.any_flags) == (D("4h"), ("major",), ())
     first = ob(p, "first-report-emergency")
     assert (first.kind, first.within, first.any_flags) == ("report", D("now"), special.any_flags)
+    # R7.2: the source's name for the 4-hour report is 特报.
+    assert (special.label, by_level.label) == ("特报", "特报")
     duties = {d.id: d for d in p.spec.monitoring}
-    assert duties["holiday-watch"].rest_days_only
-    assert duties["unit-workday-monitoring"].working_days_only
-    assert duties["weekly-report"].rrule.startswith("FREQ=WEEKLY;BYDAY=FR")
+    # R7.1: the holiday watch runs in the official holiday blocks, not on every weekend.
+    assert (duties["holiday-watch"].during, duties["holiday-watch"].rest_days_only) == (
+        ("holidays",),
+        False,
+    )
+    (holidays,) = p.spec.periods
+    assert (holidays.id, holidays.label, holidays.rule) == (
+        "holidays",
+        "重大节假日",
+        "official_holidays",
+    )
+    assert duties["unit-workday-monitoring"].on_rest_day == "skip"
+    # R7.2: the weekly report goes to the township emergency office (乡应急办公室).
+    weekly = duties["weekly-report"]
+    assert (weekly.role, weekly.recipient) == ("monitor", "office")
+    assert weekly.rrule.startswith("FREQ=WEEKLY;BYDAY=FR")
+    assert p.roles["office"] == "乡应急办公室"
     assert p.spec.workflow.review_required_from is yq.Severity.GENERAL
+
+
+def _roster(start: datetime, end: datetime) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for d in yq.presets.load("township").monitoring_duties(start, end):
+        out.setdefault(d.duty_id, []).append(f"{d.due_at:%m-%d %H:%M}")
+    return out
+
+
+def test_holiday_watch_on_national_day_2025_only_not_on_weekends() -> None:
+    # National Day 2025: 1-8 Oct off; Sat 27 Sep an ordinary weekend, Sun 28 Sep and Sat 11 Oct
+    # make-up working days, Sun 12 Oct an ordinary weekend.
+    duties = _roster(cst(2025, 9, 26), cst(2025, 10, 14))
+    assert duties["holiday-watch"] == [f"10-{d:02d} 23:59" for d in range(1, 9)]
+    # R7.1 7x24: every day, rest days included (26 Sep .. 13 Oct: 18 days).
+    assert len(duties["round-the-clock-watch"]) == 18
+    # R7.1 units on working days (调休 make-up days included), none in the holiday block.
+    assert duties["unit-workday-monitoring"] == [
+        "09-26 23:59",
+        "09-28 23:59",
+        "09-29 23:59",
+        "09-30 23:59",
+        "10-09 23:59",
+        "10-10 23:59",
+        "10-11 23:59",
+        "10-13 23:59",
+    ]
+    # R7.2 weekly report, Fridays 17:00 (Fri 3 Oct is in the holiday: the source does not move it).
+    assert duties["weekly-report"] == ["09-26 17:00", "10-03 17:00", "10-10 17:00"]
+
+
+def test_holiday_watch_across_spring_festival_2026() -> None:
+    # Spring Festival 2026: 15-23 Feb off (nine days); Sat 7 / Sun 8 Feb and Sun 1 Mar are
+    # ordinary weekends, Sat 14 and Sat 28 Feb make-up working days: no holiday watch on them.
+    duties = _roster(cst(2026, 2, 6), cst(2026, 3, 2))
+    assert duties["holiday-watch"] == [f"02-{d:02d} 23:59" for d in range(15, 24)]
+    assert "02-14 23:59" in duties["unit-workday-monitoring"]
+    assert "02-28 23:59" in duties["unit-workday-monitoring"]
+    assert [d for d in duties["unit-workday-monitoring"] if "02-15" <= d < "02-24"] == []
 
 
 # -- its worked scenario ------------------------------------------------------------------
@@ -101,6 +159,10 @@ def test_nursing_home_opinion_escalated_special_report_late() -> None:
         ("first-report-major", "2026-02-18 19:30", "2026-02-18 18:50", "met"),
     ]
     assert sim.breaches() == []
+    # The late one is the 特报 in every output (R7.2), to 乡应急办公室.
+    late = next(o for o in case.obligations if o.id == "special-report-emergency")
+    assert (late.label, case.policy.roles[late.role]) == ("特报", "乡应急办公室")
+    assert "特报 → 乡应急办公室" in render(case, sim.now)
 
 
 def test_special_report_warns_then_breaches_before_it_is_sent() -> None:

@@ -163,6 +163,54 @@ def test_the_chain_of_reports_has_an_order_and_no_deadline(policy: yq.Policy) ->
     ) in lines
 
 
+CHAIN: dict[str, Any] = {
+    **POLICY,
+    "name": "chain",
+    "workflow": {
+        "order": [
+            {"trigger": "report", "to": "bureau_director", "obligations": ["wg"], "rule": "S2"},
+            {"trigger": "report", "to": ["city_bureau"], "obligations": ["director"], "rule": "S2"},
+        ]
+    },
+}
+
+
+def test_an_order_entry_with_to_guards_only_reports_to_those_roles() -> None:
+    chain = yq.load_policy(CHAIN)
+    case = _open(chain)
+    at = cst(2025, 9, 30, 17, 30)
+    # The director's report waits for the working group's; the city bureau's for the
+    # director's; a report to anyone else (the publicity department) is not held up.
+    assert _refused(case, "report", at, role="bureau_director") == (
+        "report: wg (to be met or waived) must come first（S2）"
+    )
+    assert _refused(case, "report", at, roles=["city_bureau"]) == (
+        "report: director (not yet owed) must come first（S2）"
+    )
+    case.fire("report", at=at, actor="x", role="publicity_dept")
+    case.fire("report", at=cst(2025, 9, 30, 17, 40), actor="x", role="working_group")
+    assert _refused(case, "report", cst(2025, 9, 30, 17, 45), role="city_bureau") == (
+        "report: director (to be met or waived) must come first（S2）"
+    )
+    case.fire("report", at=cst(2025, 9, 30, 17, 50), actor="x", role="bureau_director")
+    case.fire("report", at=cst(2025, 9, 30, 18), actor="x", role="city_bureau")
+    assert [(o.id, fmt(o.met_at)) for o in case.obligations[1:4]] == [
+        ("wg", "2025-09-30 17:40"),
+        ("director", "2025-09-30 17:50"),
+        ("city", "2025-09-30 18:00"),
+    ]
+
+
+def test_an_order_entry_to_an_unknown_role_is_a_load_error_naming_the_key() -> None:
+    bad = {
+        **CHAIN,
+        "workflow": {"order": [{"trigger": "report", "to": "mayor", "obligations": ["wg"]}]},
+    }
+    with pytest.raises(yq.PolicyError) as e:
+        yq.load_policy(bad)
+    assert "workflow.order[0].to[0]: 'mayor' is not a role of this policy" in str(e.value)
+
+
 def test_a_fabrication_is_referred_before_it_is_archived(policy: yq.Policy) -> None:
     case = _open(policy, category=yq.Category.FABRICATION)
     for ident in ("report-publicity", "wg"):

@@ -337,13 +337,19 @@ def _order(at: _Lookups, path: str, order: OrderSpec) -> list[Problem]:
         if ident not in at.obligation_ids:
             out.append((where, f"{ident!r} is not an obligation id"))
             continue
-        triggers = {c.trigger.value for c in at.obligation(ident).conditions}
-        if triggers <= {guarded}:
+        ob = at.obligation(ident)
+        triggers = {c.trigger.value for c in ob.conditions}
+        # With ``to``, only commands to those roles wait: a duty owed to others is not stuck.
+        waits = not order.to or bool(set(order.to) & set(ob.roles))
+        if triggers <= {guarded} and waits:
             out.append((where, f"{ident!r} is met only by '{guarded}', which waits for it"))
     out += [
         (f"{path}.triggers[{j}]", f"'{t.value}' never fires in this workflow")
         for j, t in enumerate(order.triggers)
         if t == Trigger.OPEN or at.never_fires(t.value)
+    ]
+    out += [
+        p for j, r in enumerate(order.to) for p in _unknown_role(at.roles, f"{path}.to[{j}]", r)
     ]
     return out + _unknown_levels(at, path, order.levels)
 

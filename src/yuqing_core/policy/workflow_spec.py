@@ -11,6 +11,7 @@ from ..model import Category, Severity, SeverityField
 from ..model.vocab import ObligationKind, State, Trigger
 from ..time.duration import Duration, DurationKind
 from .fields import Name, RuleRef, Slug, SpecModel
+from .obligation_spec import RoleList
 
 __all__ = ["DEFAULT_STAGES", "LeadUnitSpec", "OrderSpec", "WorkflowSpec"]
 
@@ -31,6 +32,11 @@ class OrderSpec(SpecModel):
     does not apply to the case at its level, flags and category does not hold it up."""
     triggers: tuple[Trigger, ...] = ()
     """Triggers that must have fired on the case first."""
+    to: RoleList = ()
+    """Only for commands to one of these recipients (the command's ``role`` or ``roles``),
+    so one step of a chain of reports can wait for the one before it (S6: the director's
+    report to the city bureau after the working group's to the director). Empty: every
+    ``trigger`` command."""
     levels: tuple[SeverityField, ...] = ()
     """Only for cases at these levels; empty means every level."""
     any_flags: tuple[Name, ...] = ()

@@ -4,9 +4,10 @@ handling (``[[workflow.order]]``), no silent archive, and waivers (免除义务)
 - ``archive`` is refused while an obligation whose clock has started is unmet, unless it was
   waived (``waive``, with a reason; the actor is on the event). A case that should not be
   handled is dismissed with a reason instead (``dismiss``).
-- a trigger a ``[[workflow.order]]`` entry guards is refused until the obligations it names
-  are met or waived (where the case owes them: one that does not apply to the case at its
-  level, flags and category does not hold it up) and the triggers it names have fired.
+- a trigger a ``[[workflow.order]]`` entry guards (only a command to one of its ``to``
+  roles, where it names some) is refused until the obligations it names are met or waived
+  (where the case owes them: one that does not apply to the case at its level, flags and
+  category does not hold it up) and the triggers it names have fired.
 - ``waive`` names an obligation the case owes now (open, its clock started).
 
 Each returns the reason a command is refused, or ``None``; :mod:`.effects` raises it.
@@ -71,11 +72,19 @@ def order_problem(
     for order in policy.spec.workflow.order:
         if order.trigger != event.trigger or not facts.admits(order):
             continue
+        if order.to and not set(order.to) & set(_recipients(event)):
+            continue
         missing = _missing(policy, facts, order, obligations, events, event.at)
         if missing:
             rule = f"（{order.rule}）" if order.rule else ""
             return f"{event.trigger}: {', '.join(missing)} must come first{rule}"
     return None
+
+
+def _recipients(event: Event) -> list[str]:
+    """The roles a command is addressed to (its ``role`` and ``roles``)."""
+    role = event.data.get("role")
+    return [*(event.data.get("roles") or ()), *([str(role)] if role else [])]
 
 
 def _missing(
