@@ -134,10 +134,10 @@ class DjangoStore(EventStore):
         try:
             with transaction.atomic(using=self.using):
                 db = _Db(conn)
+                if ours and read:
+                    self._snapshot(db)  # before any other statement
                 if not self._ready:
                     self._first_use(db)
-                if ours and read:
-                    self._snapshot(db)
                 yield db
         except OperationalError as e:
             if getattr(e.__cause__, "sqlstate", None) in _RETRY_STATES:
