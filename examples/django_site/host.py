@@ -9,6 +9,7 @@ story: ``python manage.py shell -c "import host; host.demo()"``.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.contrib.admin.models import ADDITION, LogEntry
@@ -20,7 +21,7 @@ from yuqing_core.contrib.django import DjangoStore, fire
 from yuqing_core.store import OutboxEntry
 
 CST = ZoneInfo("Asia/Shanghai")
-POLICY = yq.presets.load("school-tiered")
+POLICY = yq.load_policy(Path(__file__).with_name("policy.toml"))  # only a principal may dismiss
 STORE = DjangoStore()  # the "default" database; it queries nothing until used
 
 
@@ -40,6 +41,15 @@ def report(case_id: str, user: User, at: datetime) -> yq.Case:
     with transaction.atomic():
         case = STORE.load(POLICY, case_id)
         fire(case, "report", user=user, at=at, role="business_supervisor")
+        STORE.save(case)
+    return case
+
+
+def dismiss(case_id: str, user: User, at: datetime, reason: str) -> yq.Case:
+    """``user`` dismisses the case (不予处理), if their roles may."""
+    with transaction.atomic():
+        case = STORE.load(POLICY, case_id)
+        fire(case, "dismiss", user=user, at=at, reason=reason)
         STORE.save(case)
     return case
 
@@ -64,5 +74,9 @@ def demo() -> None:
     print("stored:", STORE.case_ids(), "audit:", LogEntry.objects.count())
     for item in STORE.due_before(datetime(2025, 11, 5, tzinfo=CST)):
         print("due:", item.case_id, item.obligation_id, item.due_at.isoformat())
+    try:
+        dismiss("YQ-7", clerk, datetime(2025, 11, 3, 14, tzinfo=CST), reason="不属实")
+    except yq.NotPermittedError as e:
+        print("refused:", e.trigger, "may be fired only by", ", ".join(e.roles))
     case = report("YQ-7", clerk, datetime(2025, 11, 3, 15, tzinfo=CST))
     print("YQ-7:", case.state, "version", STORE.version("YQ-7"))

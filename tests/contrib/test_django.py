@@ -15,13 +15,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import Client
 
 import yuqing_core as yq
 from tests.contrib.conftest import CST, FOUND, NOW
-from yuqing_core.contrib.django import DjangoStore
+from yuqing_core.contrib.django import DjangoStore, allowed_triggers, fire, roles_of
 from yuqing_core.contrib.django.models import StoredCase
 from yuqing_core.render.timeline import render
 from yuqing_core.store.schema import SCHEMA_VERSION
@@ -251,11 +252,65 @@ def test_yuqing_run_refuses_what_it_cannot_do(settings: Any) -> None:
         call_command("yuqing_run", "--once", "--database", "nowhere")
 
 
-def test_a_group_holds_no_role_for_an_inactive_user() -> None:
-    from yuqing_core.contrib.django import roles_of
+# -- the permission hook ---------------------------------------------------------------------
 
-    user = User.objects.create_user("clerk")
-    user.groups.add(Group.objects.create(name="handling_unit"))
+PERMITTED = """
+name = "permitted"
+extends = "school-tiered"
+
+[workflow.permissions]
+dismiss = ["principal_leader"]
+"""
+
+
+@pytest.fixture
+def permitted(tmp_policy: Any) -> yq.Policy:
+    return yq.load_policy(tmp_policy("permitted.toml", PERMITTED))
+
+
+def _member(name: str, *groups: str) -> User:
+    user = User.objects.create_user(name)
+    for group in groups:
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
+    return user
+
+
+def test_a_user_fires_what_their_groups_allow(permitted: yq.Policy) -> None:
+    clerk, principal = _member("clerk", "handling_unit"), _member("head", "principal_leader")
+    case = _open(permitted)
+    with pytest.raises(yq.NotPermittedError) as refused:
+        fire(case, "dismiss", user=clerk, at=FOUND + timedelta(hours=1), reason="不属实")
+    assert str(refused.value).startswith(
+        "dismiss may be fired only by principal_leader (the caller's roles: handling_unit)"
+    )
+    assert (case.version, case.state) == (1, "registered")
+    assert "dismiss" not in allowed_triggers(case, user=clerk)
+    assert "dismiss" in allowed_triggers(case, user=principal)
+    event = fire(case, "dismiss", user=principal, at=FOUND + timedelta(hours=2), reason="不属实")
+    assert (event.trigger, event.actor, case.state) == ("dismiss", "head", "dismissed")
+
+
+def test_a_trigger_no_permission_names_is_anyone_s(permitted: yq.Policy) -> None:
+    case = _open(permitted)
+    fire(case, "report", user=_member("nobody"), at=FOUND, actor="监测员", role="office")
+    assert (case.events[-1].actor, case.state) == ("监测员", "reported")
+
+
+def test_yuqing_roles_names_the_host_s_own_rule(permitted: yq.Policy, settings: Any) -> None:
+    settings.YUQING_ROLES = "tests.contrib.handlers.staff_roles"
+    staff = User.objects.create_user("staff", is_staff=True)
+    assert roles_of(staff) == frozenset({"principal_leader"})
+    assert roles_of(_member("clerk", "principal_leader")) == frozenset()  # groups not asked
+    settings.YUQING_ROLES = lambda user: "principal_leader"
+    with pytest.raises(ImproperlyConfigured, match="YUQING_ROLES returned one text"):
+        roles_of(staff)
+    settings.YUQING_ROLES = "tests.contrib.handlers.nowhere"
+    with pytest.raises(ImproperlyConfigured, match="YUQING_ROLES: cannot import"):
+        roles_of(staff)
+
+
+def test_a_group_holds_no_role_for_an_inactive_user() -> None:
+    user = _member("clerk", "handling_unit")
     assert roles_of(user) == frozenset({"handling_unit"})
     user.is_active = False
     assert roles_of(user) == frozenset()

@@ -8,7 +8,7 @@
 - :mod:`~yuqing_core.contrib.django.admin`: the read-only admin of cases (timeline,
   accountability);
 - :mod:`~yuqing_core.contrib.django.permissions`: which users may fire which triggers
-  (``YUQING_ROLES``) and :func:`fire`;
+  (``YUQING_ROLES``), :func:`fire` and :func:`allowed_triggers`;
 - :mod:`~yuqing_core.contrib.django.conf`: the app's settings (``YUQING_*``);
 - ``manage.py yuqing_run``: the runner on a :class:`DjangoStore`
   (:mod:`~yuqing_core.contrib.django.management.commands.yuqing_run`).
@@ -21,10 +21,10 @@ import the app before its settings are read.
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .permissions import fire, roles_of
+    from .permissions import allowed_triggers, fire, roles_of
     from .store import DjangoStore
 
-__all__ = ["DjangoStore", "fire", "roles_of"]
+__all__ = ["DjangoStore", "allowed_triggers", "fire", "roles_of"]
 
 
 def __getattr__(name: str) -> Any:
@@ -33,7 +33,7 @@ def __getattr__(name: str) -> Any:
         from .store import DjangoStore
 
         return DjangoStore
-    if name in ("fire", "roles_of"):
+    if name in ("allowed_triggers", "fire", "roles_of"):
         # Lazy: as above.
         from . import permissions
 
