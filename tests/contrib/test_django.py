@@ -25,6 +25,7 @@ from tests.contrib.conftest import CST, FOUND, NOW
 from yuqing_core.contrib.django import DjangoStore, allowed_triggers, fire, roles_of
 from yuqing_core.contrib.django.models import StoredCase
 from yuqing_core.render.timeline import render
+from yuqing_core.store import Position
 from yuqing_core.store.schema import SCHEMA_VERSION
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +125,31 @@ def test_a_conflict_writes_nothing_and_leaves_the_host_transaction_usable(
     assert User.objects.filter(username="after-the-conflict").exists()
     with pytest.raises(yq.DuplicateCaseError, match="'YQ-7' is already in the store"):
         store.save(_open(tiered))
+
+
+def test_the_global_order_is_sqlite_s(store: DjangoStore, tiered: yq.Policy) -> None:
+    case = _open(tiered)
+    case.fire("report", at=FOUND + timedelta(hours=1), actor=ACTOR, role="business_supervisor")
+    store.save(case)
+    assert [(e.position, e.seq, e.event.trigger) for e in store.events_after()] == [
+        (Position(0, 1), 1, "open"),
+        (Position(0, 2), 2, "report"),
+    ]
+    with pytest.raises(yq.StoreError, match=r"Django database 'default': .* is not a position of"):
+        store.events_after(Position(7, 1))
+
+
+def test_tables_of_another_schema_are_refused_saying_what_to_do(tiered: yq.Policy) -> None:
+    with connection.cursor() as cur:
+        cur.execute("UPDATE yq_meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(yq.StoreError, match=r"newer yuqing_core \(schema 99; this version"):
+        DjangoStore().save(_open(tiered))
+    with connection.cursor() as cur:
+        cur.execute("UPDATE yq_meta SET value = '3' WHERE key = 'schema_version'")
+    with pytest.raises(
+        yq.StoreError, match=rf"schema 3, this yuqing_core needs {SCHEMA_VERSION}; run"
+    ):
+        DjangoStore().case_ids()
 
 
 def test_an_unknown_alias_is_a_store_error() -> None:

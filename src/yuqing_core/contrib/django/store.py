@@ -220,6 +220,10 @@ class _SQLite(DjangoStore, SQLiteStore):  # type: ignore[misc]
     """On SQLite: :class:`~yuqing_core.SQLiteStore`'s statements (claims under the write
     lock, positions in ``yq_positions``)."""
 
+    def __init__(self, using: str = "default") -> None:
+        super().__init__(using)
+        self.path = self.where  # what SQLiteStore's messages name
+
     def _check_schema(self, db: _Db) -> None:
         held = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'yq_meta'").fetchone()
         row = None
