@@ -74,6 +74,23 @@ def test_a_case_saved_through_django_is_loaded_indexed_and_listed(
     assert repr(store) == "<DjangoStore 'default'>"
 
 
+def test_the_model_writes_nothing(store: DjangoStore, tiered: yq.Policy) -> None:
+    store.save(_open(tiered))
+    row = StoredCase.objects.get(case_id="YQ-7")
+    row.state = "archived"
+    with pytest.raises(yq.StoreError, match=r"yq_cases is read only through Django \(save "):
+        row.save()
+    with pytest.raises(yq.StoreError, match=r"\(delete refused\)"):
+        row.delete()
+    with pytest.raises(yq.StoreError, match=r"\(update refused\)"):
+        StoredCase.objects.filter(case_id="YQ-7").update(state="archived")
+    with pytest.raises(yq.StoreError, match=r"\(delete refused\)"):
+        StoredCase.objects.all().delete()
+    with pytest.raises(yq.StoreError, match=r"\(bulk_create refused\)"):
+        StoredCase.objects.bulk_create([row])
+    assert store.load(tiered, "YQ-7").state == "registered"
+
+
 def test_a_save_in_a_host_transaction_that_rolls_back_stores_nothing(
     store: DjangoStore, tiered: yq.Policy
 ) -> None:

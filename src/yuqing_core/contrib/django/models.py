@@ -4,18 +4,47 @@ Unmanaged (``managed = False``): the table ``yq_cases`` is the store's, made by 
 migrations from the store's own DDL (:mod:`~yuqing_core.contrib.django.tables`), and written
 only by a store's ``save``. One row per case: its policy, version, state, severity and unit,
 never personal data. A case itself is read with :meth:`DjangoStore.load
-<yuqing_core.contrib.django.store.DjangoStore.load>`. Only the ``view`` permission exists.
+<yuqing_core.contrib.django.store.DjangoStore.load>`. Only the ``view`` permission exists,
+and the model writes nothing: ``save``, ``delete`` and the queryset's writes raise.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
-__all__ = ["StoredCase"]
+from ...errors import StoreError
+
+__all__ = ["ReadOnlyQuerySet", "StoredCase"]
+
+
+def _refuse(what: str) -> StoreError:
+    return StoreError(
+        f"yq_cases is read only through Django ({what} refused): a case changes only by the "
+        "events a store saves"
+    )
+
+
+class ReadOnlyQuerySet(models.QuerySet["StoredCase"]):
+    """Reads only: ``update``, ``delete`` and the bulk writes raise
+    :class:`~yuqing_core.StoreError`."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise _refuse("update")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise _refuse("delete")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[StoredCase]:
+        raise _refuse("bulk_create")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise _refuse("bulk_update")
 
 
 class StoredCase(models.Model):
-    """One row of ``yq_cases``."""
+    """One row of ``yq_cases``; ``save`` and ``delete`` raise :class:`~yuqing_core.StoreError`."""
 
     case_id: models.TextField[str, str] = models.TextField("案件编号 case id", primary_key=True)
     policy: models.TextField[str, str] = models.TextField("制度 policy")
@@ -28,6 +57,8 @@ class StoredCase(models.Model):
         "制度版本 policy version", null=True
     )
 
+    objects = ReadOnlyQuerySet.as_manager()
+
     class Meta:
         managed = False
         db_table = "yq_cases"
@@ -38,3 +69,9 @@ class StoredCase(models.Model):
 
     def __str__(self) -> str:
         return self.case_id
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        raise _refuse("save")
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise _refuse("delete")
