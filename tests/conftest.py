@@ -19,6 +19,12 @@ import yuqing_core as yq
 from tests.helpers import REPO
 from yuqing_core.testing.postgres import find_bindir
 
+# pytest-django has set up Django with the test settings of the Django app's tests
+# (pyproject's DJANGO_SETTINGS_MODULE) before this module is read. The variable it exported is
+# dropped, so that a fresh interpreter a test starts (a host's own pytest run, an example) does
+# not inherit settings meant for this process only.
+os.environ.pop("DJANGO_SETTINGS_MODULE", None)
+
 
 def chromium_executable() -> str | None:
     """Chromium as installed by Debian's ``chromium`` package, or ``YUQING_CHROMIUM``."""

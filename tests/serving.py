@@ -18,10 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-__all__ = ["TOKEN", "Served", "free_port", "served"]
+__all__ = ["PROBLEM", "TOKEN", "Served", "free_port", "problem_of", "served"]
+
+PROBLEM = "application/problem+json"
 
 TOKEN = "test-token-0123456789abcdef"
 """The bearer token of the test servers (never a real one)."""
@@ -91,3 +94,13 @@ def _wait(process: subprocess.Popen[str], url: str) -> None:
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"yuqing serve did not answer within {_START} s")
+
+
+def problem_of(response: httpx.Response, status: int) -> dict[str, Any]:
+    """The problem document of ``response``, checked to be one with ``status``."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    doc: dict[str, Any] = response.json()
+    assert doc["status"] == status
+    assert "Traceback" not in response.text
+    return doc

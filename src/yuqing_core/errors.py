@@ -18,6 +18,7 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidDataError",
     "NaiveDatetimeError",
+    "NotPermittedError",
     "PauseError",
     "PolicyError",
     "PolicyVersionError",
@@ -106,6 +107,17 @@ class TransitionError(YuqingError):
         super().__init__(message + suffix)
         self.trigger = trigger
         self.allowed: tuple[str, ...] = allowed_t
+
+
+class NotPermittedError(TransitionError):
+    """The roles the caller holds may not fire the trigger (``[workflow.permissions]``);
+    the case is unchanged. ``roles`` lists the roles that may (role ids, never a person)."""
+
+    def __init__(
+        self, message: str, *, trigger: str, roles: Sequence[str], allowed: Sequence[str] = ()
+    ) -> None:
+        super().__init__(message, trigger=trigger, allowed=allowed)
+        self.roles: tuple[str, ...] = tuple(roles)
 
 
 class CalendarCoverageError(YuqingError):

@@ -6,7 +6,9 @@ Each line is one JSON object:
   "severity": "major", "reason": "..."}`` opens a case (``open_at`` defaults to
   ``discovered_at``, ``actor`` to ``"simulation"``);
 - ``{"type": "event", "case": ID, "trigger": "report", "at": ISO, "actor": "...",
-  "data": {...}}`` fires a command on that case (``metrics`` data is a Metrics object);
+  "actor_roles": [...], "data": {...}}`` fires a command on that case (``metrics`` data is
+  a Metrics object; ``actor_roles`` the actor's roles, checked against the policy's
+  ``[workflow.permissions]``);
 - ``{"type": "now", "at": ISO}`` sets the instant statuses are judged at (default: the last
   time seen).
 
@@ -78,6 +80,12 @@ LINE_FIELDS: dict[str, tuple[LineField, ...]] = {
         LineField("trigger", True, "命令（见上文命令表）", "the trigger (see the table above)"),
         LineField("at", True, "发生时刻，须带时区", "when it happened, with an offset"),
         LineField("actor", False, "执行人；默认 simulation", "who acted; default: simulation"),
+        LineField(
+            "actor_roles",
+            False,
+            "执行人的角色（按制度的 [workflow.permissions] 检查）；默认不说明",
+            "the actor's roles (checked against [workflow.permissions]); default: not said",
+        ),
         LineField(
             "data",
             False,
@@ -237,7 +245,9 @@ def _event(sim: Simulation, item: dict[str, Any]) -> datetime:
     data = dict(data)
     if isinstance(data.get("metrics"), dict):
         data["metrics"] = Metrics.model_validate(data["metrics"])
-    case.fire(str(item["trigger"]), at=at, actor=str(item.get("actor", "simulation")), **data)
+    actor = str(item.get("actor", "simulation"))
+    roles = item.get("actor_roles")
+    case.fire(str(item["trigger"]), at=at, actor=actor, actor_roles=roles, **data)
     return at
 
 

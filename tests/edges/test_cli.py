@@ -78,7 +78,8 @@ def test_demo_runs_a_chosen_preset_and_refuses_an_unknown_one(
     # A report's "by" is the role that sent it (an extension's is how long it extends by).
     lines = out.splitlines()
     at = lines.index(
-        "  2025-10-03 周五 11:00  ● 上报：局舆情监督员；由舆情报送员（街道工作站、社保所）经办；附正文"
+        "  2025-10-03 周五 11:00  ● 上报：局舆情监督员；"
+        "由舆情报送员（街道工作站、社保所）经办；附正文"
     )
     assert lines[at + 1].strip() == "reported: monitor; acting: info reporter; text given"
     # The approval chain's steps have no time limit (R6.3): met, or still owed (pending).

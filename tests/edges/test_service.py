@@ -23,12 +23,11 @@ import pytest
 
 import yuqing_core as yq
 from tests.helpers import REPO
-from tests.serving import TOKEN, Served, serve_command, served
+from tests.serving import TOKEN, Served, problem_of, serve_command, served
 from yuqing_core.wire import schema
 
 POLICY = "/v1/policies/school-tiered"
 FOUND = "2025-09-30T17:00:00+08:00"
-PROBLEM = "application/problem+json"
 
 
 def incident(case_id: str, **extra: Any) -> dict[str, Any]:
@@ -43,15 +42,6 @@ def opened(server: Served, case_id: str, **extra: Any) -> httpx.Response:
 def fire(server: Served, case_id: str, trigger: str, at: str, **data: Any) -> httpx.Response:
     body = {"trigger": trigger, "at": at, "actor": "office-1", "data": data}
     return server.client.post(f"{POLICY}/cases/{case_id}/commands", json=body)
-
-
-def problem_of(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    doc: dict[str, Any] = response.json()
-    assert doc["status"] == status
-    assert "Traceback" not in response.text
-    return doc
 
 
 def valid(name: str, doc: Any) -> None:

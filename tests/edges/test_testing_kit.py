@@ -52,6 +52,10 @@ pytest_plugins = ["pytester"]
 PRESETS = yq.presets.names()
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
+NO_DJANGO = ("-p", "no:django")
+"""The runs of a host's suite in this process leave pytest-django out: it set Django up for
+the Django app's tests already, and a second set-up in one process is refused."""
+
 
 def _policy(**extra: Any) -> yq.Policy:
     return yq.load_policy({"name": "broken", "title": "有问题的制度", **extra})
@@ -672,7 +676,7 @@ def _outcome(result: pytest.RunResult) -> list[str]:
 
 def test_plugin_fixtures_default_to_school_tiered(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_plugin=PLUGIN_TESTS)
-    result = pytester.runpytest("-s", "-q")
+    result = pytester.runpytest(*NO_DJANGO, "-s", "-q")
     result.assert_outcomes(passed=3)
     # A general case found 2025-09-30 09:00: report within 1 working day (10-09, the first
     # after National Day, due at its end), respond within 3 (10-09, 10-10, 10-11 Sat).
@@ -684,7 +688,9 @@ def test_plugin_fixtures_default_to_school_tiered(pytester: pytest.Pytester) -> 
 
 def test_plugin_option_takes_a_preset_name(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_plugin=PLUGIN_TESTS)
-    result = pytester.runpytest("-s", "-k", "policy", "--yuqing-policy", "university-plan")
+    result = pytester.runpytest(
+        *NO_DJANGO, "-s", "-k", "policy", "--yuqing-policy", "university-plan"
+    )
     result.assert_outcomes(passed=1, deselected=2)
     assert _outcome(result) == [
         "yuqing_core policy: university-plan (--yuqing-policy)",
@@ -710,7 +716,7 @@ def test_plugin_option_takes_a_file_path(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_plugin=PLUGIN_TESTS)
     pytester.mkdir("policy")
     (pytester.path / "policy" / "ours.toml").write_text(OUR_SCHOOL, encoding="utf-8")
-    result = pytester.runpytest("-s", "--yuqing-policy", "policy/ours.toml")
+    result = pytester.runpytest(*NO_DJANGO, "-s", "--yuqing-policy", "policy/ours.toml")
     result.assert_outcomes(passed=3)
     shown = str((pytester.path / "policy" / "ours.toml").resolve())
     # same_day from 09:00 ends at business close, 17:30; 3 working days end at 17:30 of
@@ -731,7 +737,7 @@ def test_plugin_reads_the_ini_option_relative_to_the_ini_file(
     pytester.makeini("[pytest]\nyuqing_policy = policy/ours.toml\n")
     # Started from another directory: the path is still read from the ini file's.
     monkeypatch.chdir(pytester.mkdir("elsewhere"))
-    result = pytester.runpytest("-s", "-k", "policy", str(pytester.path))
+    result = pytester.runpytest(*NO_DJANGO, "-s", "-k", "policy", str(pytester.path))
     result.assert_outcomes(passed=1, deselected=2)
     shown = str((pytester.path / "policy" / "ours.toml").resolve())
     assert _outcome(result) == [
@@ -743,7 +749,7 @@ def test_plugin_reads_the_ini_option_relative_to_the_ini_file(
 def test_a_policy_that_does_not_load_fails_with_its_messages(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_plugin=PLUGIN_TESTS)
     (pytester.path / "bad.toml").write_text(OUR_SCHOOL + 'colour = "red"\n', encoding="utf-8")
-    result = pytester.runpytest("-q", "-k", "policy", "--yuqing-policy", "bad.toml")
+    result = pytester.runpytest(*NO_DJANGO, "-q", "-k", "policy", "--yuqing-policy", "bad.toml")
     result.assert_outcomes(errors=1, deselected=2)
     shown = str((pytester.path / "bad.toml").resolve())
     result.stdout.fnmatch_lines(

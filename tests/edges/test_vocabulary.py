@@ -105,6 +105,7 @@ def test_the_documented_keys_of_a_simulation_line_are_the_keys_it_reads() -> Non
         "trigger": "report",
         "at": "2025-11-03T09:20:00+08:00",
         "actor": "monitor-1",
+        "actor_roles": ["monitor"],
         "data": {"role": "principal_leader"},
     }
     now = {"type": "now", "at": "2025-11-03T12:00:00+08:00"}

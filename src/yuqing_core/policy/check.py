@@ -18,6 +18,7 @@ from ..time.duration import Duration, DurationKind
 from .check_terms import term_problems
 from .duty_check import duty_problems
 from .obligation_spec import MetBySpec
+from .permissions import permission_problems
 from .schema import DutySpec, LadderSpec, ObligationSpec, PolicySpec
 from .workflow_spec import OrderSpec
 
@@ -401,4 +402,5 @@ def structural_problems(spec: PolicySpec) -> list[Problem]:
         *term_problems(spec),
         *_orders(at),
         *_lead_units(at),
+        *permission_problems(spec.workflow.permissions, at.roles),
     ]

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from ..model import Severity
@@ -126,6 +127,13 @@ class PolicyData:
 
     def has_role(self, role: str) -> bool:
         return role in role_ids(self.spec)
+
+    def may_fire(self, trigger: str, roles: Iterable[str] | None) -> bool:
+        """Whether a caller holding ``roles`` may fire ``trigger`` under
+        ``[workflow.permissions]``: always for a trigger the table leaves out; otherwise only
+        when ``roles`` shares one with the roles it lists (``None``, roles not said, shares
+        none). A host asks this without a case, e.g. to show or hide a button."""
+        return self.spec.workflow.may_fire(trigger, roles)
 
     def obligation_spec(self, ident: str) -> ObligationSpec:
         for ob in self.spec.obligations:

@@ -25,11 +25,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from ..model.vocab import STAGE_TRIGGERS
 from ..time.duration import Duration
 from .check import structural_problems
 from .check_terms import term_warnings
 from .data import PolicyData as Policy
 from .duty_lint import duty_warnings
+from .permissions import permission_warnings
 from .schema import Band, GradeRule, SeverityRule, within_posting
 
 __all__ = ["Finding", "lint"]
@@ -63,6 +65,7 @@ def lint(policy: Policy) -> list[Finding]:
     findings += [Finding("warning", path, msg) for path, msg in term_warnings(policy.spec)]
     findings += [Finding("warning", path, msg) for path, msg in duty_warnings(policy.spec)]
     findings += _order_findings(policy)
+    findings += [Finding("warning", p, m) for p, m in _permission_warnings(policy)]
     return sorted(findings, key=lambda f: (f.level != "error", _natural(f.path)))
 
 
@@ -329,3 +332,12 @@ def _order_findings(policy: Policy) -> list[Finding]:
                 )
             )
     return out
+
+
+def _permission_warnings(policy: Policy) -> list[tuple[str, str]]:
+    """Permissions for a stage trigger whose stage the workflow leaves out."""
+    workflow = policy.spec.workflow
+    return permission_warnings(
+        workflow.permissions,
+        lambda t: t in STAGE_TRIGGERS and STAGE_TRIGGERS[t] not in workflow.stages,
+    )

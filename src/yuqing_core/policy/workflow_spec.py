@@ -3,15 +3,17 @@ pauses."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
-from pydantic import StringConstraints, field_validator, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from ..model import Category, Severity, SeverityField
 from ..model.vocab import ObligationKind, State, Trigger
 from ..time.duration import Duration, DurationKind
 from .fields import Name, RuleRef, Slug, SpecModel
 from .obligation_spec import RoleList
+from .permissions import Permissions, allowed_roles, may_fire
 
 __all__ = ["DEFAULT_STAGES", "LeadUnitSpec", "OrderSpec", "WorkflowSpec"]
 
@@ -102,6 +104,21 @@ class WorkflowSpec(SpecModel):
     "leading_group" }``: the unit ``assign`` names when it names none, and the unit charged
     for the handling unit's obligations before a case is assigned. Levels left out use
     ``default_unit``."""
+
+    permissions: Permissions = Field(default=(), json_schema_extra={"default": {}})
+    """Who may fire which trigger (权限): a table ``[workflow.permissions]`` from a trigger to
+    the roles allowed to fire it, e.g. ``approve_reply = ["principal_leader",
+    "leader_in_charge"]``. A trigger left out may be fired by anyone. ``Case.fire`` compares
+    the roles the host says the caller holds (``actor_roles``) with the list."""
+
+    def allowed_roles(self, trigger: str) -> tuple[str, ...] | None:
+        """The roles allowed to fire ``trigger``; ``None`` when anyone may."""
+        return allowed_roles(self.permissions, trigger)
+
+    def may_fire(self, trigger: str, roles: Iterable[str] | None) -> bool:
+        """Whether a caller holding ``roles`` may fire ``trigger`` (``None``: roles not
+        said, which only an unrestricted trigger allows)."""
+        return may_fire(self.permissions, trigger, roles)
 
     def lead_unit(self, severity: Severity) -> str:
         """The unit that leads a case at ``severity``: its lead unit, or ``default_unit``."""

@@ -40,6 +40,9 @@ class CommandBody(BaseModel):
     trigger: str
     at: datetime
     actor: str
+    actor_roles: list[str] | None = None
+    """The caller's roles, set by the host's gateway, which the service trusts (it checks
+    them only against the policy's ``[workflow.permissions]``)."""
     data: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -136,9 +139,7 @@ def _commands(backend: Backend) -> APIRouter:
         except ValidationError as e:
             return _problem(from_validation(e.errors(), prefix=("body",)))
         try:
-            result = backend.fire(
-                policy, case_id, command.trigger, command.at, command.actor, command.data
-            )
+            result = backend.fire(policy, case_id, command)
         except YuqingError as e:  # its message may quote a value given: not shown back
             return _problem(redacted(from_error(e), command.data))
         return JSONResponse(result)

@@ -31,9 +31,19 @@ from ..wire.forms import (
 from ..workflow.case import Case
 from .problems import NotFoundError
 
-__all__ = ["Backend", "CaseStore", "case_json"]
+__all__ = ["Backend", "CaseStore", "Command", "case_json"]
 
 _T = TypeVar("_T")
+
+
+class Command(Protocol):
+    """A command as the service read it (``CommandBody``)."""
+
+    trigger: str
+    at: datetime
+    actor: str
+    actor_roles: list[str] | None
+    data: dict[str, Any]
 
 
 class CaseStore(Protocol):
@@ -117,17 +127,16 @@ class Backend:
         policy = self.policy(policy_name)
         return case_json(self._with_store(lambda: self._load(policy, case_id)))
 
-    def fire(
-        self, policy_name: str, case_id: str, trigger: str, at: datetime, actor: str, data: Any
-    ) -> dict[str, Any]:
+    def fire(self, policy_name: str, case_id: str, command: Command) -> dict[str, Any]:
         """Fire one command; the events it recorded (with an automatic escalation it caused)
         and the case after it."""
         policy = self.policy(policy_name)
+        c = command
 
         def work() -> tuple[Case, tuple[Event, ...]]:
             case = self._load(policy, case_id)
             before = case.version
-            case.fire(trigger, at=at, actor=actor, **data)
+            case.fire(c.trigger, at=c.at, actor=c.actor, actor_roles=c.actor_roles, **c.data)
             self.store.save(case)
             return case, case.events[before:]
 

@@ -22,6 +22,7 @@ from ..errors import (
     InvalidArgumentError,
     InvalidDataError,
     NaiveDatetimeError,
+    NotPermittedError,
     PauseError,
     PolicyError,
     PolicyVersionError,
@@ -61,6 +62,7 @@ STATUS: Mapping[type[YuqingError], int] = {
     ConflictError: 409,
     PolicyVersionError: 409,
     CorruptCaseError: 500,
+    NotPermittedError: 403,
     StoreError: 404,
     TransitionError: 422,
     CalendarCoverageError: 422,
@@ -106,7 +108,8 @@ def problem(status: int, detail: str, **extra: Any) -> dict[str, Any]:
 
 def from_error(error: YuqingError) -> dict[str, Any]:
     """The problem document of a library error: its message, and for a refused command the
-    trigger and the triggers allowed."""
+    trigger and the triggers allowed (and, refused for the caller's roles, the ``roles`` that
+    may fire it)."""
     kind = _kind(error)
     out: dict[str, Any] = {
         "type": f"urn:yuqing-core:error:{kind.__name__}",
@@ -117,6 +120,8 @@ def from_error(error: YuqingError) -> dict[str, Any]:
     if isinstance(error, TransitionError) and not isinstance(error, CorruptCaseError):
         out["trigger"] = error.trigger
         out["allowed"] = list(error.allowed)
+    if isinstance(error, NotPermittedError):
+        out["roles"] = list(error.roles)
     return out
 
 

@@ -11,7 +11,8 @@ schemas without an edit here. ``yuqing schema --all`` prints :func:`all_schemas`
   <yuqing_core.Event.to_dict>` writes it: one shape per ``trigger`` (the discriminator), its
   ``data`` in the form ``fire`` records (no ``null``, levels as keys, durations as text);
 - ``case``: the case document (``{"format", "policy", "id", "events"}``);
-- ``commands``: one command a host fires: ``trigger``, ``at``, ``actor`` and the trigger's ``data``;
+- ``commands``: one command a host fires: ``trigger``, ``at``, ``actor``, the caller's
+  ``actor_roles`` (optional) and the trigger's ``data``;
 - ``obligations``, ``due_items``, ``notifications``, ``accountability_rows``: one of each, in
   the forms of
   :mod:`yuqing_core.wire.forms`;
@@ -44,6 +45,7 @@ from ..accountability import AccountabilityRow
 from ..model import Incident, SeverityField
 from ..model.vocab import ADOPT_POLICY
 from ..policy.data import FINGERPRINT
+from ..policy.fields import Name
 from ..policy.schema import PolicySpec
 from ..rules.obligations import Obligation
 from ..store import DueItem
@@ -98,15 +100,22 @@ def _camel(trigger: str) -> str:
     return "".join(part.capitalize() for part in trigger.split("_"))
 
 
-def _shape(trigger: str, data: Any, suffix: str, *, data_required: bool) -> type[BaseModel]:
-    data_field: Any = (data, ...) if data_required else (data, Field(default_factory=dict))
+ActorRoles = list[Name]
+"""The roles the caller holds, as the host knows them (``[workflow.permissions]``)."""
+
+
+def _shape(trigger: str, data: Any, suffix: str, *, command: bool) -> type[BaseModel]:
+    extra: dict[str, Any] = {}
+    if command:
+        extra["actor_roles"] = (ActorRoles | None, Field(default=None))
     model: type[BaseModel] = create_model(
         f"{_camel(trigger)}{suffix}",
         __config__=ConfigDict(extra="forbid"),
         trigger=(_literal(trigger), ...),
         at=(datetime, ...),
         actor=(Actor, ...),
-        data=data_field,
+        **extra,
+        data=(data, Field(default_factory=dict)) if command else (data, ...),
     )
     return model
 
@@ -118,12 +127,13 @@ def _union(shapes: Iterable[type[BaseModel]]) -> Any:
 def event_type() -> Any:
     """One event as the case document holds it, by trigger."""
     data: dict[str, Any] = {"open": OpenData, ADOPT_POLICY: AdoptData, **COMMAND_MODELS}
-    return _union(_shape(t, d, "Event", data_required=True) for t, d in data.items())
+    return _union(_shape(t, d, "Event", command=False) for t, d in data.items())
 
 
 def command_type() -> Any:
-    """One command as a host fires it, by trigger; ``data`` may be left out."""
-    return _union(_shape(t, d, "Command", data_required=False) for t, d in COMMAND_MODELS.items())
+    """One command as a host fires it, by trigger; ``data`` may be left out, and
+    ``actor_roles`` (the caller's roles, for ``[workflow.permissions]``) too."""
+    return _union(_shape(t, d, "Command", command=True) for t, d in COMMAND_MODELS.items())
 
 
 def case_type() -> Any:

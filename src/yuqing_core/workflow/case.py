@@ -30,6 +30,7 @@ from .effects import EFFECTS, Refusal, fired
 from .logs import log_command
 from .machine import workflow_for
 from .notices import Notification, notifications
+from .permissions import check_permission, permitted
 from .replay import auto_problem, data_problem, shape_problem
 from .restore import replay_case
 from .versions import VersionBook, adopt_data_problem, adopt_event, adoption_problem
@@ -241,8 +242,9 @@ class Case:
         started, earliest due first. The host sends the messages."""
         return notifications(self.policy, self.incident, self.open_obligations(), now)
 
-    def allowed_triggers(self) -> list[str]:
-        """Triggers that can be fired now without data (guards that need none checked)."""
+    def allowed_triggers(self, actor_roles: Iterable[str] | None = None) -> list[str]:
+        """Triggers that can be fired now without data (guards that need none checked); with
+        ``actor_roles``, only those the roles may fire (``[workflow.permissions]``)."""
         wf = workflow_for(self.policy)
         out = []
         for trigger in wf.triggers_from(self._fold.state):
@@ -250,7 +252,7 @@ class Case:
             assert move is not None
             if all(g(self._fold, {}) is None for g in move.guards if not g.needs_data):
                 out.append(trigger)
-        return out
+        return permitted(self.policy, out, actor_roles)
 
     def __repr__(self) -> str:
         return (
@@ -267,14 +269,25 @@ class Case:
 
     # -- commands ------------------------------------------------------------------------
 
-    def fire(self, trigger: str, *, at: datetime, actor: str, **data: Any) -> Event:
+    def fire(
+        self,
+        trigger: str,
+        *,
+        at: datetime,
+        actor: str,
+        actor_roles: Iterable[str] | None = None,
+        **data: Any,
+    ) -> Event:
         """Apply one command; return its event. On any error nothing changes.
 
         An unknown or illegal trigger, a failed guard or bad data raises
-        :class:`~yuqing_core.TransitionError`, which lists the triggers allowed now. Each
-        accepted or refused command is one record of the ``yuqing_core`` logger (ids only).
+        :class:`~yuqing_core.TransitionError`, which lists the triggers allowed now; roles
+        (``actor_roles``, the caller's roles as the host knows them) that the policy's
+        ``[workflow.permissions]`` does not allow raise its :class:`~yuqing_core.NotPermittedError`.
+        Each accepted or refused command is one record of the ``yuqing_core`` logger (ids only).
         """
         try:
+            check_permission(self.policy, trigger, actor_roles, self.allowed_triggers)
             event = self._fire(trigger, at, actor, data)
         except TransitionError:
             log_command("refused", self.id, self.version, trigger)

@@ -12,12 +12,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any, Protocol
 
 import psycopg
 
 from ...errors import StoreError
 
-__all__ = ["LATEST", "Migration", "check_schema", "migrate", "migrations", "schema_version"]
+__all__ = [
+    "LATEST",
+    "Migration",
+    "MigrationCursor",
+    "apply_migrations",
+    "check_schema",
+    "migrate",
+    "migrations",
+    "schema_version",
+]
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _LOCK = 7_271_901_723  # pg_advisory_xact_lock key of yuqing_core's migrations
@@ -75,28 +85,42 @@ def check_schema(conn: psycopg.Connection[tuple[object, ...]], where: str) -> No
         )
 
 
+class MigrationCursor(Protocol):
+    """What :func:`apply_migrations` needs of a cursor (``%s`` placeholders): a psycopg
+    cursor, or a Django cursor on PostgreSQL (:mod:`yuqing_core.contrib.django`)."""
+
+    def execute(self, query: Any, params: Any = ..., /) -> Any: ...
+    def fetchone(self) -> Any: ...
+
+
 def migrate(conninfo: str) -> list[Migration]:
     """Apply the migrations the database at ``conninfo`` lacks; return those applied."""
     try:
-        with psycopg.connect(conninfo) as conn, conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS yq_migrations "
-                "(version integer PRIMARY KEY, name text NOT NULL)"
-            )
-            row = conn.execute("SELECT coalesce(max(version), 0) FROM yq_migrations").fetchone()
-            found = int(str(row[0])) if row else 0
-            if found > LATEST:
-                raise StoreError(
-                    f"the database was migrated by a newer yuqing_core (schema {found}; this "
-                    f"version knows up to {LATEST}); upgrade yuqing_core"
-                )
-            todo = [m for m in migrations() if m.version > found]
-            for m in todo:
-                conn.execute(m.sql.encode("utf-8"))
-                conn.execute(
-                    "INSERT INTO yq_migrations (version, name) VALUES (%s, %s)", (m.version, m.name)
-                )
+        with psycopg.connect(conninfo) as conn, conn.transaction(), conn.cursor() as cur:
+            return apply_migrations(cur)
     except psycopg.Error as e:
         raise StoreError(f"cannot migrate the database: {e}") from None
+
+
+def apply_migrations(cur: MigrationCursor) -> list[Migration]:
+    """Apply the migrations the database lacks through ``cur``, inside the caller's
+    transaction, under the advisory lock; return those applied."""
+    cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+    cur.execute(
+        "CREATE TABLE IF NOT EXISTS yq_migrations (version integer PRIMARY KEY, name text NOT NULL)"
+    )
+    cur.execute("SELECT coalesce(max(version), 0) FROM yq_migrations")
+    row = cur.fetchone()
+    found = int(str(row[0])) if row else 0
+    if found > LATEST:
+        raise StoreError(
+            f"the database was migrated by a newer yuqing_core (schema {found}; this "
+            f"version knows up to {LATEST}); upgrade yuqing_core"
+        )
+    todo = [m for m in migrations() if m.version > found]
+    for m in todo:
+        cur.execute(m.sql.encode("utf-8"))
+        cur.execute(
+            "INSERT INTO yq_migrations (version, name) VALUES (%s, %s)", (m.version, m.name)
+        )
     return todo

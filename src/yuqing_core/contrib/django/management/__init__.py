@@ -1,0 +1,1 @@
+"""The app's management commands (管理命令)."""

@@ -1,0 +1,1 @@
+"""``manage.py yuqing_run`` (:mod:`~yuqing_core.contrib.django.management.commands.yuqing_run`)."""
