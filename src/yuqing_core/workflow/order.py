@@ -87,12 +87,15 @@ def held_back(
     at: datetime,
 ) -> str | None:
     """Why ``trigger`` fired at ``at`` would be refused by what the case owes, whatever its
-    data: ``archive`` while obligations are owed, or a ``[[workflow.order]]`` entry not met
-    yet. What :meth:`Case.allowed_triggers <yuqing_core.Case.allowed_triggers>` leaves out."""
+    data: ``archive`` while obligations are owed, ``waive`` while none is, or a
+    ``[[workflow.order]]`` entry not met yet. What :meth:`Case.allowed_triggers
+    <yuqing_core.Case.allowed_triggers>` leaves out."""
     if trigger == "archive":
         why = archive_problem(obligations, at)
         if why is not None:
             return why
+    if trigger == "waive" and not owed_now(obligations, at):
+        return "waive: the case owes no obligation now"
     if not any(o.trigger == trigger for o in policy.spec.workflow.order):
         return None
     return order_problem(policy, obligations, events, Event(trigger, at, "-"), state)
