@@ -71,11 +71,12 @@ def test_an_unmigrated_database_is_refused_until_migrated_by_the_cli(
     assert main(["db", "migrate", "--url", url]) == 0
     assert capsys.readouterr().out == (
         "applied migration 0001 initial\napplied migration 0002 warnings\n"
+        "applied migration 0003 roster\n"
     )
     assert main(["db", "migrate", "--url", url]) == 0
     assert capsys.readouterr().out == f"the database is current (schema {LATEST})\n"
     with psycopg.connect(url) as conn:
-        assert schema_version(conn) == LATEST == 2
+        assert schema_version(conn) == LATEST == 3
     PostgresStore(url).close()
 
 

@@ -310,3 +310,37 @@ def test_a_schema_4_file_gains_the_roster_tables_when_opened(
         assert db.execute("SELECT value FROM yq_meta").fetchall() == [("5",)]
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"yq_rosters", "yq_duty_fulfilments", "yq_roster_due"} <= tables
+
+
+@pytest.mark.requires("postgresql")
+def test_yuqing_db_migrate_applies_0003_to_a_database_at_migration_2(
+    yuqing_postgres_server: Any, tiered: yq.Policy, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import psycopg
+
+    from yuqing_core.cli import main
+    from yuqing_core.store.postgres import PostgresStore
+    from yuqing_core.store.postgres.migrate import migrations
+
+    url = yuqing_postgres_server.make_url("yq_at_2")
+    yuqing_postgres_server._admin('CREATE DATABASE "yq_at_2"')
+    with psycopg.connect(url) as conn, conn.transaction():
+        conn.execute("CREATE TABLE yq_migrations (version integer PRIMARY KEY, name text NOT NULL)")
+        for m in migrations()[:2]:
+            conn.execute(m.sql.encode("utf-8"))
+            conn.execute("INSERT INTO yq_migrations VALUES (%s, %s)", (m.version, m.name))
+    with pytest.raises(yq.StoreError, match="at schema 2, this yuqing_core needs 3"):
+        PostgresStore(url)
+    assert main(["db", "migrate", "--url", url]) == 0
+    assert capsys.readouterr().out == "applied migration 0003 roster\n"
+    case = open_a(tiered)
+    with PostgresStore(url) as store:
+        store.save(case)
+        store.start_roster(WEEKLY, at=START)
+        assert due(store, cst(2026, 9, 22))[-1] == (
+            "",
+            "weekly-report",
+            "office",
+            "09-21 10:00 Mon",
+        )
+        assert store.load(tiered, "YQ-A") == case
