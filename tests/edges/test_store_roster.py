@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 import yuqing_core as yq
 from tests.edges.test_store import open_a
 from tests.helpers import cst
+from yuqing_core.cli import main
+from yuqing_core.rules.roster import DutyFulfilment, fulfil
 from yuqing_core.rules.roster import due_before as engine_due_before
-from yuqing_core.rules.roster import fulfil
 from yuqing_core.store import EventStore, SQLiteStore
 from yuqing_core.store.due import DueItem, time_key
 
@@ -264,7 +265,7 @@ def test_due_before_equals_the_engine_for_any_fulfilments(
     events = sorted(
         [(m, "fulfil", d, named) for d, m, named in marks] + [(p, "poll", "", False) for p in polls]
     )
-    done = []
+    done: list[DutyFulfilment] = []
     with SQLiteStore(path) as store:
         store.start_roster(POLICY, at=START)
         for minutes, what, duty, named in events:
@@ -316,9 +317,9 @@ def test_a_schema_4_file_gains_the_roster_tables_when_opened(
 def test_yuqing_db_migrate_applies_0003_to_a_database_at_migration_2(
     yuqing_postgres_server: Any, tiered: yq.Policy, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # Lazy: psycopg is the optional extra `postgres`; the SQLite tests above run without it.
     import psycopg
 
-    from yuqing_core.cli import main
     from yuqing_core.store.postgres import PostgresStore
     from yuqing_core.store.postgres.migrate import migrations
 
