@@ -460,9 +460,18 @@ class EventStore(DutyRoster, WorkQueue):
         at = ensure_aware(at, "at")
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise StoreError(f"limit must be a positive integer, got {limit!r}")
-        if duties:
-            self._list_roster(at)
         with self._read() as db:
-            rows = db.execute(query, (time_key(at), limit)).fetchall()
-            listed = self._due_duties(db, at, limit) if duties else []
+            rosters = self._rosters(db) if duties else {}
+            behind = [name for name, key in rosters.items() if key <= time_key(at)]
+            if not behind:
+                return self._read_due(db, query, at, limit, bool(rosters))
+        self._list_roster(behind, at)  # what fell due since the last poll, then read again
+        with self._read() as db:
+            return self._read_due(db, query, at, limit, True)
+
+    def _read_due(
+        self, db: Db, query: str, at: datetime, limit: int, duties: bool
+    ) -> list[DueItem]:
+        rows = db.execute(query, (time_key(at), limit)).fetchall()
+        listed = self._due_duties(db, at, limit) if duties else []
         return merge_due([DueItem.from_row(r) for r in rows], listed, limit)

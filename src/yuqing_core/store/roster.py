@@ -59,7 +59,7 @@ __all__ = ["DutyRoster", "merge_due"]
 SELECT_ROSTER = (
     "SELECT fingerprint, start_at, start_key, listed_key FROM yq_rosters WHERE policy = ?"
 )
-SELECT_BEHIND = "SELECT policy FROM yq_rosters WHERE listed_key <= ? ORDER BY policy"
+SELECT_ROSTERS = "SELECT policy, listed_key FROM yq_rosters ORDER BY policy"
 INSERT_ROSTER = (
     "INSERT INTO yq_rosters (policy, fingerprint, start_at, start_key, listed_key) "
     "VALUES (?, ?, ?, ?, ?)"
@@ -219,10 +219,14 @@ class DutyRoster(abc.ABC):
 
     # -- the due list ------------------------------------------------------------------------
 
-    def _list_roster(self, at: datetime) -> None:
-        """Move every roster's watermark past ``at``: its unmet instants up to ``at`` listed."""
-        with self._read() as db:
-            behind = [str(r[0]) for r in db.execute(SELECT_BEHIND, (time_key(at),)).fetchall()]
+    @staticmethod
+    def _rosters(db: Db) -> dict[str, int]:
+        """The started rosters (a few rows): each policy's name and watermark."""
+        return {str(r[0]): int(r[1]) for r in db.execute(SELECT_ROSTERS).fetchall()}
+
+    def _list_roster(self, behind: Iterable[str], at: datetime) -> None:
+        """Move the watermarks of the rosters ``behind`` past ``at``: their unmet instants up
+        to ``at`` listed."""
         for name in behind:
             with self._write() as db:
                 self._list_until(db, name, time_key(at) + 1)
