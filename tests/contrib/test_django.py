@@ -357,3 +357,39 @@ def test_a_group_holds_no_role_for_an_inactive_user() -> None:
     assert roles_of(user) == frozenset({"handling_unit"})
     user.is_active = False
     assert roles_of(user) == frozenset()
+
+
+# -- the duty roster lives in the host's database too (app migration 0002) --------------------
+
+WEEKLY = yq.load_policy(
+    {
+        "name": "roster",
+        "title": "某校舆情值班",
+        "monitoring": [
+            {
+                "id": "weekly-report",
+                "rule": "本校第9条",
+                "kind": "report",
+                "role": "office",
+                "rrule": "FREQ=WEEKLY;BYDAY=MO;BYHOUR=10;BYMINUTE=0",
+                "on_rest_day": "next_working_day",
+            }
+        ],
+    }
+)
+
+
+def test_the_duty_roster_is_kept_in_the_host_database(store: DjangoStore) -> None:
+    # Started Mon 21 Sep 2026: Mon 28 Sep 10:00 is owed, Mon 5 Oct is in the National Day rest
+    # (1-7 Oct 2026), so that week's report moves to the next working day, Thu 8 Oct 10:00.
+    start = datetime(2026, 9, 21, 0, 0, tzinfo=CST)
+    assert store.start_roster(WEEKLY, at=start) == start
+    store.fulfil_duty(WEEKLY, "weekly-report", at=start + timedelta(hours=9), actor=ACTOR)
+    due = store.due_before(datetime(2026, 10, 9, 0, 0, tzinfo=CST))
+    assert [(d.case_id, d.obligation_id, d.due_at) for d in due] == [
+        ("", "weekly-report", datetime(2026, 9, 28, 10, 0, tzinfo=CST)),
+        ("", "weekly-report", datetime(2026, 10, 8, 10, 0, tzinfo=CST)),
+    ]
+    with connection.cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM yq_rosters")
+        assert cur.fetchone() == (1,)

@@ -42,7 +42,7 @@ def test_every_bad_line_is_named_and_the_run_goes_on_to_a_summary(
     captured = capsys.readouterr()
     allowed = (
         "assess, report, assign, start, draft_reply, respond, track, stabilize, review, "
-        "archive, dismiss, escalate, downgrade, update_metrics, extend, supervise, follow_up, "
+        "dismiss, escalate, downgrade, update_metrics, extend, supervise, follow_up, "
         "refer, acknowledge, pause, conclude, waive"
     )
     assert captured.err.splitlines() == [

@@ -855,8 +855,8 @@ def test_ids_with_surrounding_spaces_are_refused_not_stripped(
 
 
 def test_a_newer_schema_or_a_foreign_file_is_refused(stored: Path, tmp_path: Path) -> None:
-    tamper(stored, "UPDATE yq_meta SET value = '5' WHERE key = 'schema_version'")
-    with pytest.raises(yq.StoreError, match=r"newer yuqing_core \(schema 5; this version reads"):
+    tamper(stored, "UPDATE yq_meta SET value = '6' WHERE key = 'schema_version'")
+    with pytest.raises(yq.StoreError, match=r"newer yuqing_core \(schema 6; this version reads"):
         SQLiteStore(stored)
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not a database, just some text " * 100)

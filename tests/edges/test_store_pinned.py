@@ -309,7 +309,7 @@ def test_a_schema_1_file_is_migrated_and_its_cases_pinned_on_their_next_save(
     path = tmp_path / "old.db"
     schema_1_file(path)
     store = SQLiteStore(path)
-    assert rows(path, "SELECT value FROM yq_meta") == [(str(SCHEMA_VERSION),)] == [("4",)]
+    assert rows(path, "SELECT value FROM yq_meta") == [(str(SCHEMA_VERSION),)] == [("5",)]
     assert rows(path, "SELECT case_id, fingerprint FROM yq_cases") == [("LY-1", None)]
     # Recorded before fingerprints: it follows the policy it is loaded with ...
     case = store.load(PARK, "LY-1")
@@ -416,7 +416,7 @@ def test_a_schema_3_file_gains_the_warning_index(tmp_path: Path) -> None:
         db.execute("UPDATE yq_meta SET value = '3'")
     db.close()
     store = SQLiteStore(path)
-    assert rows(path, "SELECT value FROM yq_meta") == [("4",)]
+    assert rows(path, "SELECT value FROM yq_meta") == [("5",)]
     names = "SELECT name FROM sqlite_master WHERE name LIKE 'yq_open_obligations_%' ORDER BY 1"
     assert rows(path, names) == [("yq_open_obligations_due",), ("yq_open_obligations_warn",)]
     # Rows written before keep their due instants, without warnings until reindexed.

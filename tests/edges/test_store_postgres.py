@@ -71,11 +71,12 @@ def test_an_unmigrated_database_is_refused_until_migrated_by_the_cli(
     assert main(["db", "migrate", "--url", url]) == 0
     assert capsys.readouterr().out == (
         "applied migration 0001 initial\napplied migration 0002 warnings\n"
+        "applied migration 0003 roster\n"
     )
     assert main(["db", "migrate", "--url", url]) == 0
     assert capsys.readouterr().out == f"the database is current (schema {LATEST})\n"
     with psycopg.connect(url) as conn:
-        assert schema_version(conn) == LATEST == 2
+        assert schema_version(conn) == LATEST == 3
     PostgresStore(url).close()
 
 
@@ -95,9 +96,9 @@ def test_migration_2_adds_the_warning_index_to_a_schema_1_database(
             "'business_supervisor', 'R3.1', %s, '2025-11-05T00:00:00+08:00')",
             (tiered.name, time_key(cst(2025, 11, 5))),
         )
-    with pytest.raises(yq.StoreError, match="at schema 1, this yuqing_core needs 2"):
+    with pytest.raises(yq.StoreError, match="at schema 1, this yuqing_core needs 3"):
         PostgresStore(url)
-    assert [(m.version, m.name) for m in migrate(url)] == [(2, "warnings")]
+    assert [(m.version, m.name) for m in migrate(url)] == [(2, "warnings"), (3, "roster")]
     with PostgresStore(url) as store:
         # A row written before: its due instant as before, no warnings until saved again.
         [row] = store.due_before(cst(2025, 11, 5))

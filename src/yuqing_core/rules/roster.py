@@ -47,7 +47,16 @@ from .monitoring import CaseSpan, DutyInstant, duty_instants
 if TYPE_CHECKING:
     from ..policy.data import PolicyData as Policy
 
-__all__ = ["DutyFulfilment", "DutyInstance", "DutyStatus", "due_before", "fulfil", "roster"]
+__all__ = [
+    "DutyFulfilment",
+    "DutyInstance",
+    "DutyStatus",
+    "due_before",
+    "duty_step",
+    "fulfil",
+    "roster",
+    "serves",
+]
 
 DutyStatus = Literal["pending", "met", "late", "missed"]
 """As of an instant: not due yet; met by the due instant; met after it; unmet past it."""
@@ -160,7 +169,7 @@ def roster(
     for index, duty in enumerate(policy.spec.monitoring):
         # The instants a step either side of the window: a fulfilment near its edge may
         # serve one of them.
-        step = _step(duty.rrule)
+        step = duty_step(duty.rrule)
         lo, hi = start - step, end + step
         listed = duty_instants(policy, index, lo, hi, spans)
         met = _attribute(listed, done.get(duty.id, []), step, (lo, hi))
@@ -185,8 +194,44 @@ def due_before(
     return [i for i in items if i.status(at) in ("pending", "missed")]
 
 
-def _step(rrule: str) -> timedelta:
+def serves(policy: Policy, fulfilment: DutyFulfilment) -> datetime | None:
+    """The due instant ``fulfilment`` meets unless another fulfilment met it first: the one
+    it names, else the one nearest to when it was recorded (less than a step away), else
+    ``None``. This is the rule :func:`roster` applies, one fulfilment at a time: a store
+    records it with the fulfilment (``while_open`` duties are read without cases).
+
+    A duty the policy does not have, or a named ``due_at`` its duty does not fall due at,
+    raises :class:`~yuqing_core.errors.InvalidArgumentError`.
+    """
+    index = _index(policy, fulfilment.duty_id)
+    step = duty_step(policy.spec.monitoring[index].rrule)
+    named = fulfilment.due_at
+    if named is not None:
+        if not duty_instants(policy, index, named, named + _TICK):
+            raise InvalidArgumentError(
+                f"a fulfilment of duty {fulfilment.duty_id!r} names due instant "
+                f"{named.isoformat()}, at which the duty does not fall due"
+            )
+        return named
+    at = fulfilment.at
+    dues = [i.due_at for i in duty_instants(policy, index, at - step, at + step)]
+    n = _nearest(dues, at, step)
+    return None if n is None else dues[n]
+
+
+def duty_step(rrule: str) -> timedelta:
+    """One step of a duty's rule (a day for a daily log), at most a year: how far a
+    fulfilment is attributed across."""
     return min(timedelta(seconds=min(recurrence_step(rrule), 10**9)), _STEP_MAX)
+
+
+def _index(policy: Policy, duty_id: str) -> int:
+    for n, duty in enumerate(policy.spec.monitoring):
+        if duty.id == duty_id:
+            return n
+    raise InvalidArgumentError(
+        f"a fulfilment names {duty_id!r}, which is not a monitoring duty of policy {policy.name!r}"
+    )
 
 
 def _order(policy: Policy, duty_id: str) -> int:

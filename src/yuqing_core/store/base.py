@@ -30,6 +30,7 @@ from .logs import log_refused_save, log_saved
 from .outbox import INSERT_OUTBOX, SELECT_PENDING, WITHDRAW, OutboxRow, outbox_rows
 from .policies import PolicyBook, PolicyVersion
 from .reindex import ReindexChange, index_changes, obligation_changes
+from .roster import DutyRoster, merge_due
 from .rows import (
     CaseRow,
     CaseRows,
@@ -78,7 +79,7 @@ class Db(Protocol):
     def executemany(self, sql: str, seq_of_parameters: Iterable[Sequence[Any]], /) -> Cursor: ...
 
 
-class EventStore(WorkQueue):
+class EventStore(DutyRoster, WorkQueue):
     """The store contract; see :class:`~yuqing_core.SQLiteStore` for the promises in full."""
 
     where: str
@@ -439,8 +440,11 @@ class EventStore(WorkQueue):
 
         Read from the due index (one index range, at most ``limit`` rows): a host can poll it
         every minute over any number of cases. Ties are ordered by case id, then obligation.
+        The unmet due instants of every started duty roster are listed too, with an empty
+        ``case_id`` (:mod:`~yuqing_core.store.roster`; listing them costs what fell due since
+        the last poll).
         """
-        return self._due(SELECT_DUE, at, limit)
+        return self._due(SELECT_DUE, at, limit, duties=True)
 
     def due_soon_before(self, at: datetime, limit: int = 100) -> list[DueItem]:
         """Open obligations (not met, clock running) whose first warning instant
@@ -452,10 +456,22 @@ class EventStore(WorkQueue):
         """
         return self._due(SELECT_DUE_SOON, at, limit)
 
-    def _due(self, query: str, at: datetime, limit: int) -> list[DueItem]:
+    def _due(self, query: str, at: datetime, limit: int, *, duties: bool = False) -> list[DueItem]:
         at = ensure_aware(at, "at")
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise StoreError(f"limit must be a positive integer, got {limit!r}")
         with self._read() as db:
-            rows = db.execute(query, (time_key(at), limit)).fetchall()
-        return [DueItem.from_row(r) for r in rows]
+            rosters = self._rosters(db) if duties else {}
+            behind = [name for name, key in rosters.items() if key <= time_key(at)]
+            if not behind:
+                return self._read_due(db, query, at, limit, bool(rosters))
+        self._list_roster(behind, at)  # what fell due since the last poll, then read again
+        with self._read() as db:
+            return self._read_due(db, query, at, limit, True)
+
+    def _read_due(
+        self, db: Db, query: str, at: datetime, limit: int, duties: bool
+    ) -> list[DueItem]:
+        rows = db.execute(query, (time_key(at), limit)).fetchall()
+        listed = self._due_duties(db, at, limit) if duties else []
+        return merge_due([DueItem.from_row(r) for r in rows], listed, limit)

@@ -49,7 +49,11 @@ def warn_text(ob: Obligation) -> str:
 
 @dataclass(frozen=True, slots=True)
 class DueItem:
-    """One open obligation that is due (到期事项), as :meth:`SQLiteStore.due_before` lists it."""
+    """One open obligation that is due (到期事项), as :meth:`SQLiteStore.due_before` lists it.
+
+    A due instant of a policy's duty roster (:mod:`yuqing_core.store.roster`) is an item too:
+    its ``case_id`` is empty (every case has an id) and its ``obligation_id`` is the duty's
+    id."""
 
     case_id: str
     obligation_id: str

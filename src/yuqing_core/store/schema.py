@@ -16,14 +16,19 @@ Every name carries the ``yq_`` prefix so the tables can live in the host's own d
 - ``yq_due_claims``: who holds which due item, for which due instant, until when
   (:mod:`yuqing_core.store.claims`);
 - ``yq_outbox``: the notices the cases ask for, and when and to whom each was sent
-  (:mod:`yuqing_core.store.outbox`).
+  (:mod:`yuqing_core.store.outbox`);
+- ``yq_rosters``, ``yq_duty_fulfilments``, ``yq_roster_due``: the duty roster of each policy
+  whose roster was started (its start instant, the version it follows and its watermark), the
+  recorded fulfilments, and the unmet due instants listed so far
+  (:mod:`yuqing_core.store.roster`).
 
 A file of schema 1 (before ``yq_policies``) is migrated when a store opens it: the table is
 added, and ``yq_cases`` gains its ``fingerprint`` column. A file of schema 1 or 2 gains the
 tables of schema 3; its events are numbered in the order of their instants, and its outbox
 fills as cases are saved again (or at once with ``reindex``). A file of schema 1 to 3 gains
 the warning columns of ``yq_open_obligations`` (schema 4: ``warn_key``, the first warning
-instant's time key, and ``warn_at``), filled as cases are saved again or reindexed.
+instant's time key, and ``warn_at``), filled as cases are saved again or reindexed. A file of
+schema 1 to 4 gains the roster tables of schema 5 (empty: no roster is started).
 
 PostgreSQL keeps the same tables (:mod:`yuqing_core.store.postgres`), with the claims held on
 the rows of ``yq_open_obligations`` and the positions on ``yq_events``.
@@ -70,8 +75,8 @@ __all__ = [
     "install",
 ]
 
-SCHEMA_VERSION = 4
-"""The layout this module writes. A file of schema 1, 2 or 3 is migrated when opened; a file
+SCHEMA_VERSION = 5
+"""The layout this module writes. A file of schema 1 to 4 is migrated when opened; a file
 written by a newer layout is refused."""
 
 SCHEMA = """
@@ -171,6 +176,40 @@ CREATE TABLE IF NOT EXISTS yq_outbox (
 );
 CREATE INDEX IF NOT EXISTS yq_outbox_sendable
     ON yq_outbox (sendable_key, id) WHERE sent_key IS NULL AND withdrawn = 0;
+CREATE TABLE IF NOT EXISTS yq_rosters (
+    policy      TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    start_at    TEXT NOT NULL,
+    start_key   INTEGER NOT NULL,
+    listed_key  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS yq_duty_fulfilments (
+    id         INTEGER PRIMARY KEY,
+    policy     TEXT NOT NULL,
+    duty_id    TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    at_key     INTEGER NOT NULL,
+    actor      TEXT NOT NULL,
+    report     TEXT,
+    due_at     TEXT,
+    served_key INTEGER
+);
+CREATE INDEX IF NOT EXISTS yq_duty_fulfilments_served
+    ON yq_duty_fulfilments (policy, duty_id, served_key);
+CREATE INDEX IF NOT EXISTS yq_duty_fulfilments_at ON yq_duty_fulfilments (policy, at_key);
+CREATE TABLE IF NOT EXISTS yq_roster_due (
+    policy      TEXT NOT NULL,
+    duty_id     TEXT NOT NULL,
+    due_key     INTEGER NOT NULL,
+    due_at      TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    role        TEXT NOT NULL,
+    rule        TEXT NOT NULL,
+    provisional INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (policy, duty_id, due_key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS yq_roster_due_key
+    ON yq_roster_due (due_key, duty_id, policy, kind, role, rule, due_at, provisional);
 """
 """The tables and indexes, created if missing (statements separated by ``;``)."""
 
@@ -314,6 +353,11 @@ def _check_version(db: sqlite3.Connection, where: str) -> None:
         _migrate_from_2(db)
     if found < 4:
         _migrate_from_3(db)
+    if found < SCHEMA_VERSION:
+        # Schema 4 -> 5: the roster tables (created above, empty: no roster is started).
+        db.execute(
+            "UPDATE yq_meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+        )
 
 
 def _migrate_from_1(db: sqlite3.Connection) -> None:
@@ -354,4 +398,3 @@ def _migrate_from_3(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE yq_open_obligations ADD COLUMN warn_key INTEGER")
         db.execute("ALTER TABLE yq_open_obligations ADD COLUMN warn_at TEXT NOT NULL DEFAULT ''")
         db.execute("DROP INDEX IF EXISTS yq_open_obligations_due")  # rebuilt to cover them
-    db.execute("UPDATE yq_meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))

@@ -30,6 +30,7 @@ from .effects import EFFECTS, Refusal, fired
 from .logs import log_command
 from .machine import workflow_for
 from .notices import Notification, notifications
+from .order import held_back
 from .permissions import check_permission, permitted
 from .replay import auto_problem, data_problem, shape_problem
 from .restore import replay_case
@@ -242,15 +243,23 @@ class Case:
         started, earliest due first. The host sends the messages."""
         return notifications(self.policy, self.incident, self.open_obligations(), now)
 
-    def allowed_triggers(self, actor_roles: Iterable[str] | None = None) -> list[str]:
-        """Triggers that can be fired now without data (guards that need none checked); with
+    def allowed_triggers(
+        self, actor_roles: Iterable[str] | None = None, *, at: datetime | None = None
+    ) -> list[str]:
+        """Triggers ``fire`` accepts at ``at`` (default: the last event's instant) as far as
+        can be told without data: the guards that need none, no archive while obligations
+        are owed, and what ``[[workflow.order]]`` puts first (:func:`.order.held_back`); with
         ``actor_roles``, only those the roles may fire (``[workflow.permissions]``)."""
+        fold = self._fold
+        when = fold.last_at if at is None else ensure_aware(at, "at")
         wf = workflow_for(self.policy)
         out = []
-        for trigger in wf.triggers_from(self._fold.state):
-            move = wf.move(trigger, self._fold.state)
+        for trigger in wf.triggers_from(fold.state):
+            move = wf.move(trigger, fold.state)
             assert move is not None
-            if all(g(self._fold, {}) is None for g in move.guards if not g.needs_data):
+            if all(g(fold, {}) is None for g in move.guards if not g.needs_data) and (
+                held_back(self.policy, self.obligations, self._events, fold, trigger, when) is None
+            ):
                 out.append(trigger)
         return permitted(self.policy, out, actor_roles)
 

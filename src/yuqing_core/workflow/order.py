@@ -27,7 +27,7 @@ from ..rules.obligations.state import CaseFacts
 if TYPE_CHECKING:
     from ..policy.data import PolicyData as Policy
 
-__all__ = ["archive_problem", "order_problem", "owed_now", "waive_problem"]
+__all__ = ["archive_problem", "held_back", "order_problem", "owed_now", "waive_problem"]
 
 
 def owed_now(obligations: Sequence[Obligation], at: datetime) -> list[Obligation]:
@@ -85,6 +85,29 @@ def _recipients(event: Event) -> list[str]:
     """The roles a command is addressed to (its ``role`` and ``roles``)."""
     role = event.data.get("role")
     return [*(event.data.get("roles") or ()), *([str(role)] if role else [])]
+
+
+def held_back(
+    policy: Policy,
+    obligations: Sequence[Obligation],
+    events: Sequence[Event],
+    state: CaseState,
+    trigger: str,
+    at: datetime,
+) -> str | None:
+    """Why ``trigger`` fired at ``at`` would be refused by what the case owes, whatever its
+    data: ``archive`` while obligations are owed, ``waive`` while none is, or a
+    ``[[workflow.order]]`` entry not met yet. What :meth:`Case.allowed_triggers
+    <yuqing_core.Case.allowed_triggers>` leaves out."""
+    if trigger == "archive":
+        why = archive_problem(obligations, at)
+        if why is not None:
+            return why
+    if trigger == "waive" and not owed_now(obligations, at):
+        return "waive: the case owes no obligation now"
+    if not any(o.trigger == trigger for o in policy.spec.workflow.order):
+        return None
+    return order_problem(policy, obligations, events, Event(trigger, at, "-"), state)
 
 
 def _missing(

@@ -91,6 +91,7 @@ class PostgresStore(EventStore):
     _LOCK_CASE: ClassVar[str] = sql.LOCK_CASE
     _ACK: ClassVar[str] = sql.ACK
     _RELEASE: ClassVar[str] = sql.RELEASE
+    _FOR_UPDATE: ClassVar[str] = " FOR UPDATE"
 
     def __init__(self, source: str | ConnectionPool[Connection] | Connection) -> None:
         self._lock = threading.RLock()
