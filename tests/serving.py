@@ -1,9 +1,10 @@
 """A real ``yuqing serve`` process on 127.0.0.1 for the service tests (and nothing else): a
 helper module beside ``tests/helpers.py``, never a test module.
 
-``served(tmp_path, *options)`` starts the command line's own ``serve`` in a subprocess on a
-free port, waits until it answers, yields a :class:`Served` (its base URL and an
-authorized ``httpx`` client) and stops it, whatever happened.
+``served(db, *options)`` starts the command line's own ``serve`` in a subprocess on a free
+port (on the SQLite file ``db``, or with ``db`` None on the store the options name:
+``"--url", dsn``), waits until it answers, yields a :class:`Served` (its base URL, an
+authorized ``httpx`` client and what it printed) and stops it, whatever happened.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 
@@ -38,11 +40,15 @@ class Served:
     url: str
     client: httpx.Client
     process: subprocess.Popen[str]
+    log: IO[str]
+    """What the server prints goes to this file, never to a pipe: a pipe nobody reads fills
+    up after 64 KiB of access lines and stops the server mid-run."""
 
     def output(self) -> str:
-        """What the server printed (once it has stopped)."""
-        out, _ = self.process.communicate(timeout=30)
-        return out
+        """What the server printed so far."""
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
 
 
 def free_port() -> int:
@@ -57,36 +63,46 @@ def serve_command(*options: str) -> list[str]:
 
 
 @contextmanager
-def served(db: Path, *options: str, token: str = TOKEN) -> Iterator[Served]:
+def served(db: Path | None, *options: str, token: str = TOKEN) -> Iterator[Served]:
+    """A server on the SQLite file ``db``, or (``db`` None) on the store ``options`` name
+    (``--url DSN``)."""
     port = free_port()
     env = {**os.environ, "YUQING_TOKEN": token}
-    command = serve_command("--db", str(db), "--port", str(port), *options)
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    store = () if db is None else ("--db", str(db))
+    command = serve_command(*store, "--port", str(port), *options)
     url = f"http://127.0.0.1:{port}"
-    client = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
-    try:
-        _wait(process, url)
-        yield Served(url, client, process)
-    finally:
-        client.close()
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
-                process.kill()
-                process.wait()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
+        auth = {"Authorization": f"Bearer {token}"}
+        server = Served(url, httpx.Client(base_url=url, headers=auth, timeout=30), process, log)
+        try:
+            _wait(server)
+            yield server
+        finally:
+            server.client.close()
+            _stop(process)
 
 
-def _wait(process: subprocess.Popen[str], url: str) -> None:
+def _stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
+            process.kill()
+            process.wait()
+
+
+def _wait(server: Served) -> None:
     """Until the server accepts a connection; fail at once if it exits."""
     deadline = time.monotonic() + _START
-    host, port = url.removeprefix("http://").split(":")
+    host, port = server.url.removeprefix("http://").split(":")
+    process = server.process
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            out = process.stdout.read() if process.stdout else ""
+            out = server.output()
             raise AssertionError(f"yuqing serve exited with {process.returncode}:\n{out}")
         try:
             with socket.create_connection((host, int(port)), timeout=1):

@@ -9,6 +9,7 @@ import dataclasses
 import functools
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +23,17 @@ from tests.helpers import cst
 from yuqing_core.cli import main
 from yuqing_core.model.vocab import ADOPT_POLICY
 from yuqing_core.simulate import Simulation, run_scenario
-from yuqing_core.store import DueItem
+from yuqing_core.store import ClaimedDue, DueItem, OutboxEntry
 from yuqing_core.wire import (
     accountability_row_json,
     all_schemas,
+    claimed_due_json,
     due_item_json,
     notification_json,
     obligation_json,
+    outbox_entry_json,
+    read_claimed_due,
+    read_outbox_entry,
     schema,
 )
 from yuqing_core.wire.schemas import AdoptData, OpenData
@@ -43,6 +48,8 @@ NAMES = [
     "commands",
     "obligations",
     "due_items",
+    "claimed_due",
+    "outbox_entries",
     "notifications",
     "accountability_rows",
     "conformance",
@@ -103,6 +110,8 @@ def test_the_schemas_follow_the_code() -> None:
     for name, kind in [
         ("obligations", yq.Obligation),
         ("due_items", DueItem),
+        ("claimed_due", ClaimedDue),
+        ("outbox_entries", OutboxEntry),
         ("notifications", yq.Notification),
         ("accountability_rows", yq.AccountabilityRow),
     ]:
@@ -331,3 +340,29 @@ def test_whatever_the_library_records_its_schemas_describe(command: tuple[str, A
     assert problems("events", event) == []
     if trigger != "escalate" or not stored.get("auto"):  # the library's own, not a host's
         assert problems("commands", event) == []
+
+
+def test_claims_and_outbox_entries_read_back_as_written(tmp_path: Path) -> None:
+    """A worker hands a claim back as it got it: its JSON form reads back to an equal claim
+    (token, lease and warning instants included), and each form meets its schema."""
+    policy = yq.presets.load("school-tiered")
+    found = cst(2025, 9, 30, 17)
+    case = policy.open_case(
+        yq.Incident(id="W-1", title="t", discovered_at=found), at=found, actor="m"
+    )
+    with yq.SQLiteStore(tmp_path / "w.db") as store:
+        store.save(case)
+        claims = store.claim_due(found + timedelta(days=10), 5, timedelta(minutes=5))
+        entries = store.claim_outbox(found, 5, timedelta(minutes=5))
+    assert [c.item.obligation_id for c in claims] == ["general-report"]
+    assert [(e.obligation_id, e.stage) for e in entries] == [
+        ("general-report", "start"),
+        ("general-response", "start"),
+    ]
+    for c in claims:
+        again = read_claimed_due(claimed_due_json(c))
+        assert (again, again.token, again.item.warn_at) == (c, c.token, c.item.warn_at)
+        assert problems("claimed_due", claimed_due_json(c)) == []
+    for e in entries:
+        assert read_outbox_entry(outbox_entry_json(e)) == e
+        assert problems("outbox_entries", outbox_entry_json(e)) == []

@@ -7,11 +7,13 @@ The service is imported only when this command runs: the rest of the command lin
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
 from ..errors import YuqingError
 from ._options import COMMANDS, UsageError
+from .db import URL_ENV
 
 __all__ = ["register", "run"]
 
@@ -21,7 +23,13 @@ def register(sub: Any) -> None:
         "serve",
         help=COMMANDS["serve"],
     )
-    p.add_argument("--db", type=Path, required=True, metavar="FILE", help="the SQLite store file")
+    store = p.add_mutually_exclusive_group()
+    store.add_argument("--db", type=Path, metavar="FILE", help="the SQLite store file")
+    store.add_argument(
+        "--url",
+        metavar="DSN",
+        help=f"a PostgreSQL store (migrated with yuqing db migrate); default: ${URL_ENV}",
+    )
     p.add_argument("--host", default="127.0.0.1", help="the address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="the port to listen on (8000)")
     p.add_argument(
@@ -45,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     # so a missing token is reported even where FastAPI is not installed.
     from ..service.settings import Limits, Settings
 
+    url = args.url or (None if args.db else os.environ.get(URL_ENV) or None)
+    if args.db is None and url is None:
+        raise UsageError(f"serve needs --db FILE (SQLite) or --url DSN (PostgreSQL; or ${URL_ENV})")
     if args.max_body < 0 or args.rate <= 0 or args.burst < 1 or not 0 < args.port < 65536:
         raise UsageError(
             "serve: --max-body must be 0 or more, --rate above 0, --burst 1 or more, "
@@ -52,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
         )
     settings = Settings.from_environment(
         args.db,
+        url=url,
         host=args.host,
         port=args.port,
         policy_files=tuple(args.policy),

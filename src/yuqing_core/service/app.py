@@ -2,9 +2,16 @@
 
 Every route is under ``/v1``, grouped by what it reads or changes: ``policies``, ``cases``
 (under their policy: ``/v1/policies/{policy}/cases/{case_id}``), ``due`` and
-``accountability``. The claiming of due items (``claim``, ``ack``, ``release``, once the
-stores have them) belongs to the ``due`` router. Bodies written are the JSON forms of
-:mod:`yuqing_core.wire`; every error is a problem document (:mod:`.problems`).
+``accountability``; the routes for workers (claims and the outbox) are in :mod:`.work`.
+Bodies written are the JSON forms of :mod:`yuqing_core.wire`; every error is a problem
+document (:mod:`.problems`).
+
+A request is judged in one order, the same on every route: the gate first (rate 429, token
+401, body size 413: :mod:`.limits`), then the route (404, 405), then what the request says
+(an unknown query parameter, a missing or malformed one, a body the route cannot read: 422),
+and last the library (its own errors, each with its status in :data:`.problems.STATUS`). A
+request without the token is therefore 401 whatever else is wrong with it, and an unknown
+query parameter is refused as an unknown body key is, never silently ignored.
 """
 
 from __future__ import annotations
@@ -12,9 +19,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, FastAPI, Query, Request
+from fastapi import APIRouter, Body, Depends, FastAPI, Query, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.exceptions import HTTPException
 
@@ -26,6 +35,7 @@ from .backend import Backend
 from .limits import Gate
 from .problems import MEDIA_TYPE, from_error, from_validation, problem, redacted
 from .settings import Limits
+from .work import work_routers
 
 __all__ = ["OpenCase", "create_app"]
 
@@ -190,8 +200,7 @@ def _cases(backend: Backend) -> APIRouter:
 
 
 def _due(backend: Backend) -> APIRouter:
-    """Due items; claiming them (``POST /v1/due/claims``, ``.../ack``, ``.../release``) adds
-    here once the stores have ``claim_due``, ``ack`` and ``release``."""
+    """Due items (claiming them: :mod:`.work`)."""
     router = APIRouter(prefix="/v1/due", tags=["due"])
     items = _list_of("items", "due_items", "before")
 
@@ -214,6 +223,27 @@ def _accountability(backend: Backend) -> APIRouter:
         return JSONResponse(backend.accountability(policy, start, end, now))
 
     return router
+
+
+async def _known_query(request: Request) -> None:
+    """Refuse query parameters the route does not take (422), as bodies refuse unknown keys:
+    a misspelt ``limit`` is not silently the default."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    known = _query_names(route.dependant)
+    unknown = [k for k in dict.fromkeys(request.query_params.keys()) if k not in known]
+    if unknown:
+        # A key that is not a name is not shown (problems.from_validation).
+        problems = [{"loc": ("query", k), "msg": "not a parameter of this route"} for k in unknown]
+        raise RequestValidationError(problems)
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for inner in dependant.dependencies:
+        names |= _query_names(inner)
+    return names
 
 
 def _errors(app: FastAPI) -> None:
@@ -244,11 +274,14 @@ def create_app(backend: Backend, *, token: str, limits: Limits | None = None) ->
         "carries the bearer token; every error is a problem document (RFC 9457).",
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(_known_query)],
     )
     # A case's sub-resources before the case: a case id may hold "/", and
     # /cases/{case_id:path} would take /cases/X/obligations too.
     for router in (_policies, _commands, _case_reads, _cases, _due, _accountability):
         app.include_router(router(backend))
+    for routes in work_routers(backend):
+        app.include_router(routes)
     _errors(app)
     base = app.openapi
 

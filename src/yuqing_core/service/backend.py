@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from ..accountability import accountability
@@ -21,12 +21,14 @@ from ..api import Policy
 from ..model import Event, Incident, Severity
 from ..presets import load as load_preset
 from ..presets import names as preset_names
-from ..store import DueItem
+from ..store import ClaimedDue, DueItem, OutboxEntry
 from ..wire.forms import (
     accountability_row_json,
+    claimed_due_json,
     due_item_json,
     notification_json,
     obligation_json,
+    outbox_entry_json,
 )
 from ..workflow.case import Case
 from .problems import NotFoundError
@@ -47,13 +49,20 @@ class Command(Protocol):
 
 
 class CaseStore(Protocol):
-    """The store methods the service uses (those of :class:`~yuqing_core.SQLiteStore`)."""
+    """The store methods the service uses: those :class:`~yuqing_core.SQLiteStore` and
+    :class:`~yuqing_core.PostgresStore` share."""
 
     def save(self, case: Case) -> int: ...
     def load(self, policy: Policy, case_id: str) -> Case: ...
     def load_all(self, policy: Policy) -> Iterator[Case]: ...
     def due_before(self, at: datetime, limit: int = 100) -> list[DueItem]: ...
     def __contains__(self, case_id: object) -> bool: ...
+    def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[ClaimedDue]: ...
+    def ack(self, claims: Iterable[ClaimedDue]) -> int: ...
+    def release(self, claims: Iterable[ClaimedDue]) -> int: ...
+    def claim_outbox(self, now: datetime, limit: int, lease: timedelta) -> list[OutboxEntry]: ...
+    def mark_sent(self, entry: OutboxEntry, *, at: datetime, to: str) -> bool: ...
+    def release_outbox(self, entries: Iterable[OutboxEntry]) -> int: ...
 
 
 def case_json(case: Case) -> dict[str, Any]:
@@ -182,3 +191,27 @@ class Backend:
             "now": now.isoformat(),
             "rows": [accountability_row_json(r) for r in rows],
         }
+
+    # -- work: claims and the outbox (see yuqing_core.service.work) ---------------------------
+
+    def claim_due(self, now: datetime, limit: int, lease_seconds: int) -> dict[str, Any]:
+        lease = timedelta(seconds=lease_seconds)
+        claims = self._with_store(lambda: self.store.claim_due(now, limit, lease))
+        return {"now": now.isoformat(), "claims": [claimed_due_json(c) for c in claims]}
+
+    def end_due(self, claims: list[ClaimedDue], *, done: bool) -> dict[str, Any]:
+        """Ack (``done``) or release claimed due items; how many the claims still held."""
+        end = self.store.ack if done else self.store.release
+        count = self._with_store(lambda: end(claims))
+        return {"acked" if done else "released": count}
+
+    def claim_outbox(self, now: datetime, limit: int, lease_seconds: int) -> dict[str, Any]:
+        lease = timedelta(seconds=lease_seconds)
+        entries = self._with_store(lambda: self.store.claim_outbox(now, limit, lease))
+        return {"now": now.isoformat(), "entries": [outbox_entry_json(e) for e in entries]}
+
+    def mark_sent(self, entry: OutboxEntry, at: datetime, to: str) -> dict[str, Any]:
+        return {"sent": self._with_store(lambda: self.store.mark_sent(entry, at=at, to=to))}
+
+    def release_outbox(self, entries: list[OutboxEntry]) -> dict[str, Any]:
+        return {"released": self._with_store(lambda: self.store.release_outbox(entries))}

@@ -8,6 +8,7 @@ that one document holds every definition once.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from ..wire.schemas import schema
@@ -38,9 +39,10 @@ def ok(body: dict[str, Any], status: int = 200, description: str = "OK") -> dict
     return {status: answer, **PROBLEM_RESPONSES}
 
 
-def body(name: str) -> dict[str, Any]:
+def body(name: str | dict[str, Any]) -> dict[str, Any]:
     """The ``openapi_extra`` of a route whose body it reads as JSON and hands to the library:
-    documented as the wire schema ``name`` (put in place by :func:`finish`)."""
+    documented as the wire schema ``name``, or as a schema built of wire parts (put in place
+    by :func:`finish`)."""
     return {_BODY: name}
 
 
@@ -49,7 +51,8 @@ def _bodies(doc: dict[str, Any]) -> None:
         for operation in path.values():
             name = operation.pop(_BODY, None)
             if name is not None:
-                content = {"application/json": {"schema": part(name)}}
+                given = part(name) if isinstance(name, str) else copy.deepcopy(name)
+                content = {"application/json": {"schema": given}}
                 operation["requestBody"] = {"required": True, "content": content}
 
 

@@ -1,9 +1,10 @@
-"""Running the service (``yuqing serve``): the store, the policies and the application, served
-by uvicorn until stopped."""
+"""Running the service (``yuqing serve``): the store (SQLite, or PostgreSQL with ``--url``),
+the policies and the application, served by uvicorn until stopped."""
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import uvicorn
 
@@ -12,6 +13,9 @@ from ..store import SQLiteStore
 from .app import create_app
 from .backend import Backend
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from ..store.postgres import PostgresStore
 
 __all__ = ["serve"]
 
@@ -25,8 +29,10 @@ def serve(settings: Settings) -> None:
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     policies = [load_policy(p) for p in settings.policy_files]
-    with SQLiteStore(settings.db) as store:
-        app = create_app(Backend(store, policies), token=settings.token, limits=settings.limits)
+    with _store(settings) as store:
+        # PostgreSQL serves requests side by side (a pool); SQLite's one connection does not.
+        backend = Backend(store, policies, exclusive=settings.url is None)
+        app = create_app(backend, token=settings.token, limits=settings.limits)
         uvicorn.run(
             app,
             host=settings.host,
@@ -35,3 +41,14 @@ def serve(settings: Settings) -> None:
             server_header=False,
             proxy_headers=False,
         )
+
+
+def _store(settings: Settings) -> SQLiteStore | PostgresStore:
+    if settings.url is not None:
+        # Lazy: psycopg (the extra 'postgres') loads only for a PostgreSQL store;
+        # yq.PostgresStore names the extra when it is missing.
+        from .. import PostgresStore as Store
+
+        return Store(settings.url)
+    assert settings.db is not None  # Settings holds exactly one store
+    return SQLiteStore(settings.db)

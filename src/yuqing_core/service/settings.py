@@ -1,6 +1,7 @@
 """What ``yuqing serve`` is started with, checked before anything is served: the bearer token
 (from the environment, never the command line, where other users of the machine see it), the
-address, the store file and the limits. Importing this needs nothing beyond the library."""
+address, the store (a SQLite file or a PostgreSQL connection string) and the limits. Importing
+this needs nothing beyond the library."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from pathlib import Path
 
 from .problems import ServiceError
 
-__all__ = ["MIN_TOKEN_LENGTH", "TOKEN_VARIABLE", "Limits", "Settings", "token_from"]
+__all__ = [
+    "MIN_TOKEN_LENGTH",
+    "TOKEN_VARIABLE",
+    "Limits",
+    "Settings",
+    "token_from",
+]
 
 TOKEN_VARIABLE = "YUQING_TOKEN"
 MIN_TOKEN_LENGTH = 16
@@ -48,17 +55,31 @@ def token_from(environ: Mapping[str, str]) -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    """How one service runs."""
+    """How one service runs: on a SQLite file (``db``) or a PostgreSQL database (``url``)."""
 
-    db: Path
-    """The SQLite store file (created if missing)."""
+    db: Path | None
+    """The SQLite store file (created if missing); ``None`` with ``url``."""
     token: str = field(repr=False)
     host: str = "127.0.0.1"
     port: int = 8000
     policy_files: tuple[Path, ...] = ()
     """Policy files served beside the presets."""
     limits: Limits = field(default_factory=Limits)
+    url: str | None = field(default=None, repr=False)
+    """The PostgreSQL connection string (migrated with ``yuqing db migrate``); never shown,
+    as it may hold a password."""
+
+    def __post_init__(self) -> None:
+        if (self.db is None) == (self.url is None):
+            raise ServiceError(
+                "the service needs one store: a SQLite file (--db) or a PostgreSQL "
+                "connection string (--url), not both"
+            )
 
     @classmethod
-    def from_environment(cls, db: Path, **options: object) -> Settings:
-        return cls(db=db, token=token_from(os.environ), **options)  # type: ignore[arg-type]
+    def from_environment(
+        cls, db: Path | None, *, url: str | None = None, **options: object
+    ) -> Settings:
+        """The settings, with the token read from the environment."""
+        token = token_from(os.environ)
+        return cls(db=db, url=url, token=token, **options)  # type: ignore[arg-type]

@@ -27,16 +27,20 @@ from ..accountability import AccountabilityRow
 from ..model import SeverityField
 from ..rules.obligations import Obligation
 from ..rules.obligations.obligation import Status
-from ..store import DueItem
+from ..store import ClaimedDue, DueItem, OutboxEntry
 from ..workflow import Notification
 
 __all__ = [
     "FIELD_TYPES",
     "accountability_row_json",
     "adapter",
+    "claimed_due_json",
     "due_item_json",
     "notification_json",
     "obligation_json",
+    "outbox_entry_json",
+    "read_claimed_due",
+    "read_outbox_entry",
 ]
 
 FIELD_TYPES: dict[type, dict[str, Any]] = {
@@ -89,3 +93,28 @@ def notification_json(notification: Notification) -> dict[str, Any]:
 def accountability_row_json(row: AccountabilityRow) -> dict[str, Any]:
     """The JSON form of one accountability row (责任追究), its items inside it."""
     return _json(row)
+
+
+def claimed_due_json(claim: ClaimedDue) -> dict[str, Any]:
+    """The JSON form of one claimed due item (已认领的到期事项): the ``item``, the claim's
+    ``token`` and ``lease_until``. A worker hands it back whole to ack or release it."""
+    return _json(claim)
+
+
+def outbox_entry_json(entry: OutboxEntry) -> dict[str, Any]:
+    """The JSON form of one outbox entry (通知发件箱中的一条), claimed (with its ``token``)
+    or listed."""
+    return _json(entry)
+
+
+def read_claimed_due(doc: Any) -> ClaimedDue:
+    """The claim of :func:`claimed_due_json` read back; a document that is not one raises
+    pydantic's ``ValidationError`` naming where."""
+    claim: ClaimedDue = adapter(ClaimedDue).validate_python(doc)
+    return claim
+
+
+def read_outbox_entry(doc: Any) -> OutboxEntry:
+    """The entry of :func:`outbox_entry_json` read back (as :func:`read_claimed_due`)."""
+    entry: OutboxEntry = adapter(OutboxEntry).validate_python(doc)
+    return entry

@@ -13,8 +13,8 @@ schemas without an edit here. ``yuqing schema --all`` prints :func:`all_schemas`
 - ``case``: the case document (``{"format", "policy", "id", "events"}``);
 - ``commands``: one command a host fires: ``trigger``, ``at``, ``actor``, the caller's
   ``actor_roles`` (optional) and the trigger's ``data``;
-- ``obligations``, ``due_items``, ``notifications``, ``accountability_rows``: one of each, in
-  the forms of
+- ``obligations``, ``due_items``, ``claimed_due``, ``outbox_entries``, ``notifications``,
+  ``accountability_rows``: one of each, in the forms of
   :mod:`yuqing_core.wire.forms`;
 - ``conformance``: a conformance vector (:mod:`yuqing_core.wire.conformance`).
 """
@@ -48,7 +48,7 @@ from ..policy.data import FINGERPRINT
 from ..policy.fields import Name
 from ..policy.schema import PolicySpec
 from ..rules.obligations import Obligation
-from ..store import DueItem
+from ..store import ClaimedDue, DueItem, OutboxEntry
 from ..workflow import Notification
 from ..workflow.commands import COMMAND_MODELS
 from ..workflow.document import CASE_FORMAT
@@ -179,6 +179,14 @@ SCHEMAS: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
         _with_fields(Obligation, {"status": STATUS_TYPE}),
     ),
     "due_items": ("One due item (到期事项)", _with_fields(DueItem, {})),
+    "claimed_due": (
+        "One claimed due item (已认领的到期事项): the item, the claim's token and lease",
+        _with_fields(ClaimedDue, {}),
+    ),
+    "outbox_entries": (
+        "One entry of the notification outbox (通知发件箱)",
+        _with_fields(OutboxEntry, {}),
+    ),
     "notifications": ("One notification (通知计划)", _with_fields(Notification, {})),
     "accountability_rows": (
         "One row of the accountability table (责任追究)",
