@@ -146,7 +146,10 @@ def test_rumour_downgraded_with_reason_then_reported() -> None:
     # Mid-life: before the downgrade, the case stood at significant and could go either way.
     opened = yq.Case.replay(case.policy, case.events[:1])
     assert opened.severity.key == "significant"
-    assert {"assess", "report", "archive", "dismiss"} <= set(opened.allowed_triggers())
+    # Archive waits for the chain to reach the city bureau (R6.3), so it is not offered yet.
+    allowed = set(opened.allowed_triggers())
+    assert {"assess", "report", "dismiss"} <= allowed
+    assert "archive" not in allowed
 
 
 def test_downgrade_without_reason_is_refused() -> None:

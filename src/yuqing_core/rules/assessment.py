@@ -184,8 +184,9 @@ def _latest(
 
 
 def _holds(rule: SeverityRule, incident: Incident, known: Sequence[Metrics]) -> bool:
-    """Whether one of ``rule``'s conditions holds (what :func:`_evaluate` words)."""
-    if any(flag in incident.flags for flag in rule.any_flags):
+    """Whether one of ``rule``'s conditions holds for the counts ``known`` (what
+    :func:`_evaluate` words)."""
+    if rule.any_flags and not incident.flags.isdisjoint(rule.any_flags):
         return True
     if incident.category in rule.any_categories:
         return True
@@ -215,15 +216,43 @@ def _settled(band: Band, later: Metrics) -> bool:
     return (band.min is None or band.min <= 0) and band.contains(later.value(band.metric))
 
 
-def floor(policy: Policy, incident: Incident, at: datetime) -> Severity | None:
+def floor(
+    policy: Policy, incident: Incident, at: datetime, *, above: Severity | None = None
+) -> Severity | None:
     """``assess(policy, incident, at).severity``, without wording a reason: what automatic
-    escalation checks after every metrics update."""
+    escalation checks after every metrics update.
+
+    With ``above``, only a level the policy maps above ``above`` is looked for (``None``
+    when the automatic level maps to ``above`` or lower): whether a case at that level is
+    escalated, with only the rules that could escalate it checked.
+    """
     known = _until(incident.metrics, ensure_aware(at, "at"))
-    found: Severity | None = None
-    for rule in policy.spec.assessment.rules:
-        if (found is None or rule.level > found) and _holds(rule, incident, known):
-            found = rule.level
-    return found
+    for level, rule in _highest_first(policy):
+        if above is not None and level <= above:
+            return None  # the rest map no higher
+        if _holds(rule, incident, known):
+            return rule.level
+    return None
+
+
+_ORDERED: dict[int, tuple[object, tuple[tuple[Severity, SeverityRule], ...]]] = {}
+"""The rules of :func:`_highest_first` by the identity of the policy spec they are of (which
+is kept with them, so that the identity stays its own): a lookup costs no hashing of a spec."""
+
+
+def _highest_first(policy: Policy) -> tuple[tuple[Severity, SeverityRule], ...]:
+    """The policy's assessment rules, highest level first, each with the policy level its
+    level maps to; the first rule that holds gives the automatic level."""
+    spec = policy.spec
+    kept = _ORDERED.get(id(spec))
+    if kept is not None and kept[0] is spec:
+        return kept[1]
+    rules = sorted(spec.assessment.rules, key=lambda r: r.level, reverse=True)
+    ordered = tuple((policy.normalize_severity(r.level), r) for r in rules)
+    if len(_ORDERED) >= 64:  # bounded: a process holds few policies
+        _ORDERED.clear()
+    _ORDERED[id(spec)] = (spec, ordered)
+    return ordered
 
 
 def _observed(metrics: Metrics) -> datetime:

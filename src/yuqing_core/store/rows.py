@@ -28,9 +28,12 @@ True
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+from pydantic import Json, TypeAdapter, ValidationError
 
 from ..errors import CorruptCaseError, StoreError
 from ..model.event import Event
@@ -248,7 +251,25 @@ def _warning(ob: Obligation) -> tuple[int | None, str]:
 def events_from_rows(case_id: str, rows: Sequence[Sequence[Any]], version: int) -> list[Event]:
     """The events of case ``case_id`` from its ``yq_events`` rows (``seq, trigger, at, actor,
     data``, by seq), which must be seq 1 to ``version``; a row that cannot be read raises
-    :class:`~yuqing_core.CorruptCaseError` naming the case and the seq."""
+    :class:`~yuqing_core.CorruptCaseError` naming the case and the seq.
+
+    The data columns are read all at once (:func:`_read_whole`); if any row does not read
+    that way, they are read again row by row, which finds the first row at fault and says
+    what is wrong with it.
+    """
+    events = _read_whole(rows)
+    if events is None:
+        events = _read_each(case_id, rows)
+    if len(events) != version:
+        raise CorruptCaseError(
+            f"the case row says version {version} but {len(events)} events are stored",
+            case_id=case_id,
+            seq=len(events) + 1,
+        )
+    return events
+
+
+def _read_each(case_id: str, rows: Sequence[Sequence[Any]]) -> list[Event]:
     events: list[Event] = []
     for expected, row in enumerate(rows, 1):
         seq = row[0]
@@ -259,12 +280,35 @@ def events_from_rows(case_id: str, rows: Sequence[Sequence[Any]], version: int) 
                 seq=expected,
             )
         events.append(event_from_row(case_id, row))
-    if len(events) != version:
-        raise CorruptCaseError(
-            f"the case row says version {version} but {len(events)} events are stored",
-            case_id=case_id,
-            seq=len(events) + 1,
-        )
+    return events
+
+
+_DATA_COLUMNS: TypeAdapter[list[dict[str, Any]]] = TypeAdapter(list[Json[dict[str, Any]]])
+"""Every data column of a case, each read as one JSON object, in one call."""
+
+
+def _read_whole(rows: Sequence[Sequence[Any]]) -> list[Event] | None:
+    """The events of ``rows`` read with their data columns all at once, or ``None`` if any
+    row does not read that way (:func:`_read_each` then says which and why).
+
+    What it gives is what reading each row gives: the same JSON objects (read by
+    pydantic's reader, which refuses whatever it would read otherwise than :mod:`json`:
+    then each row is read again), each made an event by the same
+    :func:`~yuqing_core.workflow.document.event_from_parts`.
+    """
+    try:
+        datas = _DATA_COLUMNS.validate_python([row[4] for row in rows])
+    except (ValidationError, TypeError, IndexError):
+        return None
+    events: list[Event] = []
+    try:
+        for seq, row, data in zip(itertools.count(1), rows, datas, strict=False):
+            if type(row[0]) is not int or row[0] != seq:
+                return None
+            _check_columns(row)
+            events.append(event_from_parts(row[1], row[2], row[3], data))
+    except UnreadableEvent:
+        return None
     return events
 
 

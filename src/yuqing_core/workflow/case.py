@@ -364,8 +364,7 @@ class Case:
 
     def _auto_escalation(self, fold: CaseState, at: datetime) -> Event | None:
         # The level alone first: the reasons are worded only for an escalation.
-        found = floor(self.policy, fold.incident, at)
-        if found is None or self.policy.normalize_severity(found) <= fold.severity:
+        if floor(self.policy, fold.incident, at, above=fold.severity) is None:
             return None
         result = assess(self.policy, fold.incident, at)
         assert result.severity is not None  # floor() is assess()'s level
@@ -390,7 +389,8 @@ class Case:
         """The fold after ``event``; :class:`Refusal` says why there is none."""
         s = self._fold
         t, at = event.trigger, event.at
-        if t not in TRIGGERS:
+        effect = EFFECTS.get(t)  # every trigger has one
+        if effect is None:
             raise Refusal(f"unknown trigger {t!r}")
         if at < s.last_at:
             raise Refusal(
@@ -405,11 +405,7 @@ class Case:
             why = guard(s, data)
             if why is not None:
                 raise Refusal(f"{t}: {why}")
-        moved = s.moved(at, move.dest)
-        effect = EFFECTS.get(t)
-        if effect is None:
-            return moved
-        return effect(self, event, s, moved)
+        return effect(self, event, s, move.dest)
 
     # -- JSON ----------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from ..policy.data import PolicyData as Policy
 from ..rules.assessment import assess
 from ..time.duration import Duration
 
-__all__ = ["COMMAND_MODELS", "open_data", "stored_form", "validate_data"]
+__all__ = ["COMMAND_MODELS", "open_data", "stored_form", "stored_value", "validate_data"]
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(max_length=20000)]
@@ -252,28 +252,32 @@ def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
 
 def stored_form(parsed: BaseModel) -> dict[str, Any]:
     """The data of a validated command as its event records it: the keys given, ``None``
-    left out, levels as their keys, durations as text, tuples as lists."""
+    left out, each value in its :func:`stored_value` form."""
     out: dict[str, Any] = {}
-    given = parsed.model_fields_set
+    given = parsed.__pydantic_fields_set__  # model_fields_set, without its property
     for key in _field_names(type(parsed)):
         if key not in given:
             continue
         value = getattr(parsed, key)
-        if value is None:
-            continue
-        # Most values are text or counts, kept as they are (checked first: an isinstance
-        # of a pydantic model is slow).
-        if type(value) is str or type(value) is int or isinstance(value, Metrics):
-            out[key] = value
-        elif isinstance(value, Duration):
-            out[key] = str(value)
-        elif hasattr(value, "key") and key == "severity":
-            out[key] = value.key
-        elif isinstance(value, tuple):
-            out[key] = list(value)
-        else:
-            out[key] = value
+        if value is not None:
+            out[key] = stored_value(key, value)
     return out
+
+
+def stored_value(key: str, value: Any) -> Any:
+    """One validated value of a command (not ``None``) as its event records it under ``key``:
+    levels as their keys, durations as text, tuples as lists, the rest as it is."""
+    # Most values are text or counts, kept as they are (checked first: an isinstance of a
+    # pydantic model is slow).
+    if type(value) is str or type(value) is int or isinstance(value, Metrics):
+        return value
+    if isinstance(value, Duration):
+        return str(value)
+    if hasattr(value, "key") and key == "severity":
+        return value.key
+    if isinstance(value, tuple):
+        return list(value)
+    return value
 
 
 def open_data(

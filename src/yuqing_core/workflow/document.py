@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -124,6 +124,11 @@ def event_from_parts(trigger: str, at: str, actor: str, data: object) -> Event:
     return Event._read(trigger, _instant(at), actor, _with_models(trigger, data))
 
 
+_BY_SUFFIX: dict[str, tzinfo] = {}
+"""The shared zone (:func:`~yuqing_core._dt.shared_zone`) of each offset an instant was read
+with, by the ``+08:00`` it ends with: the zone is found without working out its key."""
+
+
 def _instant(text: str) -> datetime:
     try:
         at = datetime.fromisoformat(text)
@@ -133,7 +138,16 @@ def _instant(text: str) -> datetime:
     if type(tz) is timezone and FIRST_YEAR <= at.year <= LAST_YEAR:
         # The form the library writes (a fixed offset, a year it computes): the checks
         # below would pass.
-        return shared_zone(at)
+        suffix = text[-6:]
+        zone = _BY_SUFFIX.get(suffix)
+        if zone is not None:
+            # The same offset and the same zone fromisoformat gives it: the same wall time.
+            return at if zone is tz else at.astimezone(zone)
+        at = shared_zone(at)
+        known = suffix[0] in "+-" and suffix[3] == ":"  # ``+HH:MM`` ends it: its offset
+        if known and at.tzinfo is not None and len(_BY_SUFFIX) < 64:
+            _BY_SUFFIX[suffix] = at.tzinfo
+        return at
     try:
         at = ensure_aware(at, "at")
     except NaiveDatetimeError as e:

@@ -1,8 +1,9 @@
 """What each command does to the case-state fold (案件状态): one small effect per trigger.
 
-An effect gets the fold before the command and the fold with the command's stage move already
-applied, checks what only the case can check (a level the policy has, a role it knows, an
-extension or a pause the obligations allow) and returns the next fold. A check that fails raises
+An effect gets the fold before the command and the stage the command moves the case to
+(``None``: it stays), checks what only the case can check (a level the policy has, a role it
+knows, an extension or a pause the obligations allow) and returns the next fold, built once
+(:func:`moved`): a replay builds one fold per event. A check that fails raises
 :class:`Refusal`; the case turns it into a :class:`~yuqing_core.TransitionError` that lists
 the triggers allowed now. Triggers without an effect only move the case.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..model import CaseState, Event, Incident, Metrics, Severity
 from ..model.vocab import TRIGGERS
@@ -21,7 +22,7 @@ from ..policy.data import short_fingerprint
 from ..rules.obligations import InForce, Obligation, refusal, settled_before
 from .order import archive_problem, order_problem, waive_problem
 
-__all__ = ["EFFECTS", "CaseView", "Effect", "Refusal", "fired", "level_problem"]
+__all__ = ["EFFECTS", "CaseView", "Effect", "Refusal", "fired", "level_problem", "moved"]
 
 
 class Refusal(Exception):
@@ -47,8 +48,18 @@ class CaseView(Protocol):
     def obligations(self) -> tuple[Obligation, ...]: ...
 
 
-Effect = Callable[[CaseView, Event, CaseState, CaseState], CaseState]
-"""``effect(case, event, before, moved)``: the fold after ``event``."""
+Effect = Callable[[CaseView, Event, CaseState, "str | None"], CaseState]
+"""``effect(case, event, before, dest)``: the fold after ``event``, which moves the case to the
+stage ``dest`` (``None``: it stays where it is)."""
+
+
+def moved(before: CaseState, event: Event, dest: str | None, **changes: Any) -> CaseState:
+    """The fold after ``event``: ``before`` at the event's instant, at the stage ``dest``
+    (``None``: the stage it is at), with ``changes`` to its other fields."""
+    if not changes:
+        return before.moved(event.at, dest)
+    state = before.state if dest is None else dest
+    return replace(before, state=state, last_at=event.at, **changes)
 
 
 def level_problem(policy: Policy, severity: Severity) -> str | None:
@@ -62,33 +73,29 @@ def level_problem(policy: Policy, severity: Severity) -> str | None:
 # -- levels ----------------------------------------------------------------------------------
 
 
-def escalate(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+def escalate(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
     severity = _new_level(case, event)
     if severity is None:
-        return moved
+        return moved(before, event, dest)
     if severity <= before.severity:
         raise Refusal(f"escalate needs a level above {before.severity.key} (got {severity.key})")
-    return replace(moved, severity=severity)
+    return moved(before, event, dest, severity=severity)
 
 
-def downgrade(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+def downgrade(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
     severity = _new_level(case, event)
     if severity is None:
-        return moved
+        return moved(before, event, dest)
     if severity >= before.severity:
         raise Refusal(f"downgrade needs a level below {before.severity.key} (got {severity.key})")
-    return replace(moved, severity=severity)
+    return moved(before, event, dest, severity=severity)
 
 
-def assess(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+def assess(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
     """A person's judgement: a level (a lower one with a reason), and a grade of the policy."""
     severity = _new_level(case, event)
-    if severity is not None:
-        if severity < before.severity and not event.data.get("reason"):
-            raise Refusal(
-                f"lowering {before.severity.key} to {severity.key} needs a reason (P6, P8)"
-            )
-        moved = replace(moved, severity=severity)
+    if severity is not None and severity < before.severity and not event.data.get("reason"):
+        raise Refusal(f"lowering {before.severity.key} to {severity.key} needs a reason (P6, P8)")
     grade = event.data.get("grade")
     if grade is not None:
         grading = case.policy.spec.assessment.grading
@@ -96,7 +103,9 @@ def assess(case: CaseView, event: Event, before: CaseState, moved: CaseState) ->
         if grade not in grades:
             known = ", ".join(grades) if grades else "none: the policy has no grading"
             raise Refusal(f"grade {grade!r} is not a grade of this policy ({known})")
-    return moved
+    if severity is None:
+        return moved(before, event, dest)
+    return moved(before, event, dest, severity=severity)
 
 
 def _new_level(case: CaseView, event: Event) -> Severity | None:
@@ -109,18 +118,20 @@ def _new_level(case: CaseView, event: Event) -> Severity | None:
 # -- the incident ----------------------------------------------------------------------------
 
 
-def update_metrics(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+def update_metrics(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
     """New counts and flags on the incident."""
-    metrics = event.data.get("metrics")
-    flags = tuple(event.data.get("flags") or ())
+    data = event.data
+    metrics = data.get("metrics")
+    flags = tuple(data["flags"] or ()) if "flags" in data else ()
     if metrics is None and not flags:
         raise Refusal("update_metrics needs 'metrics', 'flags' or both")
     incident = before.incident
-    if isinstance(metrics, Metrics):
+    # The exact type first: isinstance of a pydantic model goes through its metaclass.
+    if type(metrics) is Metrics or isinstance(metrics, Metrics):
         incident = _with_metrics(incident, metrics, event.at)
     if flags:
         incident = incident.model_copy(update={"flags": incident.flags | frozenset(flags)})
-    return moved.moved(moved.last_at, incident=incident)
+    return before.moved(event.at, dest, incident)
 
 
 def _with_metrics(incident: Incident, metrics: Metrics, at: datetime) -> Incident:
@@ -138,70 +149,70 @@ def _with_metrics(incident: Incident, metrics: Metrics, at: datetime) -> Inciden
 # -- handling --------------------------------------------------------------------------------
 
 
-def assign(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+def assign(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
     """Assign to the unit named, or to the lead unit of the case's level (else the default)."""
     unit = event.data.get("unit") or case.policy.spec.workflow.lead_unit(before.severity)
-    return replace(moved, unit=str(unit))
+    return moved(before, event, dest, unit=str(unit))
 
 
-def draft_reply(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
-    return replace(moved, reply_drafted=True, reply_approved=False)
+def draft_reply(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
+    return moved(before, event, dest, reply_drafted=True, reply_approved=False)
 
 
-def approve_reply(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
-    return replace(moved, reply_approved=True)
+def approve_reply(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
+    return moved(before, event, dest, reply_approved=True)
 
 
-def respond(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+def respond(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
     # A published reply uses up its draft and approval: the next one is drafted and, where
     # the policy says so, approved again (after ``reopen``).
-    return replace(moved, reply_drafted=False, reply_approved=False)
+    return moved(before, event, dest, reply_drafted=False, reply_approved=False)
 
 
-def review(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
-    return replace(moved, reviewed=True)
+def review(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
+    return moved(before, event, dest, reviewed=True)
 
 
-def reopen(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
-    return replace(moved, reply_drafted=False, reply_approved=False, reviewed=False)
+def reopen(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
+    return moved(before, event, dest, reply_drafted=False, reply_approved=False, reviewed=False)
 
 
-def refer(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+def refer(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
     to = event.data.get("to")
     if not case.policy.has_role(str(event.data.get("to", "law_enforcement"))):
         raise Refusal(f"{to!r} is not a role of policy {case.policy.name!r}")
-    return replace(moved, referred_to=(*before.referred_to, str(to)))
+    return moved(before, event, dest, referred_to=(*before.referred_to, str(to)))
 
 
-def resume(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
-    return replace(moved, paused_since=None)
+def resume(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
+    return moved(before, event, dest, paused_since=None)
 
 
-def name_roles(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+def name_roles(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
     """A report, acknowledgement or supervision names roles the policy has."""
     role = event.data.get("role")
     roles = [*(event.data.get("roles") or ()), *([role] if role else [])]
     for r in roles:
         if not case.policy.has_role(str(r)):
             raise Refusal(f"{r!r} is not a role of policy {case.policy.name!r}")
-    return moved
+    return moved(before, event, dest)
 
 
 # -- extensions and pauses -------------------------------------------------------------------
 
 
-def extend(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+def extend(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
     """An extension (延期) of the obligations it applies to, within the policy's cap on their
     total, and never of a missed deadline unless the policy allows late extension."""
     _check_obligations(case, event)
     _check_not_settled(case, event)
-    return moved
+    return moved(before, event, dest)
 
 
-def pause(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+def pause(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
     """A pause of the clocks of the kinds the policy pauses; never of a missed deadline."""
     _check_obligations(case, event)
-    return replace(moved, paused_since=event.at)
+    return moved(before, event, dest, paused_since=event.at)
 
 
 def _check_obligations(case: CaseView, event: Event) -> None:
@@ -244,12 +255,12 @@ def fired(case: CaseView, event: Event, after: CaseState) -> CaseState:
     return after
 
 
-def waive(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+def waive(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
     """免除义务: the obligation named is one the case owes now."""
     why = waive_problem(case.obligations, str(event.data["obligation"]), event.at)
     if why is not None:
         raise Refusal(why)
-    return moved
+    return moved(before, event, dest)
 
 
 def checked(trigger: str, effect: Effect | None) -> Effect:
@@ -257,7 +268,7 @@ def checked(trigger: str, effect: Effect | None) -> Effect:
     of the policy, and what ``[[workflow.order]]`` puts before the trigger has happened."""
     acting = trigger != "extend"  # extend's ``by`` is a length of time
 
-    def run(case: CaseView, event: Event, before: CaseState, moved: CaseState) -> CaseState:
+    def run(case: CaseView, event: Event, before: CaseState, dest: str | None) -> CaseState:
         policy = case.policy
         if acting and "by" in event.data and not policy.has_role(str(event.data["by"])):
             raise Refusal(f"by: {event.data['by']!r} is not a role of policy {policy.name!r}")
@@ -266,7 +277,9 @@ def checked(trigger: str, effect: Effect | None) -> Effect:
             why = order_problem(policy, case.obligations, case.events, event, before)
             if why is not None:
                 raise Refusal(why)
-        return moved if effect is None else effect(case, event, before, moved)
+        if effect is None:
+            return before.moved(event.at, dest)
+        return effect(case, event, before, dest)
 
     return run
 

@@ -6,9 +6,10 @@ instant is not fixed yet (a pause, an extension or a merge at escalation may sti
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from ...model import Severity
 from ...policy.obligation_spec import MetBySpec
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from ...time.calendar import WorkCalendar
 
 __all__ = ["Duty"]
+
+_R = TypeVar("_R")
 
 
 @dataclass(slots=True)
@@ -73,6 +76,29 @@ class Duty:
     a ``met_by`` trigger."""
     waived_at: datetime | None = None
     waived_version: int | None = None
+    # -- what was computed from it, kept while what it was computed from stays ------------
+    memo: dict[str, tuple[tuple[Any, ...], Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Results computed from the duty (its deadline, its warning instants), each with the
+    inputs it was computed from: :meth:`recall` gives one back only while every input is
+    the very same object, so a duty read after every event is not counted again."""
+
+    def recall(self, name: str, key: tuple[Any, ...]) -> Any:
+        """The result kept under ``name`` if it was computed from exactly ``key`` (each item
+        the same object), else ``None``."""
+        kept = self.memo.get(name)
+        if kept is None:
+            return None
+        inputs, result = kept
+        if len(inputs) == len(key) and all(map(operator.is_, inputs, key)):
+            return result
+        return None
+
+    def keep(self, name: str, key: tuple[Any, ...], result: _R) -> _R:
+        """Keep ``result``, computed from ``key``, under ``name``; return it."""
+        self.memo[name] = (key, result)
+        return result
 
     @property
     def recipients(self) -> tuple[str, ...]:
@@ -97,7 +123,28 @@ class Duty:
         """The due instant and whether it is provisional. The due instant is the period from
         the anchor with the pauses, then the extensions (counted from that due instant with
         their total), and no later than the cap; it is provisional when computing it needed a
-        day that is not settled, in the period, an extension or the cap."""
+        day that is not settled, in the period, an extension or the cap.
+
+        Counted once for the same inputs (:meth:`recall`): a pause or an extension is a new
+        input, and counts it again."""
+        key = (
+            calendar,
+            self.anchor,
+            self.within,
+            self.cap,
+            self.cap_provisional,
+            self.fixed_due,
+            self.fixed_provisional,
+            len(self.pauses),
+            *self.pauses,
+            *self.extensions,
+        )
+        found: tuple[datetime, bool] | None = self.recall("deadline", key)
+        if found is not None:
+            return found
+        return self.keep("deadline", key, self._counted(calendar))
+
+    def _counted(self, calendar: WorkCalendar) -> tuple[datetime, bool]:
         if self.fixed_due is not None:
             return self.fixed_due, self.fixed_provisional
         if self.within is None:

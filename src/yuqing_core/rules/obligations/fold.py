@@ -130,11 +130,8 @@ def _breached_at(s: FoldState, duty: Duty, due: datetime) -> datetime | None:
 def _obligation(
     s: FoldState, duty: Duty, due: datetime, breached_at: datetime | None, provisional: bool
 ) -> Obligation:
-    calendar = s.terms.calendar
     spec = duty.spec
-    anchor_at = calendar.local(duty.anchor)
-    points = spec.warnings if spec is not None and spec.warnings else s.terms.warnings
-    share = s.terms.due_soon_share
+    anchor_at, warn_at = _clock(s, duty, due)
     return Obligation(
         id=duty.id,
         kind=duty.kind,
@@ -155,13 +152,30 @@ def _obligation(
         source=duty.source,
         text=duty.text,
         own_label=(spec.label or "") if spec is not None else duty.label,
-        warn_at=(
-            ()
-            if duty.within is None  # untimed: never due, so never due soon
-            else warn_instants(calendar, duty.within, anchor_at, due, points, share)
-        ),
+        warn_at=warn_at,
         roles=duty.roles,
         by=duty.by,
         waived_at=duty.waived_at,
         waived_by=duty.waived_version,
     )
+
+
+def _clock(s: FoldState, duty: Duty, due: datetime) -> tuple[datetime, tuple[datetime, ...]]:
+    """The anchor of ``duty`` in the calendar's zone and its warning instants, due at ``due``:
+    counted once for the same inputs (:meth:`Duty.recall`), not at every read."""
+    terms = s.terms
+    spec = duty.spec
+    points = spec.warnings if spec is not None and spec.warnings else terms.warnings
+    key = (terms.calendar, duty.anchor, duty.within, due, points, terms.due_soon_share)
+    found: tuple[datetime, tuple[datetime, ...]] | None = duty.recall("clock", key)
+    if found is not None:
+        return found
+    anchor_at = terms.calendar.local(duty.anchor)
+    warn_at = (
+        ()
+        if duty.within is None  # untimed: never due, so never due soon
+        else warn_instants(
+            terms.calendar, duty.within, anchor_at, due, points, terms.due_soon_share
+        )
+    )
+    return duty.keep("clock", key, (anchor_at, warn_at))
