@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Annotated, Final
 
 from pydantic import AfterValidator
+from pydantic_core import TzInfo
 
 from .errors import InvalidArgumentError, NaiveDatetimeError
 
@@ -72,7 +73,30 @@ def _validate_aware(value: datetime) -> datetime:
     problem = year_problem(value)
     if problem is not None:
         raise ValueError(problem)
+    tz = value.tzinfo
+    if type(tz) is TzInfo:
+        return _from_text(value, tz)
     return shared_zone(value)
+
+
+_OF_OFFSET: dict[timedelta | None, tzinfo] = {}
+"""The shared zone of each offset pydantic read a time with, by the offset."""
+
+
+def _from_text(value: datetime, tz: tzinfo) -> datetime:
+    """``value`` (read from text by pydantic, with a zone object of pydantic's own) with the
+    one shared :class:`~datetime.timezone` of its offset: the same wall time and offset,
+    and a zone that compares with the library's others without calling into pydantic."""
+    offset = tz.utcoffset(None)
+    zone = _OF_OFFSET.get(offset)
+    if zone is None:
+        assert offset is not None  # (an aware value: checked above)
+        zone = shared_zone(value.replace(tzinfo=timezone(offset))).tzinfo
+        if zone is None or len(_OF_OFFSET) >= 64:
+            return value
+        _OF_OFFSET[offset] = zone
+    # The same wall time in the same offset (a fixed offset has no fold).
+    return value.astimezone(zone) if value.fold == 0 else value.replace(tzinfo=zone)
 
 
 _ZONES: dict[tuple[timedelta | None, str | None], tzinfo] = {}

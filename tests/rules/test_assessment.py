@@ -410,3 +410,30 @@ def test_floor_is_the_level_assess_gives(data: st.DataObject, which: int, minute
     inc = data.draw(incidents(policy, max_observations=6))
     at = inc.discovered_at + timedelta(minutes=minutes)
     assert floor(policy, inc, at) == policy.assess(inc, at=at).severity
+
+
+@given(
+    data=st.data(),
+    which=st.integers(0, len(PRESETS) - 1),
+    minutes=st.integers(-600, 600),
+    rounds=st.integers(1, 3),
+)
+def test_floor_above_a_level_is_the_assessed_level_only_when_higher(
+    data: st.DataObject, which: int, minutes: int, rounds: int
+) -> None:
+    # Automatic escalation asks floor() for a level above the case's own, after every
+    # metrics update: asked again and again (what it remembers for policies whose rules read
+    # no counts), each answer is still the one assess() gives.
+    from yuqing_core.rules.assessment import floor
+    from yuqing_core.testing.strategies import incidents
+
+    policy = PRESETS[which]
+    for _ in range(rounds):
+        inc = data.draw(incidents(policy, max_observations=6))
+        at = inc.discovered_at + timedelta(minutes=minutes)
+        assessed = policy.assess(inc, at=at).severity
+        for above in policy.severities:
+            expected = None
+            if assessed is not None and policy.normalize_severity(assessed) > above:
+                expected = assessed
+            assert floor(policy, inc, at, above=above) == expected

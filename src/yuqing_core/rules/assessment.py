@@ -48,7 +48,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Literal
 
 from .._dt import ensure_aware
-from ..model import KNOWN_FLAGS, Incident, Metrics, Severity
+from ..model import KNOWN_FLAGS, Category, Incident, Metrics, Severity
 from ..policy.schema import Band, GradeRule, SeverityRule, within_posting
 from ..time.duration import Duration
 
@@ -226,8 +226,28 @@ def floor(
     when the automatic level maps to ``above`` or lower): whether a case at that level is
     escalated, with only the rules that could escalate it checked.
     """
-    known = _until(incident.metrics, ensure_aware(at, "at"))
-    for level, rule in _highest_first(policy):
+    at = ensure_aware(at, "at")
+    rules = _rules_of(policy)
+    memo = rules.by_flags
+    if memo is None:
+        return _floor(rules.ordered, incident, _until(incident.metrics, at), above)
+    # No rule reads counts: the flags and the category decide, and are looked up.
+    key = (incident.flags, incident.category, above)
+    found = memo.get(key, _UNSEEN)
+    if found is _UNSEEN:
+        found = _floor(rules.ordered, incident, (), above)
+        if len(memo) < 256:  # bounded: a policy's flags combine in few ways in practice
+            memo[key] = found
+    return found  # type: ignore[return-value]
+
+
+def _floor(
+    ordered: tuple[tuple[Severity, SeverityRule], ...],
+    incident: Incident,
+    known: Sequence[Metrics],
+    above: Severity | None,
+) -> Severity | None:
+    for level, rule in ordered:
         if above is not None and level <= above:
             return None  # the rest map no higher
         if _holds(rule, incident, known):
@@ -235,24 +255,39 @@ def floor(
     return None
 
 
-_ORDERED: dict[int, tuple[object, tuple[tuple[Severity, SeverityRule], ...]]] = {}
-"""The rules of :func:`_highest_first` by the identity of the policy spec they are of (which
-is kept with them, so that the identity stays its own): a lookup costs no hashing of a spec."""
+_UNSEEN = object()
 
 
-def _highest_first(policy: Policy) -> tuple[tuple[Severity, SeverityRule], ...]:
-    """The policy's assessment rules, highest level first, each with the policy level its
-    level maps to; the first rule that holds gives the automatic level."""
+@dataclass(slots=True)
+class _Rules:
+    """A policy spec's assessment rules, highest level first, each with the policy level its
+    level maps to; and, when no rule reads counts, :func:`floor`'s results by the flags,
+    category and ``above`` they were found for."""
+
+    spec: object
+    ordered: tuple[tuple[Severity, SeverityRule], ...]
+    by_flags: dict[tuple[frozenset[str], Category, Severity | None], object] | None
+
+
+_ORDERED: dict[int, _Rules] = {}
+"""The rules of :func:`_rules_of` by the identity of the policy spec they are of (which is
+kept with them, so that the identity stays its own): a lookup costs no hashing of a spec."""
+
+
+def _rules_of(policy: Policy) -> _Rules:
+    """The policy's assessment rules, highest level first; the first rule that holds gives
+    the automatic level."""
     spec = policy.spec
     kept = _ORDERED.get(id(spec))
-    if kept is not None and kept[0] is spec:
-        return kept[1]
+    if kept is not None and kept.spec is spec:
+        return kept
     rules = sorted(spec.assessment.rules, key=lambda r: r.level, reverse=True)
     ordered = tuple((policy.normalize_severity(r.level), r) for r in rules)
+    by_counts = any(r.any_metrics for r in rules)
     if len(_ORDERED) >= 64:  # bounded: a process holds few policies
         _ORDERED.clear()
-    _ORDERED[id(spec)] = (spec, ordered)
-    return ordered
+    kept = _ORDERED[id(spec)] = _Rules(spec, ordered, None if by_counts else {})
+    return kept
 
 
 def _observed(metrics: Metrics) -> datetime:

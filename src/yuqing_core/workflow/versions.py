@@ -133,12 +133,10 @@ def recorded_fingerprints(events: Iterable[object]) -> set[str]:
     for event in events:
         if not isinstance(event, Event):
             continue
-        if event.trigger == "open":
-            keys: Sequence[str] = ("fingerprint",)
-        elif event.trigger == ADOPT_POLICY:
-            keys = ADOPT_KEYS
-        else:
-            continue
+        trigger = event.trigger
+        if trigger not in _NAMING:
+            continue  # most events: one set lookup
+        keys: Sequence[str] = ("fingerprint",) if trigger == "open" else ADOPT_KEYS
         if not isinstance(event.data, Mapping):
             continue
         out.update(v for v in (event.data.get(k) for k in keys) if is_fingerprint(v))
