@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Callable
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import yuqing_core as yq
 from tests.helpers import REPO
@@ -24,6 +25,12 @@ from yuqing_core.testing.postgres import find_bindir
 # dropped, so that a fresh interpreter a test starts (a host's own pytest run, an example) does
 # not inherit settings meant for this process only.
 os.environ.pop("DJANGO_SETTINGS_MODULE", None)
+
+# Speed is measured in benchmarks/, never asserted by a test: hypothesis's per-example deadline
+# and its too-slow health check are timings, which fail on a loaded machine (a CI runner, two
+# cores shared) without anything being wrong. Every property keeps its examples and its checks.
+settings.register_profile("yuqing", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("yuqing")
 
 
 def chromium_executable() -> str | None:
