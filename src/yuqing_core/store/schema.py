@@ -73,6 +73,8 @@ __all__ = [
     "UPSERT_CASE",
     "UPSERT_CLAIM",
     "install",
+    "newer_schema",
+    "schema_mismatch",
 ]
 
 SCHEMA_VERSION = 5
@@ -311,6 +313,30 @@ SELECT_SENDABLE = (
 LEASE_OUTBOX = "UPDATE yq_outbox SET lease_token = ?, lease_key = ?, lease_at = ? WHERE id = ?"
 
 
+def newer_schema(where: str, found: int, latest: int) -> StoreError:
+    """A database written by a newer yuqing_core (schema ``found`` above ``latest``)."""
+    return StoreError(
+        f"{where}: the database was written by a newer yuqing_core (schema {found}; this "
+        f"version reads up to {latest}); upgrade yuqing_core"
+    )
+
+
+def schema_mismatch(where: str, found: int | None, latest: int, *, run: str) -> StoreError | None:
+    """Why a database at schema ``found`` (``None``: no yuqing_core tables) cannot be used by
+    this yuqing_core, which reads schema ``latest``; ``run`` is the command that brings it up
+    to date. The one wording of SQLite, PostgreSQL and Django databases alike."""
+    if found is None:
+        return StoreError(f"{where}: the database has no yuqing_core tables; run {run} first")
+    if found > latest:
+        return newer_schema(where, found, latest)
+    if found < latest:
+        return StoreError(
+            f"{where}: the database is at schema {found}, this yuqing_core needs {latest}; "
+            f"run {run}"
+        )
+    return None
+
+
 def install(db: sqlite3.Connection, where: str) -> None:
     """Create the tables if missing; record the schema version, migrate an older one, or
     refuse a newer one. The indexes come last, once every column they cover exists.
@@ -341,10 +367,7 @@ def _check_version(db: sqlite3.Connection, where: str) -> None:
     except ValueError:
         raise StoreError(f"{where}: unreadable schema version {row[0]!r} in yq_meta") from None
     if found > SCHEMA_VERSION:
-        raise StoreError(
-            f"{where}: the store was written by a newer yuqing_core (schema "
-            f"{found}; this version reads up to {SCHEMA_VERSION}); upgrade yuqing_core"
-        )
+        raise newer_schema(where, found, SCHEMA_VERSION)
     if found < 1:
         raise StoreError(f"{where}: unreadable schema version {row[0]!r} in yq_meta")
     if found == 1:

@@ -46,12 +46,13 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.connection import ConnectionDoesNotExist
 
 from ...errors import ConflictError, StoreError
-from ...store.base import Cursor, Db, EventStore
+from ...store.base import Db, EventStore
 from ...store.claims import Lease
 from ...store.policies import PolicyBook
 from ...store.positions import Position
+from ...store.pyformat import PyformatDb
 from ...store.rows import OpenObligationRow
-from ...store.schema import SCHEMA_VERSION, SELECT_POLICY_VERSIONS
+from ...store.schema import SCHEMA_VERSION, SELECT_POLICY_VERSIONS, schema_mismatch
 from ...store.sqlite import SQLiteStore
 from ...store.versions import SeenVersions
 from ...workflow.case import Case
@@ -61,29 +62,7 @@ __all__ = ["DjangoStore"]
 _RETRY_STATES = ("40001", "40P01")  # serialization failure, deadlock: another writer first
 
 
-@lru_cache(maxsize=256)
-def _django_sql(statement: str) -> str:
-    """A shared statement (``?`` placeholders) in Django's form (``%s``, ``%%``)."""
-    return statement.replace("%", "%%").replace("?", "%s")
-
-
-class _Db:
-    """Django's connection seen through the store's :class:`~yuqing_core.store.base.Db`."""
-
-    def __init__(self, conn: BaseDatabaseWrapper) -> None:
-        self.conn = conn
-
-    def execute(self, statement: str, parameters: Sequence[Any] = (), /) -> Cursor:
-        cur = self.conn.cursor()
-        cur.execute(_django_sql(statement), tuple(parameters))
-        return cur  # a DB-API cursor, wrapped by Django
-
-    def executemany(self, statement: str, rows: Iterable[Sequence[Any]], /) -> Cursor:
-        cur = self.conn.cursor()
-        rows = list(rows)
-        if rows:
-            cur.executemany(_django_sql(statement), rows)
-        return cur
+_Db = PyformatDb[BaseDatabaseWrapper]
 
 
 class DjangoStore(EventStore):
@@ -186,22 +165,7 @@ class DjangoStore(EventStore):
         """Make the read one snapshot (nothing to do where a transaction already is one)."""
 
     def _schema_error(self, found: int | None, latest: int) -> StoreError | None:
-        if found is None:
-            return StoreError(
-                f"{self.where}: the database has no yuqing_core tables; run `manage.py migrate "
-                "yuqing_core` first"
-            )
-        if found > latest:
-            return StoreError(
-                f"{self.where}: the tables were written by a newer yuqing_core (schema "
-                f"{found}; this version reads up to {latest}); upgrade yuqing_core"
-            )
-        if found < latest:
-            return StoreError(
-                f"{self.where}: the tables are at schema {found}, this yuqing_core needs "
-                f"{latest}; run `manage.py migrate yuqing_core`"
-            )
-        return None
+        return schema_mismatch(self.where, found, latest, run="`manage.py migrate yuqing_core`")
 
     def close(self) -> None:
         """Nothing to close: the connection is Django's."""

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import psycopg
 
 from ...errors import StoreError
+from ..schema import schema_mismatch
 
 __all__ = [
     "LATEST",
@@ -67,22 +68,11 @@ def schema_version(conn: psycopg.Connection[tuple[object, ...]]) -> int | None:
 def check_schema(conn: psycopg.Connection[tuple[object, ...]], where: str) -> None:
     """Refuse a database not migrated to :data:`LATEST` (a :class:`~yuqing_core.StoreError`
     that says which command to run)."""
-    found = schema_version(conn)
-    if found is None:
-        raise StoreError(
-            f"{where}: the database has no yuqing_core tables; run `yuqing db migrate --url ...` "
-            "first (migrations are applied explicitly)"
-        )
-    if found > LATEST:
-        raise StoreError(
-            f"{where}: the database was migrated by a newer yuqing_core (schema {found}; this "
-            f"version reads up to {LATEST}); upgrade yuqing_core"
-        )
-    if found < LATEST:
-        raise StoreError(
-            f"{where}: the database is at schema {found}, this yuqing_core needs {LATEST}; "
-            "run `yuqing db migrate --url ...`"
-        )
+    error = schema_mismatch(
+        where, schema_version(conn), LATEST, run="`yuqing db migrate --url ...`"
+    )
+    if error is not None:
+        raise error
 
 
 class MigrationCursor(Protocol):

@@ -30,7 +30,6 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, ClassVar
 
 import psycopg
@@ -39,11 +38,12 @@ from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool
 
 from ...errors import ConflictError, StoreError
-from ..base import Cursor, Db, EventStore
+from ..base import Db, EventStore
 from ..claims import Lease
 from ..outbox import OutboxRow
 from ..policies import PolicyBook
 from ..positions import Position
+from ..pyformat import PyformatDb
 from ..rows import OpenObligationRow
 from ..versions import SeenVersions
 from . import sql
@@ -55,27 +55,7 @@ __all__ = ["PostgresStore"]
 Connection = psycopg.Connection[tuple[Any, ...]]
 
 
-@lru_cache(maxsize=256)
-def _pg(statement: str) -> str:
-    """A shared statement (``?`` placeholders) in psycopg's form (``%s``)."""
-    return statement.replace("%", "%%").replace("?", "%s")
-
-
-class _Db:
-    """A psycopg connection seen through the store's :class:`~yuqing_core.store.base.Db`."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
-    def execute(self, statement: str, parameters: Sequence[Any] = (), /) -> Cursor:
-        return self.conn.execute(_pg(statement), parameters)
-
-    def executemany(self, statement: str, rows: Iterable[Sequence[Any]], /) -> Cursor:
-        cur = self.conn.cursor()
-        rows = list(rows)
-        if rows:
-            cur.executemany(_pg(statement), rows)  # pipelined; rowcount sums every row
-        return cur
+_Db = PyformatDb[Connection]
 
 
 class PostgresStore(EventStore):
