@@ -158,17 +158,11 @@ def accountability(
     id. Rows with nothing are left out.
     """
     start, end, now = _period(start, end, now)
-    groups: dict[_Key, list[AccountabilityItem]] = {}
-    labels: dict[_Key, str] = {}
-    for case in cases:
-        for ob, outcome in _overdue(case, start, end, now):
-            key = (ob.charged, _unit(case, ob))
-            if key not in labels:
-                labels[key] = _label(case.policy.roles, *key)
-            groups.setdefault(key, []).append(_item(case, ob, outcome))
-    rows = [_row(key, labels[key], items) for key, items in groups.items()]
-    rows.sort(key=lambda r: (-r.missed, -r.late, -r.waived, r.role, r.unit or ""))
-    return rows
+    return _rows(
+        _charged(case, ob, outcome)
+        for case in cases
+        for ob, outcome in _overdue(case, start, end, now)
+    )
 
 
 def circular(cases: Iterable[Case], *, at: datetime) -> list[AccountabilityRow]:
@@ -184,18 +178,34 @@ def circular(cases: Iterable[Case], *, at: datetime) -> list[AccountabilityRow]:
     items are ordered as :func:`accountability` orders them; every item is ``missed``.
     """
     at = ensure_aware(at, "at")
+    return _rows(
+        _charged(case, ob, "missed")
+        for case in cases
+        for ob in case.obligations
+        if ob.status(at) == "breached" and (ob.waived_at is None or ob.waived_at > at)
+    )
+
+
+def _charged(
+    case: Case, ob: Obligation, outcome: Outcome
+) -> tuple[_Key, dict[str, str], AccountabilityItem]:
+    """An obligation's item with the row it is charged to (its role, and its unit)."""
+    return (ob.charged, _unit(case, ob)), case.policy.roles, _item(case, ob, outcome)
+
+
+def _rows(
+    found: Iterable[tuple[_Key, dict[str, str], AccountabilityItem]],
+) -> list[AccountabilityRow]:
+    """The items ``found`` (each with its row's key and the policy's role names) grouped in
+    rows: the most missed first, then the most late, the most waived; ties by role, unit."""
     groups: dict[_Key, list[AccountabilityItem]] = {}
     labels: dict[_Key, str] = {}
-    for case in cases:
-        for ob in case.obligations:
-            if ob.status(at) != "breached" or (ob.waived_at is not None and ob.waived_at <= at):
-                continue
-            key = (ob.charged, _unit(case, ob))
-            if key not in labels:
-                labels[key] = _label(case.policy.roles, *key)
-            groups.setdefault(key, []).append(_item(case, ob, "missed"))
+    for key, roles, item in found:
+        if key not in labels:
+            labels[key] = _label(roles, *key)
+        groups.setdefault(key, []).append(item)
     rows = [_row(key, labels[key], items) for key, items in groups.items()]
-    rows.sort(key=lambda r: (-r.missed, r.role, r.unit or ""))
+    rows.sort(key=lambda r: (-r.missed, -r.late, -r.waived, r.role, r.unit or ""))
     return rows
 
 
@@ -293,15 +303,11 @@ def duty_accountability(
     ``cases`` the open case spans ``while_open`` duties look at (:func:`case_spans`).
     """
     start, end, now = _period(start, end, now)
-    groups: dict[_Key, list[AccountabilityItem]] = {}
-    for instance in roster(policy, start, end, fulfilments, cases=cases):
-        status = instance.status(now)
-        if status in ("late", "missed"):
-            item = _duty_item(policy, instance, "late" if status == "late" else "missed")
-            groups.setdefault((instance.role, None), []).append(item)
-    rows = [_row(key, _label(policy.roles, *key), items) for key, items in groups.items()]
-    rows.sort(key=lambda r: (-r.missed, -r.late, r.role, r.unit or ""))
-    return rows
+    return _rows(
+        ((instance.role, None), policy.roles, _duty_item(policy, instance, status))
+        for instance in roster(policy, start, end, fulfilments, cases=cases)
+        if (status := instance.status(now)) in ("late", "missed")
+    )
 
 
 def _duty_item(policy: PolicyData, instance: DutyInstance, outcome: Outcome) -> AccountabilityItem:
