@@ -120,7 +120,12 @@ def _event(case: Case, trigger: str, data: Mapping[str, Any]) -> Pair:
         sev = Severity.parse(data.get("severity") or policy.lowest.key)
         return f"登记，定为{policy.level_label(sev)}", f"opened as {gloss(SEVERITY_EN, sev.key)}"
     told = [key for key in _DETAIL_ORDER if data.get(key)]
-    details = [_detail(case, key, data[key]) for key in told if key not in FREE_TEXT_KEYS]
+    # ``by`` of an ``extend`` is how long it extends by; of any other command, who acted.
+    details = [
+        _detail(case, "extension" if (trigger, key) == ("extend", "by") else key, data[key])
+        for key in told
+        if key not in FREE_TEXT_KEYS
+    ]
     if data.get("auto"):  # its reason is the library's, naming rules: told in plain words
         details.append(("自动，因新的传播数据或标记", "automatically, on new metrics or flags"))
     else:
@@ -191,6 +196,17 @@ def _flags(case: Case, value: Any) -> Pair:
     return zh, ", ".join(gloss(FLAG_EN, f) for f in value)
 
 
+def _acting(case: Case, value: Any) -> Pair:
+    """``by`` on a command other than ``extend``: the role that acted (or a list of roles)."""
+    zh, en = _roles(case, value)
+    return f"由{zh}经办", f"acting: {en}"
+
+
+def _extension(case: Case, value: Any) -> Pair:
+    """``by`` on an ``extend``: how long it extends by (``2d``)."""
+    return f"延长 {Duration.parse(value).zh(spaced=True)}", f"by {value}"
+
+
 _DETAILS: Final[Mapping[str, Callable[[Case, Any], Pair]]] = {
     "severity": _severity,
     "role": _roles,
@@ -203,18 +219,10 @@ _DETAILS: Final[Mapping[str, Callable[[Case, Any], Pair]]] = {
     "metrics": _metrics,
     "flags": _flags,
     "grade": lambda case, value: (f"敏感等级 {value}", f"grade {value}"),
-    "by": lambda case, value: _by(case, value),
+    "by": _acting,
+    "extension": _extension,
 }
 """How each key of event data is told; any other as it was written."""
-
-
-def _by(case: Case, value: Any) -> Pair:
-    """``by``: how long an ``extend`` adds (``2d``), or on any other command the acting role
-    (``office``, or a list of roles)."""
-    if isinstance(value, str) and value not in case.policy.roles:
-        return f"延长 {Duration.parse(value).zh(spaced=True)}", f"by {value}"
-    zh, en = _roles(case, value)
-    return f"由{zh}经办", f"acting: {en}"
 
 
 def _count(metrics: Any, name: str) -> int:
