@@ -25,6 +25,7 @@ from ..errors import (
 )
 from ..workflow.case import Case
 from ..workflow.document import dump_case
+from .derived import derive
 from .due import DueItem, time_key
 from .logs import log_refused_save, log_saved
 from .outbox import INSERT_OUTBOX, SELECT_PENDING, WITHDRAW, OutboxRow, outbox_rows
@@ -90,6 +91,10 @@ class EventStore(DutyRoster, WorkQueue):
     """The database's errors for a broken key: a concurrent writer got there first."""
     _LOCK_CASE: ClassVar[str] = SELECT_CASE
     """Reads the case row at the start of a save, locking it where the database can."""
+    _KEEPS_DERIVED: ClassVar[bool] = True
+    """Whether a save commits on its own, so that what it wrote is what the tables hold
+    until the case's next version (:mod:`~yuqing_core.store.derived`): not in a host's
+    transaction, which may still roll back."""
 
     # -- what each store provides ------------------------------------------------------------
 
@@ -148,7 +153,7 @@ class EventStore(DutyRoster, WorkQueue):
 
     def _save(
         self, case: Case, expected_version: int | None
-    ) -> tuple[int, list[OpenObligationRow]]:
+    ) -> tuple[int, Sequence[OpenObligationRow]]:
         if not isinstance(case, Case):
             raise StoreError(f"save needs a Case, got {type(case).__name__}")
         base = self.known_version(case) if expected_version is None else expected_version
@@ -159,18 +164,19 @@ class EventStore(DutyRoster, WorkQueue):
             )
         # Everything that can fail or take time happens before the write lock is taken.
         new_rows = event_rows(case, base)
-        open_rows = open_obligation_rows(case) if new_rows else []
-        versions = policy_rows(case) if new_rows else []
-        outbox = outbox_rows(case) if new_rows else []
+        prior = self._versions.derived(case, base)  # what the tables hold, if the check passes
+        derived = derive(case, prior) if new_rows else None
         with self._write() as db:
             self._check_stored_version(db, case, base)
-            if not new_rows:
-                return 0, []
+            if derived is None:
+                return 0, ()
             try:
                 self._write_events(db, new_rows)
-                self._write_cases(db, [case_row(case)])
-                self._write_policies(db, versions)
-                self._write_index(db, case.id, open_rows, outbox)
+                self._write_cases(db, [case_row(case, new_rows[-1])])
+                if derived.policies_differ(prior):
+                    self._write_policies(db, derived.policies)
+                if derived.index_differs(prior):
+                    self._write_index(db, case.id, derived.open_rows, derived.outbox)
             except self._INTEGRITY as e:
                 if base == 0:
                     raise DuplicateCaseError(
@@ -180,8 +186,8 @@ class EventStore(DutyRoster, WorkQueue):
                 raise ConflictError(
                     f"case {case.id!r}: events from version {base + 1} are already stored ({e})"
                 ) from None
-        self._versions.remember(case, len(events))
-        return len(new_rows), open_rows
+        self._versions.remember(case, len(events), derived if self._KEEPS_DERIVED else None)
+        return len(new_rows), derived.open_rows
 
     def _check_stored_version(self, db: Db, case: Case, base: int) -> None:
         policy = case.policy.name

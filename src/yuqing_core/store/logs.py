@@ -5,6 +5,7 @@ Ids only (case, obligation, rule), never event data: see :mod:`yuqing_core._log`
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from .._log import LOGGER
@@ -16,7 +17,7 @@ __all__ = ["log_refused_save", "log_saved"]
 
 
 def log_saved(case: Case, written: int, open_rows: Sequence[OpenObligationRow]) -> None:
-    if not written:
+    if not written or not LOGGER.isEnabledFor(logging.INFO):
         return
     fields = {"case_id": case.id, "version": case.version}
     LOGGER.info(

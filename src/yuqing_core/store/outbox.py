@@ -39,6 +39,7 @@ __all__ = [
     "OutboxEntry",
     "OutboxRow",
     "Stage",
+    "notices_of",
     "outbox_rows",
 ]
 
@@ -77,27 +78,34 @@ def outbox_rows(case: Case) -> list[OutboxRow]:
         if ob.paused or not ob.timed:
             # A stopped clock falls due only once it resumes; no deadline, never.
             continue
-        plan = notifications(case.policy, case.incident, [ob], ob.anchor_at)[0]
-        for stage, at in _instants(ob):
-            out.append(
-                OutboxRow(
-                    case.id,
-                    ob.id,
-                    stage,
-                    time_key(ob.due_at),
-                    time_key(at),
-                    at.isoformat(),
-                    case.policy.name,
-                    ob.role,
-                    plan.role_label,
-                    ob.kind,
-                    ob.rule,
-                    ob.due_at.isoformat(),
-                    int(ob.provisional),
-                    plan.message,
-                )
-            )
+        out += notices_of(case, ob)
     return out
+
+
+def notices_of(case: Case, ob: Obligation) -> list[OutboxRow]:
+    """The notices of ``ob``, an open obligation of ``case`` whose clock runs: at its start,
+    when it is due soon (if its span has room for it) and at its due instant."""
+    plan = notifications(case.policy, case.incident, [ob], ob.anchor_at)[0]
+    due_key, due_at = time_key(ob.due_at), ob.due_at.isoformat()
+    return [
+        OutboxRow(
+            case.id,
+            ob.id,
+            stage,
+            due_key,
+            time_key(at),
+            at.isoformat(),
+            case.policy.name,
+            ob.role,
+            plan.role_label,
+            ob.kind,
+            ob.rule,
+            due_at,
+            int(ob.provisional),
+            plan.message,
+        )
+        for stage, at in _instants(ob)
+    ]
 
 
 def _instants(ob: Obligation) -> list[tuple[Stage, datetime]]:

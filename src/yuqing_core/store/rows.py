@@ -56,8 +56,10 @@ __all__ = [
     "event_row",
     "event_rows",
     "events_from_rows",
+    "obligation_row",
     "open_obligation_rows",
     "policy_rows",
+    "running",
 ]
 
 
@@ -167,8 +169,9 @@ class CaseRows(NamedTuple):
             )
 
 
-def case_row(case: Case) -> CaseRow:
-    """The ``yq_cases`` row of ``case`` as it is now."""
+def case_row(case: Case, last: EventRow | None = None) -> CaseRow:
+    """The ``yq_cases`` row of ``case`` as it is now (``last``: the row of its last event,
+    if made already: its instant is the row's ``updated_at``)."""
     return CaseRow(
         case.id,
         case.policy.name,
@@ -176,7 +179,7 @@ def case_row(case: Case) -> CaseRow:
         case.state,
         case.severity.key,
         case.unit,
-        case.events[-1].at.isoformat(),
+        case.events[-1].at.isoformat() if last is None else last.at,
         case.policy.fingerprint,
     )
 
@@ -197,16 +200,22 @@ def policy_rows(case: Case) -> list[PolicyRow]:
 
 def event_row(case_id: str, seq: int, event: Event) -> EventRow:
     """The ``yq_events`` row of ``event``, the ``seq``-th event of case ``case_id``."""
-    d = event.to_dict(include_personal=True)
+    at = event.at
     return EventRow(
         case_id,
         seq,
-        d["trigger"],
-        d["at"],
-        time_key(event.at),
-        d["actor"],
-        json.dumps(d["data"], ensure_ascii=False, separators=(",", ":"), sort_keys=True),
+        event.trigger,
+        at.isoformat(),
+        time_key(at),
+        event.actor,
+        # Most events carry no data: "{}" is what the encoder writes for it.
+        _ENCODE(event.to_dict(include_personal=True)["data"]) if event.data else "{}",
     )
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+"""The data column's JSON: compact, keys sorted, text as it is (what ``json.dumps`` with
+these arguments writes, without making an encoder per call)."""
 
 
 def event_rows(case: Case, since: int = 0) -> list[EventRow]:
@@ -216,16 +225,19 @@ def event_rows(case: Case, since: int = 0) -> list[EventRow]:
 
 def open_obligation_rows(case: Case) -> list[OpenObligationRow]:
     """The ``yq_open_obligations`` rows of ``case``: its open obligations whose clock runs."""
+    return [obligation_row(case, ob) for ob in running(case)]
+
+
+def running(case: Case) -> list[Obligation]:
+    """The obligations of ``case`` that are open and whose clock runs, in the order they
+    arose: what the due index and the outbox hold."""
     # A paused obligation is not running toward its due instant, so it is not "due"; one
     # without a deadline (no ``within``: only ordered) never falls due.
-    return [
-        _obligation_row(case, ob)
-        for ob in case.obligations
-        if ob.is_open and not ob.paused and ob.timed
-    ]
+    return [ob for ob in case.obligations if ob.is_open and not ob.paused and ob.timed]
 
 
-def _obligation_row(case: Case, ob: Obligation) -> OpenObligationRow:
+def obligation_row(case: Case, ob: Obligation) -> OpenObligationRow:
+    """The ``yq_open_obligations`` row of ``ob``, a running obligation of ``case``."""
     return OpenObligationRow(
         case.id,
         ob.id,

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from ..workflow.case import Case
+    from .derived import Derived
 
 __all__ = ["SeenVersions", "database_key"]
 
@@ -45,7 +46,7 @@ class SeenVersions:
     _books: ClassVar[dict[Hashable, SeenVersions]] = {}  # one small book per file opened
 
     def __init__(self) -> None:
-        self._seen: dict[int, tuple[weakref.ref[Case], int]] = {}
+        self._seen: dict[int, tuple[weakref.ref[Case], int, Derived | None]] = {}
 
     @classmethod
     def of(cls, file: str) -> SeenVersions:
@@ -65,14 +66,15 @@ class SeenVersions:
                 book = cls._books[key] = SeenVersions()
             return book
 
-    def remember(self, case: Case, version: int) -> None:
-        """Note that ``case`` was loaded or saved at ``version``."""
+    def remember(self, case: Case, version: int, derived: Derived | None = None) -> None:
+        """Note that ``case`` was loaded or saved at ``version`` (and, by a save the store
+        committed itself, the rows it ``derived`` then)."""
         key = id(case)
         seen = self._seen
         with self._lock:
             current = seen.get(key)
             if current is not None and current[0]() is case:
-                seen[key] = (current[0], version)
+                seen[key] = (current[0], version, derived)
                 return
 
             def forget(ref: weakref.ref[Case], key: int = key) -> None:
@@ -81,7 +83,7 @@ class SeenVersions:
                 if entry is not None and entry[0] is ref:
                     del seen[key]
 
-            seen[key] = (weakref.ref(case, forget), version)
+            seen[key] = (weakref.ref(case, forget), version, derived)
 
     def version(self, case: Case) -> int:
         """The version ``case`` had when last loaded from or saved to this database (0 if
@@ -90,3 +92,11 @@ class SeenVersions:
         if entry is not None and entry[0]() is case:
             return entry[1]
         return 0
+
+    def derived(self, case: Case, version: int) -> Derived | None:
+        """What the save of ``case`` at ``version`` derived, if that is the last thing the
+        book knows of it; else ``None``."""
+        entry = self._seen.get(id(case))
+        if entry is not None and entry[0]() is case and entry[1] == version:
+            return entry[2]
+        return None

@@ -75,6 +75,7 @@ class DjangoStore(EventStore):
 
     _INTEGRITY: ClassVar[tuple[type[Exception], ...]] = (IntegrityError,)
     _POLICY_VERSIONS: ClassVar[str] = SELECT_POLICY_VERSIONS
+    _KEEPS_DERIVED: ClassVar[bool] = False  # the host's transaction may still roll back
 
     if TYPE_CHECKING:  # each database's own, from SQLiteStore or PostgresStore (see below)
 

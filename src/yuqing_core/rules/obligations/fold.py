@@ -130,6 +130,46 @@ def _breached_at(s: FoldState, duty: Duty, due: datetime) -> datetime | None:
 def _obligation(
     s: FoldState, duty: Duty, due: datetime, breached_at: datetime | None, provisional: bool
 ) -> Obligation:
+    """The obligation ``duty`` is now: the very object of the last read while nothing it is
+    made of changed (:meth:`Duty.recall`), so a case read after every command builds only
+    the obligations that command changed, and a reader may tell them by identity."""
+    anchor_at, warn_at = _clock(s, duty, due)
+    key = (
+        due,
+        breached_at,
+        provisional,
+        anchor_at,
+        warn_at,
+        s.terms.due_soon_share,
+        duty.spec,
+        duty.id,
+        duty.kind,
+        duty.role,
+        duty.rule,
+        duty.cap_rule,
+        duty.level,
+        duty.met_at,
+        duty.met_version,
+        duty.closed_at,
+        duty.paused_since,
+        duty.waived_at,
+        duty.waived_version,
+        duty.source,
+        duty.text,
+        duty.label,
+        duty.roles,
+        duty.by,
+        *duty.extensions,
+    )
+    found: Obligation | None = duty.recall("obligation", key)
+    if found is not None:
+        return found
+    return duty.keep("obligation", key, _made(s, duty, due, breached_at, provisional))
+
+
+def _made(
+    s: FoldState, duty: Duty, due: datetime, breached_at: datetime | None, provisional: bool
+) -> Obligation:
     spec = duty.spec
     anchor_at, warn_at = _clock(s, duty, due)
     return Obligation(

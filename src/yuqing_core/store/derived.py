@@ -1,0 +1,102 @@
+"""What a case's events derive in the store (派生行), counted again only where it changed.
+
+Beside its new events, a save writes what the case's obligations derive: the due index rows
+(``yq_open_obligations``), the outbox rows (``yq_outbox``) and the policy versions it followed
+(``yq_policies``). Most commands change one obligation or none, so the store keeps, per case
+object, what its last save derived (:class:`Derived`, in the book of versions,
+:mod:`~yuqing_core.store.versions`):
+
+- the rows of an obligation equal to the one the last save saw are taken over, not counted
+  again (the message of a notice, its role label and its instants come from the obligation,
+  the incident's title and the policy version, all compared);
+- a table is written only when its rows differ from those the last save wrote. What the table
+  holds is known for sure only when the stored version is still the one those rows were
+  written at: the save checks that under the write lock, and a case object loaded, saved by
+  a host's transaction that may still roll back (Django), or never saved has nothing kept,
+  so everything is written.
+
+Nothing here reads the database: :func:`derive` is a function of the case and what was kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .outbox import OutboxRow, notices_of
+from .rows import OpenObligationRow, PolicyRow, obligation_row, policy_rows, running
+
+if TYPE_CHECKING:
+    from ..rules.obligations import Obligation
+    from ..workflow.case import Case
+
+__all__ = ["Derived", "derive"]
+
+Terms = tuple[tuple[object, object], ...]
+"""The policy versions a case followed (the objects) and since when."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Derived:
+    """The rows a case derived at ``version``, and what they were counted from."""
+
+    version: int
+    context: tuple[object, str]
+    """The policy version and the incident's title the rows were counted with."""
+    per_obligation: dict[str, tuple[Obligation, OpenObligationRow, tuple[OutboxRow, ...]]]
+    """Each running obligation's index row and notices, by obligation id."""
+    open_rows: tuple[OpenObligationRow, ...]
+    outbox: tuple[OutboxRow, ...]
+    terms: Terms
+    """What ``policies`` was made from."""
+    policies: tuple[PolicyRow, ...]
+
+    def index_differs(self, prior: Derived | None) -> bool:
+        """Whether the due index or the outbox must be written (``prior``: what the table
+        holds, or ``None`` if that is not known)."""
+        return prior is None or self.open_rows != prior.open_rows or self.outbox != prior.outbox
+
+    def policies_differ(self, prior: Derived | None) -> bool:
+        """Whether the policy rows must be written (:func:`derive` takes the terms over
+        from ``prior`` when they are the same)."""
+        return prior is None or self.terms is not prior.terms
+
+
+def derive(case: Case, prior: Derived | None) -> Derived:
+    """What ``case`` derives now (at its version), taking over from ``prior`` the rows of
+    every obligation that is the same as then."""
+    context = (case.policy, case.incident.title)
+    kept = prior.per_obligation if prior is not None and _same(prior.context, context) else {}
+    per: dict[str, tuple[Obligation, OpenObligationRow, tuple[OutboxRow, ...]]] = {}
+    for ob in running(case):
+        found = kept.get(ob.id)
+        if found is None or not (found[0] is ob or found[0] == ob):
+            found = (ob, obligation_row(case, ob), tuple(notices_of(case, ob)))
+        per[ob.id] = found
+    # The outbox in the order of its earliest due (a stable sort, as the plan lists them).
+    by_due = sorted(per.values(), key=lambda item: item[0].due_at)
+    terms: Terms = tuple((t.policy, t.since) for t in case.policy_history)
+    if prior is not None and _same_terms(prior.terms, terms):
+        terms, policies = prior.terms, prior.policies
+    else:
+        policies = tuple(policy_rows(case))
+    return Derived(
+        version=case.version,
+        context=context,
+        per_obligation=per,
+        open_rows=tuple(item[1] for item in per.values()),
+        outbox=tuple(row for item in by_due for row in item[2]),
+        terms=terms,
+        policies=policies,
+    )
+
+
+def _same(a: tuple[object, str], b: tuple[object, str]) -> bool:
+    return a[0] is b[0] and a[1] == b[1]
+
+
+def _same_terms(a: Terms, b: Terms) -> bool:
+    """The same policy versions (the very objects) since the same instants."""
+    if len(a) != len(b):
+        return False
+    return all(x[0] is y[0] and x[1] == y[1] for x, y in zip(a, b, strict=True))
