@@ -123,14 +123,20 @@ EVENT_ONLY = [
 ]
 
 
-def test_a_command_that_changes_no_obligation_writes_no_index_row() -> None:
-    # Opened Mon 3 Nov 2025 09:00 (general): general-report due Wed 5 Nov 00:00,
-    # general-response Fri 7 Nov 00:00. ``assess`` changes neither.
-    store = SQLiteStore(":memory:")
+def saved_case(store: SQLiteStore) -> Case:
+    """YQ-1, opened Mon 3 Nov 2025 09:00 (general) and saved: general-report due Wed 5 Nov
+    00:00, general-response Fri 7 Nov 00:00."""
     found = cst(2025, 11, 3, 9)
     case = SCHOOL.open_case(yq.Incident(id="YQ-1", title="食堂投诉", discovered_at=found),
                             at=found, actor="monitor")  # fmt: skip
     store.save(case)
+    return case
+
+
+def test_a_command_that_changes_no_obligation_writes_no_index_row() -> None:
+    store = SQLiteStore(":memory:")
+    case = saved_case(store)
+    # ``assess`` changes neither obligation.
     case.fire("assess", at=cst(2025, 11, 3, 10), actor="office")
     with statements(store) as ran:
         assert store.save(case) == 1
@@ -149,10 +155,7 @@ def test_a_command_that_changes_no_obligation_writes_no_index_row() -> None:
 
 def test_a_case_loaded_again_writes_everything_once_then_only_what_changed() -> None:
     store = SQLiteStore(":memory:")
-    found = cst(2025, 11, 3, 9)
-    first = SCHOOL.open_case(yq.Incident(id="YQ-1", title="食堂投诉", discovered_at=found),
-                             at=found, actor="monitor")  # fmt: skip
-    store.save(first)
+    saved_case(store)
     case = store.load(SCHOOL, "YQ-1")
     case.fire("assess", at=cst(2025, 11, 3, 10), actor="office")
     with statements(store) as ran:
