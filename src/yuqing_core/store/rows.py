@@ -317,7 +317,7 @@ def _read_whole(rows: Sequence[Sequence[Any]]) -> list[Event] | None:
                 and type(text) is str
             ):
                 return None
-            events.append(event_from_parts(trigger, at, actor, data))
+            events.append(event_from_parts(trigger, at, actor, data, own=True))
     except (UnreadableEvent, ValueError):  # (ValueError: a row of other than five columns)
         return None
     return events

@@ -114,15 +114,18 @@ def event_from_dict(raw: object) -> Event:
     return event_from_parts(raw["trigger"], raw["at"], raw["actor"], raw["data"])
 
 
-def event_from_parts(trigger: str, at: str, actor: str, data: object) -> Event:
+def event_from_parts(
+    trigger: str, at: str, actor: str, data: object, *, own: bool = False
+) -> Event:
     """The event of its four parts as a document or an event row holds them: ``trigger``,
     ``at`` and ``actor`` read as text already, ``data`` as JSON (an object, or
-    :class:`UnreadableEvent` naming what it is)."""
+    :class:`UnreadableEvent` naming what it is). With ``own``, a ``data`` dict is the
+    caller's own, just read, which nothing else holds: the event keeps it, not a copy."""
     if type(data) is not dict and not isinstance(data, Mapping):
         raise UnreadableEvent(f"data is a JSON {json_kind(data)}, not an object")
     # The parts are checked here (text, an aware instant with its shared zone, a dict of
     # its own): the event keeps them as they are.
-    return Event._read(trigger, _instant(at), actor, _with_models(trigger, data))
+    return Event._read(trigger, _instant(at), actor, _with_models(trigger, data, own))
 
 
 _BY_SUFFIX: dict[str, tzinfo] = {}
@@ -159,8 +162,8 @@ def _instant(text: str) -> datetime:
     return shared_zone(at)
 
 
-def _with_models(trigger: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(data)
+def _with_models(trigger: str, data: Mapping[str, Any], own: bool = False) -> dict[str, Any]:
+    out = data if own and type(data) is dict else dict(data)
     found = _MODEL_OF.get(trigger)
     if found is None:
         return out
