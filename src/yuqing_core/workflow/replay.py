@@ -148,7 +148,7 @@ class _TextFields(NamedTuple):
     def holds(self, data: Mapping[str, Any]) -> bool:
         """Whether every value of ``data`` is text its field takes as it is, and every field
         the model needs is given: then the model accepts ``data`` and ``fire`` stores it
-        as given (tests/workflow/test_stored_forms.py holds this to the validation)."""
+        as given (tests/workflow/test_replay_fast_paths.py holds this to the validation)."""
         bounds = self.bounds
         for key, value in data.items():
             bound = bounds.get(key) if type(key) is str else None
