@@ -167,3 +167,15 @@ def test_a_metrics_row_refused_among_many_names_its_seq() -> None:
         events_from_rows("YQ-1", rows, len(rows))
     assert (e.value.case_id, e.value.seq) == ("YQ-1", 2)
     assert "data.metrics.views" in str(e.value)
+
+
+@pytest.mark.parametrize("text", ["[]", "3", '"metrics"', "null"])
+def test_an_update_metrics_row_whose_data_is_no_object_names_its_seq(text: str) -> None:
+    at = cst(2025, 11, 3, 9, 5).isoformat()
+    good = json.dumps({"metrics": {"observed_at": at, "views": 3}})
+    rows = [(n, "update_metrics", at, "officer", t) for n, t in enumerate([good, text], 1)]
+    assert _read_whole(rows) is None
+    with pytest.raises(yq.CorruptCaseError) as e:
+        events_from_rows("YQ-1", rows, len(rows))
+    assert (e.value.case_id, e.value.seq) == ("YQ-1", 2)
+    assert "not an object" in str(e.value)

@@ -283,8 +283,9 @@ def _read_each(case_id: str, rows: Sequence[Sequence[Any]]) -> list[Event]:
     return events
 
 
-_DATA_COLUMNS: TypeAdapter[list[dict[str, Any]]] = TypeAdapter(list[Json[dict[str, Any]]])
-"""Every data column of a case, each read as one JSON object, in one call."""
+_DATA_COLUMNS: TypeAdapter[list[Any]] = TypeAdapter(list[Json[Any]])
+"""Every data column of a case, each read as one JSON value, in one call (a value that is
+not an object is refused by :func:`~yuqing_core.workflow.document.event_from_parts`)."""
 
 
 def _read_whole(rows: Sequence[Sequence[Any]]) -> list[Event] | None:

@@ -190,9 +190,9 @@ _MANY: dict[type[BaseModel], TypeAdapter[list[Any]]] = {}
 """A validator of a list of each model of :data:`_MODELS`."""
 
 
-def read_models(parts: Iterable[tuple[object, dict[str, Any]]]) -> bool:
-    """Put in place in each ``(trigger, data)`` of ``parts`` the model its data holds, as
-    :func:`event_from_parts` reads it, every value of one model validated in one call (a
+def read_models(parts: Iterable[tuple[object, object]]) -> bool:
+    """Put in place in each ``(trigger, data)`` of ``parts`` the model its data dict holds,
+    as :func:`event_from_parts` reads it, every value of one model validated in one call (a
     long case holds hundreds of metrics); ``False``, with nothing changed, if any value is
     refused (each event is then read on its own, which says which and why).
 
@@ -201,7 +201,7 @@ def read_models(parts: Iterable[tuple[object, dict[str, Any]]]) -> bool:
     found: dict[type[BaseModel], list[tuple[dict[str, Any], str, Any]]] = {}
     for trigger, data in parts:
         model_of = _MODEL_OF.get(trigger) if type(trigger) is str else None
-        if model_of is not None and type(data.get(model_of[0])) is dict:
+        if model_of is not None and type(data) is dict and type(data.get(model_of[0])) is dict:
             found.setdefault(model_of[1], []).append((data, model_of[0], data[model_of[0]]))
     read: list[tuple[list[tuple[dict[str, Any], str, Any]], list[Any]]] = []
     for model, places in found.items():
