@@ -152,20 +152,14 @@ class _TextFields(NamedTuple):
         bounds = self.bounds
         for key, value in data.items():
             bound = bounds.get(key) if type(key) is str else None
-            if bound is None or type(value) is not str:
+            if bound is None or type(value) is not str or not bound[0] <= len(value) <= bound[1]:
                 return False
-            if not (value.isascii() or _encodes(value)) or not bound[0] <= len(value) <= bound[1]:
-                return False
+            if not value.isascii():
+                try:
+                    value.encode()  # valid Unicode: no lone surrogate, which pydantic refuses
+                except UnicodeEncodeError:
+                    return False
         return not self.required or self.required <= data.keys()
-
-
-def _encodes(text: str) -> bool:
-    """Whether ``text`` is valid Unicode (no lone surrogate, which pydantic refuses)."""
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 _PLAIN_TEXT = frozenset({"type", "min_length", "max_length"})
