@@ -64,7 +64,14 @@ give an aware datetime such as 2025-10-01T09:00:00+08:00
 
 
 def _validate_aware(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
+    tz = value.tzinfo
+    if type(tz) is TzInfo and FIRST_YEAR <= value.year <= LAST_YEAR and value.fold == 0:
+        # Read from text (every instant in a stored case): its offset's shared zone, found
+        # before (what the checks below give it, looked up by pydantic's zone object).
+        zone = _OF_TZINFO.get(tz)
+        if zone is not None:
+            return value.astimezone(zone)
+    if tz is None or value.utcoffset() is None:
         # ValueError so pydantic reports it as a validation error with the field path.
         raise ValueError(
             f"{value.isoformat()} has no time zone; "
@@ -73,7 +80,6 @@ def _validate_aware(value: datetime) -> datetime:
     problem = year_problem(value)
     if problem is not None:
         raise ValueError(problem)
-    tz = value.tzinfo
     if type(tz) is TzInfo:
         return _from_text(value, tz)
     return shared_zone(value)
@@ -81,6 +87,9 @@ def _validate_aware(value: datetime) -> datetime:
 
 _OF_OFFSET: dict[timedelta | None, tzinfo] = {}
 """The shared zone of each offset pydantic read a time with, by the offset."""
+
+_OF_TZINFO: dict[tzinfo, tzinfo] = {}
+"""The same zones by pydantic's zone object of the offset (equal for equal offsets)."""
 
 
 def _from_text(value: datetime, tz: tzinfo) -> datetime:
@@ -94,7 +103,7 @@ def _from_text(value: datetime, tz: tzinfo) -> datetime:
         zone = shared_zone(value.replace(tzinfo=timezone(offset))).tzinfo
         if zone is None or len(_OF_OFFSET) >= 64:
             return value
-        _OF_OFFSET[offset] = zone
+        _OF_OFFSET[offset] = _OF_TZINFO[tz] = zone
     # The same wall time in the same offset (a fixed offset has no fold).
     return value.astimezone(zone) if value.fold == 0 else value.replace(tzinfo=zone)
 

@@ -95,3 +95,87 @@ def test_a_row_that_does_not_read_on_its_own_names_its_seq(texts: list[str], seq
         events_from_rows("YQ-1", rows, len(rows))
     assert e.value.seq == seq
     assert e.value.case_id == "YQ-1"
+
+
+INSTANTS = st.sampled_from(
+    (
+        "2025-11-03T09:05:00+08:00",
+        "2025-11-03T01:05:00+00:00",
+        "2025-11-03T09:05:00.250000-05:30",
+        "2025-11-03 09:05:00+08:00",
+        "2025-11-03T09:05:00Z",
+        "2025-11-03T09:05:00",
+        "1949-12-31T23:59:00+08:00",
+        "2025-13-03T09:05:00+08:00",
+        "soon",
+    )
+)
+METRICS = st.fixed_dictionaries(
+    {"observed_at": INSTANTS},
+    optional={
+        "views": st.integers(-2, 10**20) | st.just(True) | st.just(1.5) | st.just("3"),
+        "comments": st.integers(0, 50),
+        "outlets": st.integers(0, 5),
+        "extra": st.integers(0, 1),
+    },
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(("update_metrics", "follow_up")), METRICS | st.text(max_size=3)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_metrics_read_at_once_are_what_each_row_reads(
+    parts: list[tuple[str, dict[str, Any] | str]],
+) -> None:
+    """The metrics of all the rows validated in one call (read_models) give the models each
+    row gives, or, where any is refused, the rows are read one by one."""
+    at = cst(2025, 11, 3, 9, 5).isoformat()
+    rows = [
+        (seq, trigger, at, "officer", json.dumps({"metrics": metrics}))
+        for seq, (trigger, metrics) in enumerate(parts, 1)
+    ]
+    try:
+        each: list[yq.Event] | None = _read_each("YQ-1", rows)
+    except yq.CorruptCaseError:
+        each = None
+    whole = _read_whole(rows)
+    if whole is None:
+        return  # read each, as above
+    assert each is not None
+    assert whole == each
+    for a, b in zip(whole, each, strict=True):
+        ma, mb = a.data["metrics"], b.data["metrics"]
+        assert type(ma) is type(mb)
+        if isinstance(ma, yq.Metrics):
+            assert ma.observed_at.utcoffset() == mb.observed_at.utcoffset()
+            assert ma.observed_at.tzinfo is mb.observed_at.tzinfo
+            assert ma.model_fields_set == mb.model_fields_set
+
+
+def test_a_metrics_row_refused_among_many_names_its_seq() -> None:
+    at = cst(2025, 11, 3, 9, 5).isoformat()
+    good = json.dumps({"metrics": {"observed_at": at, "views": 3}})
+    bad = json.dumps({"metrics": {"observed_at": at, "views": -3}})
+    rows = [(n, "update_metrics", at, "officer", t) for n, t in enumerate([good, bad, good], 1)]
+    assert _read_whole(rows) is None
+    with pytest.raises(yq.CorruptCaseError) as e:
+        events_from_rows("YQ-1", rows, len(rows))
+    assert (e.value.case_id, e.value.seq) == ("YQ-1", 2)
+    assert "data.metrics.views" in str(e.value)
+
+
+@pytest.mark.parametrize("text", ["[]", "3", '"metrics"', "null"])
+def test_an_update_metrics_row_whose_data_is_no_object_names_its_seq(text: str) -> None:
+    at = cst(2025, 11, 3, 9, 5).isoformat()
+    good = json.dumps({"metrics": {"observed_at": at, "views": 3}})
+    rows = [(n, "update_metrics", at, "officer", t) for n, t in enumerate([good, text], 1)]
+    assert _read_whole(rows) is None
+    with pytest.raises(yq.CorruptCaseError) as e:
+        events_from_rows("YQ-1", rows, len(rows))
+    assert (e.value.case_id, e.value.seq) == ("YQ-1", 2)
+    assert "not an object" in str(e.value)

@@ -316,16 +316,18 @@ class Incident(_Checked):
     def _copy_with_metrics(self, metrics: tuple[Metrics, ...]) -> Incident:
         # model_copy(update=...) does this too, and copies the (empty) extras and private
         # attributes besides: a third of a metrics update's cost in a long replay.
-        new = Incident.__new__(Incident)
+        # The slots are set through their own descriptors: object.__setattr__ would look
+        # each up by name first.
+        new = _new(Incident)
         values = self.__dict__.copy()
         values["metrics"] = metrics
         fields_set = self.__pydantic_fields_set__
         if "metrics" not in fields_set:
             fields_set = fields_set | {"metrics"}  # (a frozen model never changes its set)
-        object.__setattr__(new, "__dict__", values)
-        object.__setattr__(new, "__pydantic_fields_set__", fields_set)
-        object.__setattr__(new, "__pydantic_extra__", None)
-        object.__setattr__(new, "__pydantic_private__", None)
+        _set_dict(new, values)
+        _set_fields_set(new, fields_set)
+        _set_extra(new, None)
+        _set_private(new, None)
         return new
 
     def _revalidated(self, metrics: object) -> Incident:
@@ -348,3 +350,11 @@ class Incident(_Checked):
         )
         data["flags"] = sorted(self.flags)
         return data
+
+
+_new = object.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+"""The setters of the slots every pydantic model has (:meth:`Incident._copy_with_metrics`)."""

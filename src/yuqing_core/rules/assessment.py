@@ -44,7 +44,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timezone, tzinfo
 from typing import TYPE_CHECKING, Literal
 
 from .._dt import ensure_aware
@@ -226,7 +226,8 @@ def floor(
     when the automatic level maps to ``above`` or lower): whether a case at that level is
     escalated, with only the rules that could escalate it checked.
     """
-    at = ensure_aware(at, "at")
+    if type(at) is not datetime or type(at.tzinfo) is not timezone:
+        at = ensure_aware(at, "at")  # (a fixed offset, as every read instant has, is aware)
     rules = _rules_of(policy)
     memo = rules.by_flags
     if memo is None:

@@ -37,7 +37,7 @@ from pydantic import Json, TypeAdapter, ValidationError
 
 from ..errors import CorruptCaseError, StoreError
 from ..model.event import Event
-from ..workflow.document import UnreadableEvent, event_from_parts
+from ..workflow.document import UnreadableEvent, event_from_parts, read_models
 from .due import time_key, warn_text
 from .outbox import OutboxRow, outbox_rows
 
@@ -295,8 +295,9 @@ def _read_each(case_id: str, rows: Sequence[Sequence[Any]]) -> list[Event]:
     return events
 
 
-_DATA_COLUMNS: TypeAdapter[list[dict[str, Any]]] = TypeAdapter(list[Json[dict[str, Any]]])
-"""Every data column of a case, each read as one JSON object, in one call."""
+_DATA_COLUMNS: TypeAdapter[list[Any]] = TypeAdapter(list[Json[Any]])
+"""Every data column of a case, each read as one JSON value, in one call (a value that is
+not an object is refused by :func:`~yuqing_core.workflow.document.event_from_parts`)."""
 
 
 def _read_whole(rows: Sequence[Sequence[Any]]) -> list[Event] | None:
@@ -312,14 +313,25 @@ def _read_whole(rows: Sequence[Sequence[Any]]) -> list[Event] | None:
         datas = _DATA_COLUMNS.validate_python([row[4] for row in rows])
     except (ValidationError, TypeError, IndexError):
         return None
+    if not read_models(zip((row[1] for row in rows), datas, strict=False)):
+        return None
     events: list[Event] = []
     try:
-        for seq, row, data in zip(itertools.count(1), rows, datas, strict=False):
-            if type(row[0]) is not int or row[0] != seq:
+        for seq, (at_seq, trigger, at, actor, text), data in zip(
+            itertools.count(1), rows, datas, strict=False
+        ):
+            # The seq in its place, the text columns text (what _check_columns says of them).
+            if not (
+                type(at_seq) is int
+                and at_seq == seq
+                and type(trigger) is str
+                and type(at) is str
+                and type(actor) is str
+                and type(text) is str
+            ):
                 return None
-            _check_columns(row)
-            events.append(event_from_parts(row[1], row[2], row[3], data))
-    except UnreadableEvent:
+            events.append(event_from_parts(trigger, at, actor, data, own=True))
+    except (UnreadableEvent, ValueError):  # (ValueError: a row of other than five columns)
         return None
     return events
 

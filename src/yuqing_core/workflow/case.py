@@ -32,9 +32,8 @@ from .machine import workflow_for
 from .notices import Notification, notifications
 from .order import held_back
 from .permissions import check_permission, permitted
-from .replay import auto_problem, data_problem, shape_problem
 from .restore import replay_case
-from .versions import VersionBook, adopt_data_problem, adopt_event, adoption_problem
+from .versions import adopt_event, adoption_problem
 
 __all__ = ["SYSTEM_ACTOR", "Case", "CaseState", "Notification"]
 
@@ -135,37 +134,6 @@ class Case:
     def opened(cls, policy: Policy, event: Event) -> Case:
         """The case of its ``open`` event alone (checked already)."""
         return cls(policy, [event], _open_state(policy, event))
-
-    def _replay_step(
-        self, event: Event, expected: Event | None, book: VersionBook, seq: int
-    ) -> Event | None:
-        """Apply one recorded event (after checking it as ``fire`` or :meth:`adopt` would
-        have); return the automatic escalation that must follow it, if any."""
-        trigger = event.trigger if isinstance(event, Event) else None
-        if trigger == ADOPT_POLICY:
-            problem = auto_problem(event, expected, lambda: None) or adopt_data_problem(
-                event, self.policy
-            )
-            new = book.get(event.data["to"], seq) if problem is None else self.policy
-            problem = problem or adoption_problem(self.policy, self._fold, new, event.at)
-            if problem is not None:
-                raise Refusal(problem)
-            self._adopted(new, event)
-            return None
-        problem = shape_problem(event, first=False)
-        if problem is None and (expected is not None or trigger == "escalate"):
-            # Only an escalation, or the event after one that raised the level, can be wrong
-            # about automatic escalation.
-            fold = self._fold
-            problem = auto_problem(event, expected, lambda: self._auto_escalation(fold, event.at))
-        problem = problem or data_problem(event)
-        if problem is not None:
-            raise Refusal(problem)
-        self._fold = self._next(event)
-        self._append(event)
-        if trigger == "update_metrics":
-            return self._auto_escalation(self._fold, event.at)
-        return None
 
     # -- reading -------------------------------------------------------------------------
 

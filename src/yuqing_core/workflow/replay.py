@@ -13,10 +13,12 @@ value that could be personal data (a reporter's phone in a tampered row stays ou
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -41,6 +43,7 @@ __all__ = [
     "shown",
     "unexpected",
     "unreplayable",
+    "validated_problem",
 ]
 
 OPEN_KEYS = frozenset({"incident", "assessed", "severity", "judged", "reason", "fingerprint"})
@@ -108,6 +111,14 @@ def data_problem(event: Event) -> str | None:
         # What the command model keeps as given (a model instance is not validated again)
         # and fire stores as it is: the validation below would find nothing.
         return None
+    plain = _text_fields(trigger)
+    if plain is not None and plain.holds(data):
+        return None  # only text the model takes as it is: what the validation below finds
+    return validated_problem(trigger, data)
+
+
+def validated_problem(trigger: str, data: Mapping[str, Any]) -> str | None:
+    """:func:`data_problem` found by the command model's validation, value by value."""
     # Given as a dict: pydantic reads any other mapping (the event's read-only view of its
     # data) on a path several times slower.
     raw = data.copy() if type(data) is MappingProxyType else dict(data)
@@ -125,6 +136,72 @@ def data_problem(event: Event) -> str | None:
         if not _same(value, stored_value(key, kept)):
             return f"data.{key}: not in the form fire records it"
     return None
+
+
+class _TextFields(NamedTuple):
+    """The fields of a command model that take any text within length bounds, as it is
+    (:func:`_text_fields`), and the fields it needs (no default)."""
+
+    bounds: dict[str, tuple[int, int]]
+    required: frozenset[str]
+
+    def holds(self, data: Mapping[str, Any]) -> bool:
+        """Whether every value of ``data`` is text its field takes as it is, and every field
+        the model needs is given: then the model accepts ``data`` and ``fire`` stores it
+        as given (tests/workflow/test_replay_fast_paths.py holds this to the validation)."""
+        bounds = self.bounds
+        for key, value in data.items():
+            bound = bounds.get(key) if type(key) is str else None
+            if bound is None or type(value) is not str or not bound[0] <= len(value) <= bound[1]:
+                return False
+            if not value.isascii():
+                try:
+                    value.encode()  # valid Unicode: no lone surrogate, which pydantic refuses
+                except UnicodeEncodeError:
+                    return False
+        return not self.required or self.required <= data.keys()
+
+
+_PLAIN_TEXT = frozenset({"type", "min_length", "max_length"})
+"""The keys of a pydantic ``str`` schema that takes text as it is, only bounding its length."""
+
+
+@functools.cache
+def _text_fields(trigger: str) -> _TextFields | None:
+    """The text fields of ``trigger``'s command model, read from its pydantic schema; ``None``
+    when the model checks more than each field on its own (a validator of the model, a
+    configuration beyond forbidding extra keys), so that its validation decides."""
+    schema = COMMAND_MODELS[trigger].__pydantic_core_schema__
+    fields = schema.get("schema", {})
+    config = schema.get("config", {})
+    if (
+        schema["type"] != "model"
+        or schema.get("custom_init")
+        or schema.get("root_model")
+        or "post_init" in schema
+        or not config.keys() <= {"extra_fields_behavior", "title"}
+        or fields.get("type") != "model-fields"
+        or not fields.keys() <= {"type", "fields", "model_name", "computed_fields"}
+        or fields.get("computed_fields")
+    ):
+        return None
+    bounds: dict[str, tuple[int, int]] = {}
+    required: set[str] = set()
+    for name, field in fields["fields"].items():
+        if not field.keys() <= {"type", "schema", "metadata"}:
+            return None  # an alias, an exclusion...: the validation decides
+        inner = field["schema"]
+        if inner["type"] == "default":
+            if not inner.keys() <= {"type", "schema", "default"}:
+                return None  # a default validated, or made: the validation decides
+            inner = inner["schema"]
+        else:
+            required.add(name)
+        if inner["type"] == "nullable":
+            inner = inner["schema"]
+        if inner["type"] == "str" and inner.keys() <= _PLAIN_TEXT:
+            bounds[name] = (inner.get("min_length", 0), inner.get("max_length", sys.maxsize))
+    return _TextFields(bounds, frozenset(required))
 
 
 def _describe(trigger: str, err: Mapping[str, Any]) -> str:

@@ -13,11 +13,16 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from .._dt import FIRST_YEAR, LAST_YEAR
 from ..errors import CalendarCoverageError, CorruptCaseError, PolicyVersionError
 from ..model import Event
+from ..model.vocab import ADOPT_POLICY
 from ..policy.data import PolicyData as Policy
+from .commands import COMMAND_MODELS
 from .effects import Refusal
 from .replay import (
+    auto_problem,
+    data_problem,
     event_tuple,
     incident_id,
     open_problem,
@@ -26,7 +31,7 @@ from .replay import (
     unexpected,
     unreplayable,
 )
-from .versions import VersionBook, version_error
+from .versions import VersionBook, adopt_data_problem, adoption_problem, version_error
 
 if TYPE_CHECKING:
     from .case import Case
@@ -52,7 +57,7 @@ def replay_case(
     expected: Event | None = None
     for seq, event in enumerate(evs[1:], 2):
         try:
-            expected = case._replay_step(event, expected, book, seq)
+            expected = _applied(case, event, expected, book, seq)
         except Refusal as e:
             raise unreplayable(case.policy, name, seq, str(e)) from None
         except (CalendarCoverageError, PolicyVersionError, MemoryError):
@@ -67,6 +72,65 @@ def replay_case(
             raise version_error(name, case.policy, policy)
         case.adopt(policy, at=adopt_at)
     return case
+
+
+def _applied(
+    case: Case, event: Event, expected: Event | None, book: VersionBook, seq: int
+) -> Event | None:
+    """Apply one recorded event to ``case`` after checking it as ``fire`` or ``adopt`` would
+    have; return the automatic escalation that must follow it, if any."""
+    if type(event) is Event:  # (the exact type first: what a replay is given)
+        trigger = event.trigger
+        # Only an escalation, or the event after one that raised the level, can be wrong
+        # about automatic escalation.
+        if expected is None and trigger != "escalate" and _plain_shape(event, trigger):
+            return _apply(case, event, trigger, data_problem(event))
+    else:
+        trigger = event.trigger if isinstance(event, Event) else None
+    if trigger == ADOPT_POLICY:
+        _adopt(case, event, expected, book, seq)
+        return None
+    problem = shape_problem(event, first=False)
+    if problem is None and (expected is not None or trigger == "escalate"):
+        fold = case._fold
+        problem = auto_problem(event, expected, lambda: case._auto_escalation(fold, event.at))
+    return _apply(case, event, trigger, problem or data_problem(event))
+
+
+def _plain_shape(event: Event, trigger: str) -> bool:
+    """Whether :func:`~.replay.shape_problem` would find nothing wrong with ``event`` (not
+    the first), checked in one step: a command's trigger, an actor, an instant in the years
+    the library computes."""
+    actor = event.actor
+    return (
+        trigger in COMMAND_MODELS
+        and trigger != "open"
+        and type(actor) is str
+        and bool(actor.strip())
+        and FIRST_YEAR <= event.at.year <= LAST_YEAR
+    )
+
+
+def _apply(case: Case, event: Event, trigger: str | None, problem: str | None) -> Event | None:
+    """Apply ``event``, whose checks found ``problem``; return the automatic escalation that
+    must follow it, if any."""
+    if problem is not None:
+        raise Refusal(problem)
+    fold = case._fold = case._next(event)
+    case._append(event)
+    if trigger == "update_metrics":
+        return case._auto_escalation(fold, event.at)
+    return None
+
+
+def _adopt(case: Case, event: Event, expected: Event | None, book: VersionBook, seq: int) -> None:
+    """Apply a recorded ``adopt_policy`` event, checked as :meth:`Case.adopt` checks it."""
+    problem = auto_problem(event, expected, lambda: None) or adopt_data_problem(event, case.policy)
+    new = book.get(event.data["to"], seq) if problem is None else case.policy
+    problem = problem or adoption_problem(case.policy, case._fold, new, event.at)
+    if problem is not None:
+        raise Refusal(problem)
+    case._adopted(new, event)
 
 
 def _replayed_open(
