@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -328,7 +327,7 @@ class Case:
         self._append(event)
         self._history = (*self._history, InForce(policy, event.at, len(self._events)))
         self.policy = policy
-        self._fold = replace(self._fold, last_at=event.at)
+        self._fold = self._fold.moved(event.at)
 
     def _auto_escalation(self, fold: CaseState, at: datetime) -> Event | None:
         # The level alone first: the reasons are worded only for an escalation.

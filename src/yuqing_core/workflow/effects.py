@@ -11,7 +11,6 @@ the triggers allowed now. Triggers without an effect only move the case.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -59,7 +58,7 @@ def moved(before: CaseState, event: Event, dest: str | None, **changes: Any) -> 
     if not changes:
         return before.moved(event.at, dest)
     state = before.state if dest is None else dest
-    return replace(before, state=state, last_at=event.at, **changes)
+    return before._replace(state=state, last_at=event.at, **changes)
 
 
 def level_problem(policy: Policy, severity: Severity) -> str | None:
