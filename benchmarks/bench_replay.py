@@ -83,7 +83,7 @@ def shared_machine(policy: yq.Policy, triggers: Sequence[str]) -> Callable[[], N
 
 
 def measure(
-    events: int = 1000, *, policy_name: str = "school-tiered", repeat: int = 7
+    events: int = 1000, *, policy_name: str = "school-tiered", repeat: int = 25
 ) -> dict[str, float]:
     """Seconds per call of each figure, best of ``repeat`` interleaved rounds."""
     policy = yq.presets.load(policy_name)
@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_replay", description=__doc__)
     parser.add_argument("--events", type=int, default=1000, help="events in the case")
     parser.add_argument("--policy", default="school-tiered", help="preset to run")
-    parser.add_argument("--repeat", type=int, default=7, help="rounds (best is kept)")
+    parser.add_argument("--repeat", type=int, default=25, help="rounds (best is kept)")
     args = parser.parse_args(argv)
     r = measure(args.events, policy_name=args.policy, repeat=args.repeat)
     print("\n".join(report(r, args.policy)))

@@ -13,7 +13,14 @@ from benchmarks import bench_case, bench_replay, bench_store
 def test_bench_case_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert bench_case.main(["--number", "2", "--repeat", "1", "--cases", "5"]) == 0
     out = capsys.readouterr().out
-    for label in ("lifecycle (open + 10)", "replay 20 events", "memory per 10-event case"):
+    labels = (
+        "lifecycle (open + 10)",
+        "lifecycle, save each",
+        "save each, for scale",
+        "replay 20 events",
+        "memory per 10-event case",
+    )
+    for label in labels:
         assert label in out
 
 

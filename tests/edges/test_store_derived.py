@@ -12,7 +12,9 @@ are checked here:
   derived, the other writes everything at every save (as a store under a host's transaction
   does). Their tables must be identical after every step, whatever happened in between:
   claims, acks, notices sent, a case loaded again, a policy version adopted, a save that
-  failed half way.
+  failed half way. And what a save derives, with or without what it kept, is always what
+  the rows of the case as it stands are (``open_obligation_rows``, ``outbox_rows``,
+  ``policy_rows``: what ``reindex`` and ``import_rows`` write).
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ from hypothesis.stateful import (
 import yuqing_core as yq
 from tests.helpers import cst, edited
 from yuqing_core.store import ClaimedDue, SQLiteStore
+from yuqing_core.store.derived import derive
+from yuqing_core.store.outbox import outbox_rows
+from yuqing_core.store.rows import open_obligation_rows, policy_rows
 from yuqing_core.workflow import Case
 
 SCHOOL = yq.load_policy(  # school-tiered, with the initial response pausable
@@ -337,6 +342,17 @@ class KeptAndWritten(RuleBasedStateMachine):
         kept, written = (contents(s) for s in self.stores)
         for table in TABLES:
             assert kept[table] == written[table], table
+
+    @invariant()
+    def rows_are_the_rows_of_the_case(self) -> None:
+        # What a save derives, with or without what the last save kept, is what the rows of
+        # the case as it stands are (the functions reindex and import_rows write).
+        for case in (c for pair in self.cases.values() for c in pair):
+            prior = self.stores[0]._versions.derived(case, case.version)
+            for derived in (derive(case, None), derive(case, prior)):
+                assert derived.open_rows == tuple(open_obligation_rows(case))
+                assert derived.outbox == tuple(outbox_rows(case))
+                assert derived.policies == tuple(policy_rows(case))
 
     def teardown(self) -> None:
         for store in self.stores:
