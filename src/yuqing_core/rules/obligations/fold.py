@@ -164,14 +164,20 @@ def _obligation(
     found: Obligation | None = duty.recall("obligation", key)
     if found is not None:
         return found
-    return duty.keep("obligation", key, _made(s, duty, due, breached_at, provisional))
+    made = _made(s, duty, due, breached_at, provisional, (anchor_at, warn_at))
+    return duty.keep("obligation", key, made)
 
 
 def _made(
-    s: FoldState, duty: Duty, due: datetime, breached_at: datetime | None, provisional: bool
+    s: FoldState,
+    duty: Duty,
+    due: datetime,
+    breached_at: datetime | None,
+    provisional: bool,
+    clock: tuple[datetime, tuple[datetime, ...]],
 ) -> Obligation:
     spec = duty.spec
-    anchor_at, warn_at = _clock(s, duty, due)
+    anchor_at, warn_at = clock
     return Obligation(
         id=duty.id,
         kind=duty.kind,
