@@ -28,7 +28,7 @@ from ..workflow.document import dump_case
 from .derived import derive
 from .due import DueItem, time_key
 from .logs import log_refused_save, log_saved
-from .outbox import INSERT_OUTBOX, SELECT_PENDING, WITHDRAW, OutboxRow, outbox_rows
+from .outbox import INSERT_OUTBOX, SELECT_PENDING, WITHDRAW, OutboxRow
 from .policies import PolicyBook, PolicyVersion
 from .reindex import ReindexChange, index_changes, obligation_changes
 from .roster import DutyRoster, merge_due
@@ -41,8 +41,6 @@ from .rows import (
     case_row,
     event_rows,
     events_from_rows,
-    open_obligation_rows,
-    policy_rows,
 )
 from .schema import (
     COUNT_CASES,
@@ -313,12 +311,12 @@ class EventStore(DutyRoster, WorkQueue):
             except TransitionError as e:
                 raise StoreError(f"reindex: case {case_id!r}: {e}; nothing was written") from None
             self._write_events(db, event_rows(case, base))
-        rows = open_obligation_rows(case)
+        derived = derive(case, None)  # what a save writes, all of it
         self._write_cases(db, [case_row(case)])  # also records the version of an older row
-        self._write_policies(db, policy_rows(case))
-        self._write_index(db, case_id, rows, outbox_rows(case))
+        self._write_policies(db, derived.policies)
+        self._write_index(db, case_id, derived.open_rows, derived.outbox)
         if before is None:
-            return index_changes(case_id, stored, rows, case.obligations, at)
+            return index_changes(case_id, stored, derived.open_rows, case.obligations, at)
         return obligation_changes(case_id, before, case.obligations, at)
 
     def policy_versions(self, policy: Policy | str) -> list[PolicyVersion]:

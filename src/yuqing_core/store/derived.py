@@ -23,8 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .outbox import OutboxRow, notices_of
-from .rows import OpenObligationRow, PolicyRow, obligation_row, policy_rows, running
+from .due import running
+from .outbox import OutboxRow, by_due, notices_of
+from .rows import OpenObligationRow, PolicyRow, obligation_row, policy_rows
 
 if TYPE_CHECKING:
     from ..rules.obligations import Obligation
@@ -38,9 +39,9 @@ Terms = tuple[tuple[object, object], ...]
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Derived:
-    """The rows a case derived at ``version``, and what they were counted from."""
+    """The rows a case derived, and what they were counted from (the book of versions keeps
+    the case version they go with)."""
 
-    version: int
     context: tuple[object, str]
     """The policy version and the incident's title the rows were counted with."""
     per_obligation: dict[str, tuple[Obligation, OpenObligationRow, tuple[OutboxRow, ...]]]
@@ -68,24 +69,22 @@ def derive(case: Case, prior: Derived | None) -> Derived:
     context = (case.policy, case.incident.title)
     kept = prior.per_obligation if prior is not None and _same(prior.context, context) else {}
     per: dict[str, tuple[Obligation, OpenObligationRow, tuple[OutboxRow, ...]]] = {}
-    for ob in running(case):
+    obligations = running(case)
+    for ob in obligations:
         found = kept.get(ob.id)
         if found is None or not (found[0] is ob or found[0] == ob):
             found = (ob, obligation_row(case, ob), tuple(notices_of(case, ob)))
         per[ob.id] = found
-    # The outbox in the order of its earliest due (a stable sort, as the plan lists them).
-    by_due = sorted(per.values(), key=lambda item: item[0].due_at)
     terms: Terms = tuple((t.policy, t.since) for t in case.policy_history)
     if prior is not None and _same_terms(prior.terms, terms):
         terms, policies = prior.terms, prior.policies
     else:
         policies = tuple(policy_rows(case))
     return Derived(
-        version=case.version,
         context=context,
         per_obligation=per,
         open_rows=tuple(item[1] for item in per.values()),
-        outbox=tuple(row for item in by_due for row in item[2]),
+        outbox=tuple(row for ob in by_due(obligations) for row in per[ob.id][2]),
         terms=terms,
         policies=policies,
     )

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..rules.obligations.obligation import Obligation
+    from ..workflow.case import Case
 
-__all__ = ["DueItem", "from_time_key", "time_key", "warn_text"]
+__all__ = ["DueItem", "from_time_key", "running", "time_key", "warn_text"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -37,6 +38,14 @@ def from_time_key(key: int) -> datetime:
     '1970-01-01T00:00:00+00:00'
     """
     return _EPOCH + key * _MICROSECOND
+
+
+def running(case: Case) -> list[Obligation]:
+    """The obligations of ``case`` that are open and whose clock runs, in the order they
+    arose: what the due index and the outbox hold."""
+    # A paused obligation is not running toward its due instant, so it is not "due"; one
+    # without a deadline (no ``within``: only ordered) never falls due.
+    return [ob for ob in case.obligations if ob.is_open and not ob.paused and ob.timed]
 
 
 def warn_text(ob: Obligation) -> str:

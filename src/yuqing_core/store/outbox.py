@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from ..workflow.notices import notifications
-from .due import time_key
+from .due import running, time_key
 
 if TYPE_CHECKING:
     from ..rules.obligations import Obligation
@@ -39,6 +39,7 @@ __all__ = [
     "OutboxEntry",
     "OutboxRow",
     "Stage",
+    "by_due",
     "notices_of",
     "outbox_rows",
 ]
@@ -72,14 +73,15 @@ class OutboxRow(NamedTuple):
 
 
 def outbox_rows(case: Case) -> list[OutboxRow]:
-    """The notices ``case`` asks for now: three per open obligation whose clock runs."""
-    out = []
-    for ob in case.open_obligations():
-        if ob.paused or not ob.timed:
-            # A stopped clock falls due only once it resumes; no deadline, never.
-            continue
-        out += notices_of(case, ob)
-    return out
+    """The notices ``case`` asks for now: three per open obligation whose clock runs (a
+    stopped clock falls due only once it resumes; no deadline, never), earliest due first."""
+    return [row for ob in by_due(running(case)) for row in notices_of(case, ob)]
+
+
+def by_due(obligations: list[Obligation]) -> list[Obligation]:
+    """``obligations`` earliest due first (a stable sort: as they arose among equals), the
+    order the plan lists them in and the outbox takes them."""
+    return sorted(obligations, key=lambda ob: ob.due_at)
 
 
 def notices_of(case: Case, ob: Obligation) -> list[OutboxRow]:

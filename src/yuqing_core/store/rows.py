@@ -38,7 +38,7 @@ from pydantic import Json, TypeAdapter, ValidationError
 from ..errors import CorruptCaseError, StoreError
 from ..model.event import Event
 from ..workflow.document import UnreadableEvent, event_from_parts, read_models
-from .due import time_key, warn_text
+from .due import running, time_key, warn_text
 from .outbox import OutboxRow, outbox_rows
 
 if TYPE_CHECKING:
@@ -59,7 +59,6 @@ __all__ = [
     "obligation_row",
     "open_obligation_rows",
     "policy_rows",
-    "running",
 ]
 
 
@@ -226,14 +225,6 @@ def event_rows(case: Case, since: int = 0) -> list[EventRow]:
 def open_obligation_rows(case: Case) -> list[OpenObligationRow]:
     """The ``yq_open_obligations`` rows of ``case``: its open obligations whose clock runs."""
     return [obligation_row(case, ob) for ob in running(case)]
-
-
-def running(case: Case) -> list[Obligation]:
-    """The obligations of ``case`` that are open and whose clock runs, in the order they
-    arose: what the due index and the outbox hold."""
-    # A paused obligation is not running toward its due instant, so it is not "due"; one
-    # without a deadline (no ``within``: only ordered) never falls due.
-    return [ob for ob in case.obligations if ob.is_open and not ob.paused and ob.timed]
 
 
 def obligation_row(case: Case, ob: Obligation) -> OpenObligationRow:
