@@ -132,6 +132,17 @@ _SENT = _object(
 )
 
 
+def _claimed(key: str, part: str) -> dict[str, Any]:
+    """What a claim answers: the instant it was made at and what it holds, under ``key``,
+    each item the schema ``part``."""
+    return _object(
+        {
+            "now": {"type": "string", "format": "date-time"},
+            key: {"type": "array", "items": openapi.part(part)},
+        }
+    )
+
+
 def _counted(key: str) -> dict[str, Any]:
     return _object({key: {"type": "integer", "minimum": 0}})
 
@@ -149,12 +160,7 @@ def _read(model: type[BaseModel], body: Any, work: Callable[[Any], dict[str, Any
 
 def _due_claims(backend: Backend) -> APIRouter:
     router = APIRouter(prefix="/v1/due/claims", tags=["work"])
-    claimed = _object(
-        {
-            "now": {"type": "string", "format": "date-time"},
-            "claims": {"type": "array", "items": openapi.part("claimed_due")},
-        }
-    )
+    claimed = _claimed("claims", "claimed_due")
 
     @router.post("", responses=openapi.ok(claimed), summary="Claim due items")
     def claim(body: ClaimRequest) -> JSONResponse:
@@ -185,12 +191,7 @@ def _due_claims(backend: Backend) -> APIRouter:
 
 def _outbox_claims(backend: Backend) -> APIRouter:
     router = APIRouter(prefix="/v1/outbox/claims", tags=["work"])
-    claimed = _object(
-        {
-            "now": {"type": "string", "format": "date-time"},
-            "entries": {"type": "array", "items": openapi.part("outbox_entries")},
-        }
-    )
+    claimed = _claimed("entries", "outbox_entries")
 
     @router.post("", responses=openapi.ok(claimed), summary="Claim outbox notices")
     def claim(body: ClaimRequest) -> JSONResponse:
