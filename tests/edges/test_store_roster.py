@@ -288,6 +288,16 @@ def test_due_before_equals_the_engine_for_any_fulfilments(
 # -- schema 5 on an existing file ---------------------------------------------------------
 
 
+def keeps_cases_and_roster(store: Any, tiered: yq.Policy) -> None:
+    """An upgraded store saves and loads a case and lists its started roster: the weekly
+    report's last due instant by 22 Sep 2026 is Mon 21 Sep 10:00."""
+    case = open_a(tiered)
+    store.save(case)
+    store.start_roster(WEEKLY, at=START)
+    assert due(store, cst(2026, 9, 22))[-1] == ("", "weekly-report", "office", "09-21 10:00 Mon")
+    assert store.load(tiered, "YQ-A") == case
+
+
 def test_a_schema_4_file_gains_the_roster_tables_when_opened(
     tmp_path: Path, tiered: yq.Policy
 ) -> None:
@@ -296,17 +306,8 @@ def test_a_schema_4_file_gains_the_roster_tables_when_opened(
     with sqlite3.connect(path) as db:
         db.executescript(ddl)
         db.execute("INSERT INTO yq_meta VALUES ('schema_version', '4')")
-    case = open_a(tiered)
     with SQLiteStore(path) as store:
-        store.save(case)
-        store.start_roster(WEEKLY, at=START)
-        assert due(store, cst(2026, 9, 22))[-1] == (
-            "",
-            "weekly-report",
-            "office",
-            "09-21 10:00 Mon",
-        )
-        assert store.load(tiered, "YQ-A") == case
+        keeps_cases_and_roster(store, tiered)
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT value FROM yq_meta").fetchall() == [("5",)]
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -334,14 +335,5 @@ def test_yuqing_db_migrate_applies_0003_to_a_database_at_migration_2(
         PostgresStore(url)
     assert main(["db", "migrate", "--url", url]) == 0
     assert capsys.readouterr().out == "applied migration 0003 roster\n"
-    case = open_a(tiered)
     with PostgresStore(url) as store:
-        store.save(case)
-        store.start_roster(WEEKLY, at=START)
-        assert due(store, cst(2026, 9, 22))[-1] == (
-            "",
-            "weekly-report",
-            "office",
-            "09-21 10:00 Mon",
-        )
-        assert store.load(tiered, "YQ-A") == case
+        keeps_cases_and_roster(store, tiered)
