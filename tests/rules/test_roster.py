@@ -343,6 +343,9 @@ def test_errors_name_the_duty_and_never_the_actor() -> None:
     with pytest.raises(yq.InvalidArgumentError) as e:
         DutyFulfilment("daily-log", cst(2025, 10, 3), " ")
     assert str(e.value) == "a fulfilment of duty 'daily-log' needs an actor (a non-empty text)"
+    with pytest.raises(yq.InvalidArgumentError) as e:
+        fulfil(DAILY, "daily-log", at=cst(2025, 10, 3), actor="张三", report=5)  # type: ignore[arg-type]
+    assert str(e.value) == "report: expected a text or None, got int"
     with pytest.raises(yq.YuqingError) as naive:
         DutyFulfilment("daily-log", datetime(2025, 10, 3, 9), "张三")
     assert str(naive.value) == (

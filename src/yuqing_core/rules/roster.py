@@ -89,6 +89,10 @@ class DutyFulfilment:
             raise InvalidArgumentError(
                 f"a fulfilment of duty {self.duty_id!r} needs an actor (a non-empty text)"
             )
+        if self.report is not None and not isinstance(self.report, str):
+            raise InvalidArgumentError(
+                f"report: expected a text or None, got {type(self.report).__name__}"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -169,10 +169,6 @@ class DutyRoster(abc.ABC):
         then, and no message names the actor.
         """
         _check_policy(policy, "fulfil_duty")
-        if report is not None and not isinstance(report, str):
-            raise InvalidArgumentError(
-                f"report: expected a text or None, got {type(report).__name__}"
-            )
         done = fulfil(policy, duty_id, at=at, actor=actor, report=report, due_at=due_at)
         target = serves(policy, done)
         served = None if target is None else time_key(target)
