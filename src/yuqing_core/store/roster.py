@@ -85,9 +85,10 @@ INSERT_DUE = (
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (policy, duty_id, due_key) DO NOTHING"
 )
 DELETE_DUE = "DELETE FROM yq_roster_due WHERE policy = ? AND duty_id = ? AND due_key = ?"
-# The roster's index covers every column read here, as the due index does for cases.
+# The roster's index covers every column read here, as the due index does for cases; the
+# columns are the case due query's (DueItem.from_row), with no case id and no warnings.
 SELECT_DUE_DUTIES = (
-    "SELECT duty_id, policy, kind, role, rule, due_at, provisional FROM yq_roster_due "
+    "SELECT '', duty_id, policy, kind, role, rule, due_at, provisional, '' FROM yq_roster_due "
     "WHERE due_key <= ? ORDER BY due_key, duty_id, policy LIMIT ?"
 )
 
@@ -252,21 +253,8 @@ class DutyRoster(abc.ABC):
     @staticmethod
     def _due_duties(db: Db, at: datetime, limit: int) -> list[DueItem]:
         """The roster's unmet instants due by ``at`` (listed already), earliest first."""
-        return [
-            DueItem(
-                case_id="",
-                obligation_id=str(duty),
-                kind=str(kind),
-                role=str(role),
-                due_at=datetime.fromisoformat(str(due)),
-                rule=str(rule),
-                policy=str(policy),
-                provisional=bool(provisional),
-            )
-            for duty, policy, kind, role, rule, due, provisional in db.execute(
-                SELECT_DUE_DUTIES, (time_key(at), limit)
-            ).fetchall()
-        ]
+        rows = db.execute(SELECT_DUE_DUTIES, (time_key(at), limit)).fetchall()
+        return [DueItem.from_row(r) for r in rows]
 
     def _started(self, db: Db, policy: Policy, *, lock: bool) -> datetime:
         """The start of ``policy``'s roster, which must follow ``policy``'s version."""
