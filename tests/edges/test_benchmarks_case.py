@@ -17,6 +17,7 @@ def test_bench_case_runs(capsys: pytest.CaptureFixture[str]) -> None:
         "lifecycle (open + 10)",
         "lifecycle, save each",
         "save each, for scale",
+        "engine + naive rows",
         "replay 20 events",
         "memory per 10-event case",
     )

@@ -5,9 +5,10 @@ outbox, the policy versions). The store keeps what its last save of a case objec
 and writes a table only when its rows changed (``yuqing_core.store.derived``). Two things
 are checked here:
 
-- exactly which statements a save runs: after ``assess`` (nothing owed changes) only the
-  event, its position and the case row; after ``report`` (the report is met) the due index
-  and the outbox too;
+- exactly which statements a save runs: a new case's first save only inserts; after
+  ``assess`` (nothing owed changes) only the event, its position and the case row; after
+  ``report`` (the report is met) the due index and the outbox rows of that obligation too,
+  and no other;
 - a hypothesis state machine drives two stores with the same commands: one keeps what it
   derived, the other writes everything at every save (as a store under a host's transaction
   does). Their tables must be identical after every step, whatever happened in between:
@@ -94,9 +95,13 @@ TABLES = {
 
 
 class WritesEverything(SQLiteStore):
-    """A store that keeps nothing of what it derived: every save writes every table."""
+    """A store that keeps nothing of what it derived and assumes nothing of what the tables
+    hold, not even of a new case: every save writes every table."""
 
     _KEEPS_DERIVED = False
+
+    def _held(self, case: Case, base: int) -> None:
+        return None
 
 
 def contents(store: SQLiteStore) -> dict[str, list[tuple[Any, ...]]]:
@@ -155,6 +160,54 @@ def test_a_command_that_changes_no_obligation_writes_no_index_row() -> None:
     assert "UPDATE yq_outbox SET" in ran
     assert [(d.obligation_id, d.due_at) for d in store.due_before(cst(2025, 11, 30))] == [
         ("general-response", cst(2025, 11, 7))
+    ]
+
+
+def test_a_new_case_is_written_without_reading_or_deleting_its_index() -> None:
+    # A new case has no row anywhere (the version check refuses an id the store holds), so
+    # its first save only inserts: the event, its position, the case row, the policy
+    # version, general-report and general-response's index rows and their six notices
+    # (start, due soon, breached each).
+    store = SQLiteStore(":memory:")
+    with statements(store) as ran:
+        saved_case(store)
+    assert ran == [
+        *EVENT_ONLY[:5],
+        "INSERT INTO yq_policies",
+        *["INSERT INTO yq_open_obligations"] * 2,
+        *["INSERT INTO yq_outbox"] * 6,
+        "COMMIT",
+    ]
+    reference = WritesEverything(":memory:")
+    saved_case(reference)
+    assert contents(store) == contents(reference)
+
+
+def test_a_met_obligation_takes_away_only_its_own_rows() -> None:
+    store = SQLiteStore(":memory:")
+    case = saved_case(store)
+    case.fire("assess", at=cst(2025, 11, 3, 10), actor="office")
+    store.save(case)
+    # ``report`` meets general-report: its index row goes, with any claim on it, and its
+    # three unsent notices are withdrawn by their keys; general-response's rows stay as
+    # they are, and nothing is read back.
+    case.fire("report", at=cst(2025, 11, 3, 11), actor="office")
+    with statements(store) as ran:
+        store.save(case)
+    assert ran == [
+        *EVENT_ONLY[:5],
+        "DELETE FROM yq_open_obligations",
+        "DELETE FROM yq_due_claims",
+        *["UPDATE yq_outbox SET"] * 3,
+        "COMMIT",
+    ]
+    withdrawn = store._db.execute(
+        "SELECT obligation_id, stage FROM yq_outbox WHERE withdrawn = 1 ORDER BY id"
+    ).fetchall()
+    assert withdrawn == [
+        ("general-report", "start"),
+        ("general-report", "due_soon"),
+        ("general-report", "breached"),
     ]
 
 

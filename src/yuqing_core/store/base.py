@@ -25,10 +25,10 @@ from ..errors import (
 )
 from ..workflow.case import Case
 from ..workflow.document import dump_case
-from .derived import derive
+from .derived import NOTHING, Change, Derived, change, derive
 from .due import DueItem, time_key
 from .logs import log_refused_save, log_saved
-from .outbox import INSERT_OUTBOX, SELECT_PENDING, WITHDRAW, OutboxRow
+from .outbox import INSERT_OUTBOX, SELECT_PENDING, WITHDRAW, WITHDRAW_PLANNED, OutboxRow
 from .policies import PolicyBook, PolicyVersion
 from .reindex import ReindexChange, index_changes, obligation_changes
 from .roster import DutyRoster, merge_due
@@ -108,15 +108,28 @@ class EventStore(DutyRoster, WorkQueue):
         ``db`` is the store's own connection type (a :class:`Db`): each store names its own,
         so that a test may put a function of that type in its place."""
 
+    @staticmethod
+    @abc.abstractmethod
+    def _change_open_obligations(db: Any, case_id: str, done: Change) -> None:
+        """Take away the due index rows ``done.gone``, add ``done.new`` (keeping the claims
+        that still apply)."""
+
     def _write_events(self, db: Db, rows: Sequence[EventRow]) -> None:
         db.executemany(INSERT_EVENT, rows)
 
-    def _write_index(
-        self, db: Db, case_id: str, rows: Sequence[OpenObligationRow], outbox: Sequence[OutboxRow]
-    ) -> None:
-        """Rewrite what a case's events derive: its due index rows and its outbox."""
-        self._write_open_obligations(db, case_id, rows)
-        self._write_outbox(db, case_id, outbox)
+    def _write_index(self, db: Db, case_id: str, derived: Derived, prior: Derived | None) -> None:
+        """Write what a case's events derive, its due index rows and its outbox: only what
+        changed from ``prior`` when that is what the tables hold, else all of it."""
+        if prior is None:
+            self._write_open_obligations(db, case_id, derived.open_rows)
+            self._write_outbox(db, case_id, derived.outbox)
+            return
+        done = change(prior, derived)
+        self._change_open_obligations(db, case_id, done)
+        if done.withdrawn:
+            db.executemany(WITHDRAW_PLANNED, [(case_id, *key) for key in done.withdrawn])
+        if done.planned:
+            db.executemany(INSERT_OUTBOX, done.planned)
 
     # -- versions ------------------------------------------------------------------------------
 
@@ -162,7 +175,7 @@ class EventStore(DutyRoster, WorkQueue):
             )
         # Everything that can fail or take time happens before the write lock is taken.
         new_rows = event_rows(case, base)
-        prior = self._versions.derived(case, base)  # what the tables hold, if the check passes
+        prior = self._held(case, base)  # what the tables hold, if the check passes
         derived = derive(case, prior) if new_rows else None
         with self._write() as db:
             self._check_stored_version(db, case, base)
@@ -174,7 +187,7 @@ class EventStore(DutyRoster, WorkQueue):
                 if derived.policies_differ(prior):
                     self._write_policies(db, derived.policies)
                 if derived.index_differs(prior):
-                    self._write_index(db, case.id, derived.open_rows, derived.outbox)
+                    self._write_index(db, case.id, derived, prior)
             except self._INTEGRITY as e:
                 if base == 0:
                     raise DuplicateCaseError(
@@ -186,6 +199,11 @@ class EventStore(DutyRoster, WorkQueue):
                 ) from None
         self._versions.remember(case, len(events), derived if self._KEEPS_DERIVED else None)
         return len(new_rows), derived.open_rows
+
+    def _held(self, case: Case, base: int) -> Derived | None:
+        """The rows the tables hold of ``case`` if it is stored at version ``base`` (``None``:
+        not known). A new case has none: the version check refuses an id the store holds."""
+        return NOTHING if base == 0 else self._versions.derived(case, base)
 
     def _check_stored_version(self, db: Db, case: Case, base: int) -> None:
         policy = case.policy.name
@@ -314,7 +332,7 @@ class EventStore(DutyRoster, WorkQueue):
         derived = derive(case, None)  # what a save writes, all of it
         self._write_cases(db, [case_row(case)])  # also records the version of an older row
         self._write_policies(db, derived.policies)
-        self._write_index(db, case_id, derived.open_rows, derived.outbox)
+        self._write_index(db, case_id, derived, None)
         if before is None:
             return index_changes(case_id, stored, derived.open_rows, case.obligations, at)
         return obligation_changes(case_id, before, case.obligations, at)

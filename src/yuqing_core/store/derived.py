@@ -9,11 +9,12 @@ object, what its last save derived (:class:`Derived`, in the book of versions,
 - the rows of an obligation equal to the one the last save saw are taken over, not counted
   again (the message of a notice, its role label and its instants come from the obligation,
   the incident's title and the policy version, all compared);
-- a table is written only when its rows differ from those the last save wrote. What the table
-  holds is known for sure only when the stored version is still the one those rows were
-  written at: the save checks that under the write lock, and a case object loaded, saved by
-  a host's transaction that may still roll back (Django), or never saved has nothing kept,
-  so everything is written.
+- a table is written only when its rows differ from those the last save wrote, and then
+  only the rows that differ (:class:`Change`). What the table holds is known for sure only
+  when the stored version is still the one those rows were written at: the save checks that
+  under the write lock. A new case has nothing stored (:data:`NOTHING`: the same check
+  refuses an id the store holds). A case object loaded, or saved by a host's transaction that
+  may still roll back (Django), has nothing kept, so everything is written.
 
 Nothing here reads the database: :func:`derive` is a function of the case and what was kept.
 """
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from ..rules.obligations import Obligation
     from ..workflow.case import Case
 
-__all__ = ["Derived", "derive"]
+__all__ = ["NOTHING", "Change", "Derived", "change", "derive"]
 
 Terms = tuple[tuple[object, object], ...]
 """The policy versions a case followed (the objects) and since when."""
@@ -61,6 +62,44 @@ class Derived:
         """Whether the policy rows must be written (:func:`derive` takes the terms over
         from ``prior`` when they are the same)."""
         return prior is None or self.terms is not prior.terms
+
+
+NOTHING = Derived(
+    context=(None, ""), per_obligation={}, open_rows=(), outbox=(), terms=(), policies=()
+)
+"""What the tables hold of a case not stored yet: no row."""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """The rows a save changes in the due index and the outbox, from those the tables hold.
+
+    Applying it leaves the tables as writing every row of the case again would (what
+    ``tests/edges/test_store_derived.py`` checks, step by step): a notice planned before is
+    already stored, so only the newly planned ones are added; one no longer planned is
+    withdrawn unless it was sent."""
+
+    gone: tuple[OpenObligationRow, ...]
+    """Index rows to take away: their obligation closed, paused or changed."""
+    new: tuple[OpenObligationRow, ...]
+    """Index rows to add: their obligation opened, resumed or changed."""
+    withdrawn: tuple[tuple[str, str, int], ...]
+    """The keys (obligation, stage, due key) of the notices no longer planned."""
+    planned: tuple[OutboxRow, ...]
+    """The notices planned now and not before."""
+
+
+def change(prior: Derived, now: Derived) -> Change:
+    """The rows to take away and to add, from what ``prior`` wrote to what ``now`` derives."""
+    before, after = set(prior.open_rows), set(now.open_rows)
+    before_keys = {row.key for row in prior.outbox}
+    after_keys = {row.key for row in now.outbox}
+    return Change(
+        gone=tuple(row for row in prior.open_rows if row not in after),
+        new=tuple(row for row in now.open_rows if row not in before),
+        withdrawn=tuple(row.key for row in prior.outbox if row.key not in after_keys),
+        planned=tuple(row for row in now.outbox if row.key not in before_keys),
+    )
 
 
 def derive(case: Case, prior: Derived | None) -> Derived:

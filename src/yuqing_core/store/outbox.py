@@ -195,6 +195,10 @@ SELECT_PENDING = (
     "WHERE case_id = ? AND sent_key IS NULL AND withdrawn = 0"
 )
 WITHDRAW = "UPDATE yq_outbox SET withdrawn = 1, lease_token = NULL WHERE id = ?"
+WITHDRAW_PLANNED = (  # by its key: the notices a case planned before and plans no longer
+    "UPDATE yq_outbox SET withdrawn = 1, lease_token = NULL WHERE case_id = ? AND "
+    "obligation_id = ? AND stage = ? AND due_key = ? AND sent_key IS NULL AND withdrawn = 0"
+)
 SELECT_CASE_OUTBOX = (
     f"SELECT {ENTRY_COLUMNS} FROM yq_outbox WHERE case_id = ? ORDER BY sendable_key, id"
 )

@@ -47,6 +47,7 @@ from ..errors import StoreError
 __all__ = [
     "ACK_CLAIM",
     "COUNT_CASES",
+    "DELETE_OPEN_OBLIGATION",
     "DELETE_OPEN_OBLIGATIONS",
     "DELETE_STALE_CLAIMS",
     "INSERT_EVENT",
@@ -269,6 +270,7 @@ INSERT_OPEN_OBLIGATION = (
     "warn_key, warn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 DELETE_OPEN_OBLIGATIONS = "DELETE FROM yq_open_obligations WHERE case_id = ?"
+DELETE_OPEN_OBLIGATION = "DELETE FROM yq_open_obligations WHERE case_id = ? AND obligation_id = ?"
 
 # -- SQLite's own: positions and claims (PostgreSQL says these its own way) -------------------
 

@@ -60,12 +60,14 @@ from ..errors import StoreError
 from .base import Db, EventStore
 from .claims import Lease
 from .connection import Transaction, ensure_wal
+from .derived import Change
 from .outbox import ENTRY_COLUMNS
 from .policies import PolicyBook
 from .positions import Position
 from .rows import EventRow, OpenObligationRow
 from .schema import (
     ACK_CLAIM,
+    DELETE_OPEN_OBLIGATION,
     DELETE_OPEN_OBLIGATIONS,
     DELETE_STALE_CLAIMS,
     INSERT_EVENT,
@@ -170,6 +172,15 @@ class SQLiteStore(EventStore):
         db.execute(DELETE_OPEN_OBLIGATIONS, (case_id,))
         db.executemany(INSERT_OPEN_OBLIGATION, rows)
         db.execute(DELETE_STALE_CLAIMS, (case_id,))
+
+    @staticmethod
+    def _change_open_obligations(db: sqlite3.Connection, case_id: str, done: Change) -> None:
+        if done.gone:
+            db.executemany(DELETE_OPEN_OBLIGATION, [(case_id, r.obligation_id) for r in done.gone])
+        if done.new:
+            db.executemany(INSERT_OPEN_OBLIGATION, done.new)
+        if done.gone:
+            db.execute(DELETE_STALE_CLAIMS, (case_id,))
 
     def _claim(self, db: Db, lease: Lease) -> list[Sequence[Any]]:
         rows: list[Sequence[Any]] = db.execute(

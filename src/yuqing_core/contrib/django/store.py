@@ -48,6 +48,7 @@ from django.utils.connection import ConnectionDoesNotExist
 from ...errors import ConflictError, StoreError
 from ...store.base import Db, EventStore
 from ...store.claims import Lease
+from ...store.derived import Change
 from ...store.policies import PolicyBook
 from ...store.positions import Position
 from ...store.pyformat import PyformatDb
@@ -83,6 +84,10 @@ class DjangoStore(EventStore):
         def _write_open_obligations(
             db: Any, case_id: str, rows: Iterable[OpenObligationRow]
         ) -> None:
+            raise NotImplementedError
+
+        @staticmethod
+        def _change_open_obligations(db: Any, case_id: str, done: Change) -> None:
             raise NotImplementedError
 
         def _claim(self, db: Db, lease: Lease) -> list[Sequence[Any]]:

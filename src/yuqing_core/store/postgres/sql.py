@@ -17,6 +17,7 @@ __all__ = [
     "CLAIM_DUE",
     "CLAIM_OUTBOX",
     "DELETE_CLOSED",
+    "DELETE_GONE",
     "EARLIEST",
     "EVENTS_AFTER",
     "LOCK_CASE",
@@ -36,6 +37,7 @@ POLICY_VERSIONS = (
 )
 
 DELETE_CLOSED = "DELETE FROM yq_open_obligations WHERE case_id = ? AND NOT (obligation_id = ANY(?))"
+DELETE_GONE = "DELETE FROM yq_open_obligations WHERE case_id = ? AND obligation_id = ANY(?)"
 # A claim or an ack holds for the due instant it was made for: a moved due instant is a new
 # item.
 UPSERT_OPEN_OBLIGATION = (

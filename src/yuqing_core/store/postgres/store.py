@@ -40,7 +40,7 @@ from psycopg_pool import ConnectionPool
 from ...errors import ConflictError, StoreError
 from ..base import Db, EventStore
 from ..claims import Lease
-from ..outbox import OutboxRow
+from ..derived import Change, Derived
 from ..policies import PolicyBook
 from ..positions import Position
 from ..pyformat import PyformatDb
@@ -176,11 +176,19 @@ class PostgresStore(EventStore):
         db.execute(sql.DELETE_CLOSED, (case_id, [r.obligation_id for r in rows]))
         db.executemany(sql.UPSERT_OPEN_OBLIGATION, rows)
 
-    def _write_index(
-        self, db: Db, case_id: str, rows: Sequence[OpenObligationRow], outbox: Sequence[OutboxRow]
-    ) -> None:
+    @staticmethod
+    def _change_open_obligations(db: Db, case_id: str, done: Change) -> None:
+        # An obligation whose row changed is written again in place: its claim stays if its
+        # due instant did (as when every row is written).
+        closed = {r.obligation_id for r in done.gone} - {r.obligation_id for r in done.new}
+        if closed:
+            db.execute(sql.DELETE_GONE, (case_id, sorted(closed)))
+        if done.new:
+            db.executemany(sql.UPSERT_OPEN_OBLIGATION, done.new)
+
+    def _write_index(self, db: Db, case_id: str, derived: Derived, prior: Derived | None) -> None:
         before = db.execute(sql.EARLIEST, (case_id, case_id)).fetchone()[0]
-        super()._write_index(db, case_id, rows, outbox)
+        super()._write_index(db, case_id, derived, prior)
         after = db.execute(sql.EARLIEST, (case_id, case_id)).fetchone()[0]
         if after is not None and (before is None or after < before):
             db.execute(sql.NOTIFY, (str(after),))  # delivered when the transaction commits
