@@ -45,6 +45,7 @@ from .rows import (
 from .schema import (
     COUNT_CASES,
     INSERT_EVENT,
+    INSERT_NEW_CASE,
     INSERT_OPEN_OBLIGATION,
     INSERT_POLICY,
     SELECT_CASE,
@@ -55,9 +56,10 @@ from .schema import (
     SELECT_OPEN_OBLIGATIONS,
     SELECT_POLICY_CASE_IDS,
     SELECT_VERSION,
+    UPDATE_CASE,
     UPSERT_CASE,
 )
-from .versions import SeenVersions
+from .versions import SeenVersions, refusal
 from .work import WorkQueue
 
 __all__ = ["Cursor", "Db", "EventStore"]
@@ -178,12 +180,12 @@ class EventStore(DutyRoster, WorkQueue):
         prior = self._held(case, base)  # what the tables hold, if the check passes
         derived = derive(case, prior) if new_rows else None
         with self._write() as db:
-            self._check_stored_version(db, case, base)
             if derived is None:
+                self._check_stored_version(db, case, base)
                 return 0, ()
             try:
+                self._write_case(db, case, base, case_row(case, new_rows[-1]))
                 self._write_events(db, new_rows)
-                self._write_cases(db, [case_row(case, new_rows[-1])])
                 if derived.policies_differ(prior):
                     self._write_policies(db, derived.policies)
                 if derived.index_differs(prior):
@@ -206,22 +208,20 @@ class EventStore(DutyRoster, WorkQueue):
         return NOTHING if base == 0 else self._versions.derived(case, base)
 
     def _check_stored_version(self, db: Db, case: Case, base: int) -> None:
-        policy = case.policy.name
-        row = db.execute(self._LOCK_CASE, (case.id,)).fetchone()
-        stored = 0 if row is None else int(row[1])
-        if row is not None and base == 0:
-            raise DuplicateCaseError(
-                f"case {case.id!r} is already in the store: a new case cannot be saved under "
-                "an id the store holds; load the stored case to add events to it"
-            )
-        if row is not None and row[0] != policy:
-            raise StoreError(f"case {case.id!r} is stored under policy {row[0]!r}, not {policy!r}")
-        if stored != base:
-            raise ConflictError(
-                f"case {case.id!r}: the store holds version {stored}, but this case was "
-                f"loaded at version {base}; another writer saved it first. Load it again "
-                "and re-apply the command."
-            )
+        error = refusal(case, base, db.execute(self._LOCK_CASE, (case.id,)).fetchone())
+        if error is not None:
+            raise error
+
+    def _write_case(self, db: Db, case: Case, base: int, row: CaseRow) -> None:
+        """Write the case row if the store holds ``case`` at version ``base`` (none if 0), else
+        raise why not: the check is the write (a second writer waits, then sees the new row)."""
+        if base == 0:
+            cur = db.execute(INSERT_NEW_CASE, row)
+        else:
+            cur = db.execute(UPDATE_CASE, (*row[2:], row.case_id, row.policy, base))
+        if cur.rowcount != 1:
+            found = db.execute(self._LOCK_CASE, (case.id,)).fetchone()
+            raise refusal(case, base, found) or ConflictError(f"case {case.id!r} changed; load it")
 
     def import_rows(self, cases: Iterable[CaseRows]) -> int:
         """Store new cases from their rows, all in one transaction; return how many.

@@ -51,6 +51,7 @@ __all__ = [
     "DELETE_OPEN_OBLIGATIONS",
     "DELETE_STALE_CLAIMS",
     "INSERT_EVENT",
+    "INSERT_NEW_CASE",
     "INSERT_OPEN_OBLIGATION",
     "INSERT_POLICY",
     "INSERT_POSITION",
@@ -71,6 +72,7 @@ __all__ = [
     "SELECT_POLICY_VERSIONS",
     "SELECT_SENDABLE",
     "SELECT_VERSION",
+    "UPDATE_CASE",
     "UPSERT_CASE",
     "UPSERT_CLAIM",
     "install",
@@ -258,6 +260,17 @@ UPSERT_CASE = (
     "version = excluded.version, state = excluded.state, "
     "severity = excluded.severity, unit = excluded.unit, "
     "updated_at = excluded.updated_at, fingerprint = excluded.fingerprint"
+)
+# A save writes its case row as its version check: a new case's row only if the id is free,
+# a stored one's only if it is still at the version the case was loaded at.
+INSERT_NEW_CASE = (
+    "INSERT INTO yq_cases "
+    "(case_id, policy, version, state, severity, unit, updated_at, fingerprint) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id) DO NOTHING"
+)
+UPDATE_CASE = (
+    "UPDATE yq_cases SET version = ?, state = ?, severity = ?, unit = ?, updated_at = ?, "
+    "fingerprint = ? WHERE case_id = ? AND policy = ? AND version = ?"
 )
 # A version is written once, by the first case saved under it; its content never changes.
 INSERT_POLICY = (

@@ -16,14 +16,39 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from collections.abc import Hashable
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ..errors import ConflictError, DuplicateCaseError, StoreError, YuqingError
 
 if TYPE_CHECKING:
     from ..workflow.case import Case
     from .derived import Derived
 
-__all__ = ["SeenVersions", "database_key"]
+__all__ = ["SeenVersions", "database_key", "refusal"]
+
+
+def refusal(case: Case, base: int, row: Sequence[Any] | None) -> YuqingError | None:
+    """Why ``case``, loaded or last saved at version ``base``, cannot be saved on top of what
+    the store holds of it (``row``: its ``policy, version`` in ``yq_cases``, or ``None``), or
+    ``None`` when it can."""
+    stored = 0 if row is None else int(row[1])
+    if row is not None and base == 0:
+        return DuplicateCaseError(
+            f"case {case.id!r} is already in the store: a new case cannot be saved under "
+            "an id the store holds; load the stored case to add events to it"
+        )
+    if row is not None and row[0] != case.policy.name:
+        return StoreError(
+            f"case {case.id!r} is stored under policy {row[0]!r}, not {case.policy.name!r}"
+        )
+    if stored != base:
+        return ConflictError(
+            f"case {case.id!r}: the store holds version {stored}, but this case was "
+            f"loaded at version {base}; another writer saved it first. Load it again "
+            "and re-apply the command."
+        )
+    return None
 
 
 def database_key(file: str) -> Hashable:

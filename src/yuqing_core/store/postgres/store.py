@@ -11,8 +11,9 @@ checked on load, the due index and the outbox written in the same transaction as
   ``psycopg.Connection``: then every call runs inside that connection's transaction when one
   is open (as a savepoint: the host's row and the case's events commit together, when the
   host commits) and the store never commits a transaction it did not open.
-- **Concurrency.** A save locks the case's row (``SELECT ... FOR UPDATE``): of two saves of
-  one version, the second waits, then finds the new version and raises
+- **Concurrency.** A save writes the case's row only where it still holds the version the
+  case was loaded at (``UPDATE ... WHERE version = ...``, which locks the row): of two saves
+  of one version, the second waits, then finds the new version and raises
   :class:`~yuqing_core.ConflictError`. Workers claim with ``FOR UPDATE SKIP LOCKED``.
 - **Schema.** Migrations are applied explicitly (``yuqing db migrate --url ...``,
   :mod:`~yuqing_core.store.postgres.migrate`); the store refuses a database that is not
