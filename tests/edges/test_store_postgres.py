@@ -223,6 +223,45 @@ def test_two_concurrent_saves_of_one_case_one_conflict_nothing_lost(
     ]
 
 
+def _racing_opener(url: str, which: str, barrier: Any, results: Any) -> None:
+    policy = yq.presets.load("school-tiered")
+    store = PostgresStore(url)
+    found = cst(2025, 11, 3, 9)
+    inc = yq.Incident(id="YQ-N", title="食堂投诉", discovered_at=found)
+    case = policy.open_case(inc, at=found, actor=which)
+    barrier.wait()
+    try:
+        store.save(case)
+        results.put((which, "saved"))
+    except yq.DuplicateCaseError:
+        results.put((which, "duplicate"))
+
+
+def test_two_concurrent_new_cases_under_one_id_one_duplicate_nothing_mixed(
+    yuqing_postgres_url: str, tiered: yq.Policy
+) -> None:
+    # A new case's row is written only if the id is free: the second writer waits for the
+    # first to commit, writes nothing, and is told the id is taken (saving again cannot help).
+    PostgresStore(yuqing_postgres_url)  # the schema is there before both start
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(2), ctx.Queue()
+    procs = [
+        ctx.Process(target=_racing_opener, args=(yuqing_postgres_url, w, barrier, results))
+        for w in ("left", "right")
+    ]
+    for p in procs:
+        p.start()
+    outcome = dict(results.get(timeout=120) for _ in procs)
+    for p in procs:
+        p.join(timeout=120)
+        assert p.exitcode == 0
+    assert sorted(outcome.values()) == ["duplicate", "saved"]
+    winner = next(w for w, r in outcome.items() if r == "saved")
+    stored = PostgresStore(yuqing_postgres_url).load(tiered, "YQ-N")
+    assert [(e.trigger, e.actor) for e in stored.events] == [("open", winner)]
+    assert stored.version == 1
+
+
 def _killed_saver(url: str) -> None:
     policy = yq.presets.load("school-tiered")
     store = PostgresStore(url)
