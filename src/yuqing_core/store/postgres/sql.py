@@ -21,7 +21,7 @@ __all__ = [
     "EARLIEST",
     "EVENTS_AFTER",
     "LOCK_CASE",
-    "NOTIFY",
+    "NOTIFY_IF_SOONER",
     "POLICY_VERSIONS",
     "RELEASE",
     "UPSERT_OPEN_OBLIGATION",
@@ -56,12 +56,19 @@ UPSERT_OPEN_OBLIGATION = (
     "due_key = excluded.due_key"
 )
 
-EARLIEST = (
-    "SELECT least((SELECT min(due_key) FROM yq_open_obligations WHERE case_id = ? "
+_EARLIEST = (
+    "least((SELECT min(due_key) FROM yq_open_obligations WHERE case_id = ? "
     "AND NOT acked), (SELECT min(sendable_key) FROM yq_outbox WHERE case_id = ? "
     "AND sent_key IS NULL AND withdrawn = 0))"
 )
-NOTIFY = f"SELECT pg_notify('{CHANNEL}', ?)"
+EARLIEST = f"SELECT {_EARLIEST}"
+"""A case's earliest unhandled instant (key): its due items not acked, its notices unsent."""
+NOTIFY_IF_SOONER = (
+    f"SELECT pg_notify('{CHANNEL}', e::text) FROM (SELECT {_EARLIEST} AS e) AS earliest "
+    "WHERE e IS NOT NULL AND (CAST(? AS bigint) IS NULL OR e < ?)"
+)
+"""Wake the listeners (when the transaction commits) if the case's earliest instant is now
+sooner than the one given (``NULL``: it had none); one statement."""
 
 CLAIM_DUE = (
     "UPDATE yq_open_obligations o SET lease_token = ?, lease_key = ? FROM ("

@@ -41,7 +41,7 @@ from psycopg_pool import ConnectionPool
 from ...errors import ConflictError, StoreError
 from ..base import Db, EventStore
 from ..claims import Lease
-from ..derived import Change, Derived
+from ..derived import NOTHING, Change, Derived
 from ..policies import PolicyBook
 from ..positions import Position
 from ..pyformat import PyformatDb
@@ -188,11 +188,11 @@ class PostgresStore(EventStore):
             db.executemany(sql.UPSERT_OPEN_OBLIGATION, done.new)
 
     def _write_index(self, db: Db, case_id: str, derived: Derived, prior: Derived | None) -> None:
-        before = db.execute(sql.EARLIEST, (case_id, case_id)).fetchone()[0]
+        before = None
+        if prior is not NOTHING:  # a new case has no row: nothing was due before
+            before = db.execute(sql.EARLIEST, (case_id, case_id)).fetchone()[0]
         super()._write_index(db, case_id, derived, prior)
-        after = db.execute(sql.EARLIEST, (case_id, case_id)).fetchone()[0]
-        if after is not None and (before is None or after < before):
-            db.execute(sql.NOTIFY, (str(after),))  # delivered when the transaction commits
+        db.execute(sql.NOTIFY_IF_SOONER, (case_id, case_id, before, before))
 
     def _claim(self, db: Db, lease: Lease) -> list[Sequence[Any]]:
         args = (lease.token, lease.until_key, lease.now_key, lease.now_key, lease.limit)
