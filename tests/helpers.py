@@ -20,13 +20,15 @@ live in ``conftest.py``). Test modules import from here and never from one anoth
   board's letter), ``edited`` (the preset with other deadlines), ``table`` (every obligation
   with its due, met and breach instants) and ``SETTLED`` (the letter's settled obligations).
 - Guarding against hangs: ``time_limit`` (raises ``TookTooLong``).
+- Two writers at once: ``race`` (two processes save together; what each was told).
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -442,3 +444,22 @@ def time_limit(seconds: int, what: str) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def race(saver: Callable[..., None], *args: object) -> dict[str, str]:
+    """Run ``saver(*args, which, barrier, results)`` in two processes at once, ``which`` being
+    ``"left"`` and ``"right"``; each waits at ``barrier`` before it saves and puts ``(which,
+    what it was told)`` on ``results``. Both must exit cleanly; what each was told, by name."""
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(2), ctx.Queue()
+    procs = [
+        ctx.Process(target=saver, args=(*args, which, barrier, results))
+        for which in ("left", "right")
+    ]
+    for p in procs:
+        p.start()
+    outcome = dict(results.get(timeout=120) for _ in procs)
+    for p in procs:
+        p.join(timeout=120)
+        assert p.exitcode == 0
+    return outcome

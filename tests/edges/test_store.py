@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import yuqing_core as yq
-from tests.helpers import cst
+from tests.helpers import cst, race
 from yuqing_core.store import DueItem, SQLiteStore, time_key
 from yuqing_core.store.rows import CaseRows
 from yuqing_core.workflow import Case
@@ -308,19 +308,7 @@ def test_two_processes_saving_the_same_version_one_wins_no_mix(
 ) -> None:
     path = tmp_path / "s.db"
     SQLiteStore(path).save(open_a(tiered))
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(2)
-    results = ctx.Queue()
-    procs = [
-        ctx.Process(target=_racing_writer, args=(str(path), w, barrier, results))
-        for w in ("left", "right")
-    ]
-    for p in procs:
-        p.start()
-    outcome = dict(results.get(timeout=120) for _ in procs)
-    for p in procs:
-        p.join(timeout=120)
-        assert p.exitcode == 0
+    outcome = race(_racing_writer, str(path))
     assert sorted(outcome.values()) == ["conflict", "saved"]
     winner = next(w for w, r in outcome.items() if r == "saved")
     expected = open_a(tiered)

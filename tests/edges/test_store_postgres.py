@@ -26,7 +26,7 @@ import pytest
 import yuqing_core as yq
 from benchmarks.bench_store import copy_as, template_rows
 from tests.edges.test_store import A_REPORT, open_a, open_b, open_c
-from tests.helpers import cst
+from tests.helpers import cst, race
 from yuqing_core.cli import main
 from yuqing_core.store import START
 from yuqing_core.store.due import time_key
@@ -202,18 +202,7 @@ def test_two_concurrent_saves_of_one_case_one_conflict_nothing_lost(
     yuqing_postgres_url: str, tiered: yq.Policy
 ) -> None:
     PostgresStore(yuqing_postgres_url).save(open_a(tiered))
-    ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(2), ctx.Queue()
-    procs = [
-        ctx.Process(target=_racing_saver, args=(yuqing_postgres_url, w, barrier, results))
-        for w in ("left", "right")
-    ]
-    for p in procs:
-        p.start()
-    outcome = dict(results.get(timeout=120) for _ in procs)
-    for p in procs:
-        p.join(timeout=120)
-        assert p.exitcode == 0
+    outcome = race(_racing_saver, yuqing_postgres_url)
     assert sorted(outcome.values()) == ["conflict", "saved"]
     winner = next(w for w, r in outcome.items() if r == "saved")
     stored = PostgresStore(yuqing_postgres_url).load(tiered, "YQ-A")
@@ -243,18 +232,7 @@ def test_two_concurrent_new_cases_under_one_id_one_duplicate_nothing_mixed(
     # A new case's row is written only if the id is free: the second writer waits for the
     # first to commit, writes nothing, and is told the id is taken (saving again cannot help).
     PostgresStore(yuqing_postgres_url)  # the schema is there before both start
-    ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(2), ctx.Queue()
-    procs = [
-        ctx.Process(target=_racing_opener, args=(yuqing_postgres_url, w, barrier, results))
-        for w in ("left", "right")
-    ]
-    for p in procs:
-        p.start()
-    outcome = dict(results.get(timeout=120) for _ in procs)
-    for p in procs:
-        p.join(timeout=120)
-        assert p.exitcode == 0
+    outcome = race(_racing_opener, yuqing_postgres_url)
     assert sorted(outcome.values()) == ["duplicate", "saved"]
     winner = next(w for w, r in outcome.items() if r == "saved")
     stored = PostgresStore(yuqing_postgres_url).load(tiered, "YQ-N")
