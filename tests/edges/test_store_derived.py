@@ -20,6 +20,7 @@ are checked here:
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -225,6 +226,26 @@ def test_a_case_loaded_again_writes_everything_once_then_only_what_changed() -> 
     with statements(store) as ran:
         store.save(case)
     assert ran == EVENT_ONLY
+
+
+def test_derive_takes_over_what_it_kept_only_when_counted_from_the_same_things() -> None:
+    store = SQLiteStore(":memory:")
+    case = saved_case(store)
+    first = derive(case, None)
+    # ``assess`` changes no running obligation: the rows kept are the rows, as they were.
+    case.fire("assess", at=cst(2025, 11, 3, 10), actor="office")
+    assert derive(case, first) is first
+    assert not first.index_differs(first)
+    assert not first.policies_differ(first)
+    # Kept under another policy version (or title), nothing is taken over: ``dismiss``
+    # closes both obligations, so the due index and the outbox must end up empty.
+    elsewhere = dataclasses.replace(first, context=(PARK, "食堂投诉"))
+    case.fire("dismiss", at=cst(2025, 11, 3, 11), actor="office", reason="重复登记")
+    now = derive(case, elsewhere)
+    assert now is not elsewhere
+    assert (now.open_rows, now.outbox) == ((), ())
+    assert now.index_differs(elsewhere)
+    assert now.terms is elsewhere.terms  # the same policy history: its rows are not counted again
 
 
 class KeptAndWritten(RuleBasedStateMachine):

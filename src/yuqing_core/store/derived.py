@@ -9,6 +9,9 @@ object, what its last save derived (:class:`Derived`, in the book of versions,
 - the rows of an obligation equal to the one the last save saw are taken over, not counted
   again (the message of a notice, its role label and its instants come from the obligation,
   the incident's title and the policy version, all compared);
+- when every running obligation is the one the last save saw, in the same order, under the
+  same policy versions (the case's :attr:`~yuqing_core.Case.policy_history`), what that save
+  derived is taken whole: most commands change no running obligation;
 - a table is written only when its rows differ from those the last save wrote, and then
   only the rows that differ (:class:`Change`). What the table holds is known for sure only
   when the stored version is still the one those rows were written at: the save checks that
@@ -30,12 +33,14 @@ from .rows import OpenObligationRow, PolicyRow, obligation_row, policy_rows
 
 if TYPE_CHECKING:
     from ..rules.obligations import Obligation
+    from ..rules.obligations.versions import InForce
     from ..workflow.case import Case
 
 __all__ = ["NOTHING", "Change", "Derived", "change", "derive"]
 
-Terms = tuple[tuple[object, object], ...]
-"""The policy versions a case followed (the objects) and since when."""
+Terms = tuple["InForce", ...]
+"""The policy versions a case followed (the objects) and since when: its
+:attr:`~yuqing_core.Case.policy_history`."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -56,7 +61,11 @@ class Derived:
     def index_differs(self, prior: Derived | None) -> bool:
         """Whether the due index or the outbox must be written (``prior``: what the table
         holds, or ``None`` if that is not known)."""
-        return prior is None or self.open_rows != prior.open_rows or self.outbox != prior.outbox
+        if prior is None:
+            return True
+        if self is prior:
+            return False
+        return self.open_rows != prior.open_rows or self.outbox != prior.outbox
 
     def policies_differ(self, prior: Derived | None) -> bool:
         """Whether the policy rows must be written (:func:`derive` takes the terms over
@@ -104,18 +113,23 @@ def change(prior: Derived, now: Derived) -> Change:
 
 def derive(case: Case, prior: Derived | None) -> Derived:
     """What ``case`` derives now (at its version), taking over from ``prior`` the rows of
-    every obligation that is the same as then."""
+    every obligation that is the same as then: ``prior`` itself when nothing changed (the
+    case's last command changed no running obligation, as most do not)."""
     context = (case.policy, case.incident.title)
     kept = prior.per_obligation if prior is not None and _same(prior.context, context) else {}
     per: dict[str, tuple[Obligation, OpenObligationRow, tuple[OutboxRow, ...]]] = {}
     obligations = running(case)
+    same = prior is not None and kept is prior.per_obligation and len(obligations) == len(kept)
     for ob in obligations:
         found = kept.get(ob.id)
         if found is None or not (found[0] is ob or found[0] == ob):
             found = (ob, obligation_row(case, ob), tuple(notices_of(case, ob)))
+            same = False
         per[ob.id] = found
-    terms: Terms = tuple((t.policy, t.since) for t in case.policy_history)
+    terms = case.policy_history
     if prior is not None and _same_terms(prior.terms, terms):
+        if same and list(per) == list(kept):
+            return prior  # the same obligations, in the same order, with the same rows
         terms, policies = prior.terms, prior.policies
     else:
         policies = tuple(policy_rows(case))
@@ -135,6 +149,8 @@ def _same(a: tuple[object, str], b: tuple[object, str]) -> bool:
 
 def _same_terms(a: Terms, b: Terms) -> bool:
     """The same policy versions (the very objects) since the same instants."""
+    if a is b:
+        return True
     if len(a) != len(b):
         return False
-    return all(x[0] is y[0] and x[1] == y[1] for x, y in zip(a, b, strict=True))
+    return all(x.policy is y.policy and x.since == y.since for x, y in zip(a, b, strict=True))
