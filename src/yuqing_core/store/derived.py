@@ -119,17 +119,15 @@ def derive(case: Case, prior: Derived | None) -> Derived:
     kept = prior.per_obligation if prior is not None and _same(prior.context, context) else {}
     per: dict[str, tuple[Obligation, OpenObligationRow, tuple[OutboxRow, ...]]] = {}
     obligations = running(case)
-    same = prior is not None and kept is prior.per_obligation and len(obligations) == len(kept)
     for ob in obligations:
         found = kept.get(ob.id)
         if found is None or not (found[0] is ob or found[0] == ob):
             found = (ob, obligation_row(case, ob), tuple(notices_of(case, ob)))
-            same = False
         per[ob.id] = found
     terms = case.policy_history
     if prior is not None and _same_terms(prior.terms, terms):
-        if same and list(per) == list(kept):
-            return prior  # the same obligations, in the same order, with the same rows
+        if kept is prior.per_obligation and per == kept and list(per) == list(kept):
+            return prior  # every entry taken over, in the same order: the same rows
         terms, policies = prior.terms, prior.policies
     else:
         policies = tuple(policy_rows(case))
