@@ -16,7 +16,9 @@ Measured, in one process, each as the best of ``repeat`` rounds:
   for scale: the store's save also checks the version and writes the due index; and the
   floor under it: our engine saving only the naive machine's two rows per command, the
   least any store of these cases can cost, since it must also write the event's data,
-  check the version and keep the due index);
+  check the version and keep the due index; and the SQL statements our saves run, recorded
+  once and run again with their parameters made beforehand, alone and between our engine's
+  commands: the cost of a save-each lifecycle with no Python work in the store);
 - replaying a 20-event case (target: no slower than the baseline), alone and with its
   obligations;
 - memory per rehydrated case of ten events, decoded from stored JSON (target: 4 KiB or
@@ -33,7 +35,7 @@ import itertools
 import json
 import sqlite3
 import tracemalloc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -213,6 +215,107 @@ def engine_naive_rows(policy: yq.Policy) -> Callable[[], None]:
     return run
 
 
+class Recorder:
+    """Stands in for a store's SQLite connection, running every statement and keeping it
+    with its parameters (what :func:`statements_alone` runs again)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.calls: list[tuple[bool, str, list[tuple[Any, ...]]]] = []
+        """Each statement as run: whether by ``executemany``, its text, its rows."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        self.calls.append((False, sql, [tuple(params)]))
+        return self.db.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> sqlite3.Cursor:
+        kept = [tuple(row) for row in rows]
+        self.calls.append((True, sql, kept))
+        return self.db.executemany(sql, kept)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.db, name)
+
+
+Call = tuple[bool, str, list[tuple[Any, ...]]]
+"""A statement as a :class:`Recorder` kept it: whether by ``executemany``, its text, its rows."""
+
+
+class SaveStatements:
+    """The SQL statements the saves of one save-each lifecycle run (transactions, case row,
+    events, positions, due index, outbox), recorded once, to run again for a new case id
+    per call with every parameter made before the timing: what those saves cost with no
+    Python work in the store, alone (:meth:`alone`) and between our engine's commands, each
+    save's statements after its command and obligation read (:meth:`with_engine`).
+    ``runs``: how many calls of each are made ready."""
+
+    def __init__(self, policy: yq.Policy, runs: int) -> None:
+        store = SQLiteStore(":memory:")
+        count = itertools.count()
+        lifecycle_saved(policy, store, count)  # the policy row, stored once as in the benchmark
+        recorder = Recorder(store._db)
+        store._db = recorder  # type: ignore[assignment]
+        self.recorded = lifecycle_saved(policy, store, count).id
+        store._db = recorder.db
+        self.db = recorder.db
+        self.policy = policy
+        self.runs = runs
+        self.saves: list[list[Call]] = []
+        for call in recorder.calls:
+            if call[1].startswith("BEGIN"):
+                self.saves.append([])
+            self.saves[-1].append(call)
+        self._ids = itertools.count()
+
+    def _ready(self) -> Iterator[tuple[str, list[list[Call]]]]:
+        def swap(row: tuple[Any, ...], new: str) -> tuple[Any, ...]:
+            return tuple(new if v == self.recorded else v for v in row)
+
+        made = []
+        for _ in range(self.runs):
+            new = f"YQ-STATEMENTS-{next(self._ids)}"
+            saves = [
+                [(many, sql, [swap(row, new) for row in rows]) for many, sql, rows in calls]
+                for calls in self.saves
+            ]
+            made.append((new, saves))
+        return iter(made)
+
+    def _run(self, calls: list[Call]) -> None:
+        db = self.db
+        for many, sql, rows in calls:
+            if many:
+                db.executemany(sql, rows)
+            else:
+                db.execute(sql, rows[0])
+
+    def alone(self) -> Callable[[], None]:
+        ready = self._ready()
+
+        def run() -> None:
+            for calls in next(ready)[1]:
+                self._run(calls)
+
+        return run
+
+    def with_engine(self) -> Callable[[], None]:
+        ready = self._ready()
+        policy = self.policy
+
+        def run() -> None:
+            case_id, saves = next(ready)
+            inc = yq.Incident(id=case_id, title="食堂投诉", discovered_at=START)
+            case = policy.open_case(inc, at=START, actor="monitor")
+            case.obligations  # noqa: B018 - computing them is the point
+            self._run(saves[0])
+            for hours, (trigger, calls) in enumerate(zip(LIFECYCLE, saves[1:], strict=True), 1):
+                case.fire(trigger, at=START + timedelta(hours=hours), actor="officer")
+                case.obligations  # noqa: B018
+                self._run(calls)
+
+        return run
+
+
 def chain_table(policy: yq.Policy) -> list[tuple[str, str, str | None]]:
     """Only the ten transitions the lifecycle fires, from the policy's own table."""
     wf = policy.workflow
@@ -271,11 +374,14 @@ def measure(
     chain = naive_baseline(states, chain_table(policy))
     store = SQLiteStore(":memory:")
     count = itertools.count()
+    statements = SaveStatements(policy, number * repeat)
     fns: dict[str, Callable[[], object]] = {
         "naive_full_s": full,
         "naive_chain_s": chain,
         "naive_saved_s": naive_saved(states, policy.workflow.transitions),
         "floor_saved_s": engine_naive_rows(policy),
+        "statements_s": statements.alone(),
+        "engine_statements_s": statements.with_engine(),
         "lifecycle_s": lambda: lifecycle(policy, inc),
         "lifecycle_every_s": lambda: lifecycle(policy, inc, every=True),
         "lifecycle_saved_s": lambda: lifecycle_saved(policy, store, count),
@@ -335,6 +441,11 @@ def report(r: dict[str, float], policy_name: str) -> list[str]:
             width=width,
         )
     )
+    lines += [
+        "  " + timing.report("save statements alone", us("statements_s"), naive, width=width),
+        "  "
+        + timing.report("engine + its statements", us("engine_statements_s"), naive, width=width),
+    ]
     lines.append("  against the chain-only machine, for scale:")
     lines += ["  " + timing.report(lb, us(k), chain, width=width) for lb, k, _ in ENGINE]
     memory = kib("memory_bytes")

@@ -18,6 +18,8 @@ def test_bench_case_runs(capsys: pytest.CaptureFixture[str]) -> None:
         "lifecycle, save each",
         "save each, for scale",
         "engine + naive rows",
+        "save statements alone",
+        "engine + its statements",
         "replay 20 events",
         "memory per 10-event case",
     )
@@ -60,3 +62,31 @@ def test_bench_replay_long_case_alternates_metrics_and_follow_ups() -> None:
     assert len(triggers) == 40
     assert triggers[:5] == ["open", "assess", "report", "assign", "start"]
     assert set(triggers[5:]) == {"update_metrics", "follow_up"}
+
+
+def test_save_statements_run_again_store_what_the_recorded_saves_stored() -> None:
+    import yuqing_core as yq
+
+    statements = bench_case.SaveStatements(yq.presets.load("school-tiered"), 1)
+    assert len(statements.saves) == 11  # open and ten commands, one transaction each
+    statements.alone()()  # made ready first: YQ-STATEMENTS-0
+    statements.with_engine()()  # YQ-STATEMENTS-1
+    db = statements.db
+
+    def rows(table: str, case_id: str) -> list[tuple[object, ...]]:
+        found = db.execute(f"SELECT * FROM {table} WHERE case_id = ?", (case_id,)).fetchall()
+        return sorted(tuple(v for v in row if v != case_id) for row in found)
+
+    tables = ("yq_cases", "yq_events", "yq_open_obligations", "yq_due_claims")
+    for case_id in ("YQ-STATEMENTS-0", "YQ-STATEMENTS-1"):
+        for table in tables:
+            assert rows(table, case_id) == rows(table, statements.recorded), (case_id, table)
+        assert len(rows("yq_events", case_id)) == 11
+        assert len(rows("yq_positions", case_id)) == 11
+        outbox = (
+            "SELECT obligation_id, stage, withdrawn FROM yq_outbox WHERE case_id = ? ORDER BY id"
+        )
+        assert (
+            db.execute(outbox, (case_id,)).fetchall()
+            == db.execute(outbox, (statements.recorded,)).fetchall()
+        )
