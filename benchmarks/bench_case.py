@@ -215,14 +215,17 @@ def engine_naive_rows(policy: yq.Policy) -> Callable[[], None]:
     return run
 
 
+Call = tuple[bool, str, list[tuple[Any, ...]]]
+"""A statement as a :class:`Recorder` kept it: whether by ``executemany``, its text, its rows."""
+
+
 class Recorder:
     """Stands in for a store's SQLite connection, running every statement and keeping it
-    with its parameters (what :func:`statements_alone` runs again)."""
+    with its parameters (what :class:`SaveStatements` runs again)."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
-        self.calls: list[tuple[bool, str, list[tuple[Any, ...]]]] = []
-        """Each statement as run: whether by ``executemany``, its text, its rows."""
+        self.calls: list[Call] = []
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         self.calls.append((False, sql, [tuple(params)]))
@@ -235,10 +238,6 @@ class Recorder:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.db, name)
-
-
-Call = tuple[bool, str, list[tuple[Any, ...]]]
-"""A statement as a :class:`Recorder` kept it: whether by ``executemany``, its text, its rows."""
 
 
 class SaveStatements:
@@ -257,6 +256,7 @@ class SaveStatements:
         store._db = recorder  # type: ignore[assignment]
         self.recorded = lifecycle_saved(policy, store, count).id
         store._db = recorder.db
+        self.store = store  # kept open: the statements run again on its connection
         self.db = recorder.db
         self.policy = policy
         self.runs = runs

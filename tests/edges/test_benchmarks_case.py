@@ -77,7 +77,7 @@ def test_save_statements_run_again_store_what_the_recorded_saves_stored() -> Non
         found = db.execute(f"SELECT * FROM {table} WHERE case_id = ?", (case_id,)).fetchall()
         return sorted(tuple(v for v in row if v != case_id) for row in found)
 
-    tables = ("yq_cases", "yq_events", "yq_open_obligations", "yq_due_claims")
+    tables = ("yq_cases", "yq_events", "yq_open_obligations")
     for case_id in ("YQ-STATEMENTS-0", "YQ-STATEMENTS-1"):
         for table in tables:
             assert rows(table, case_id) == rows(table, statements.recorded), (case_id, table)
