@@ -195,22 +195,33 @@ def naive_saved(
     return run
 
 
+def engine_saving(policy: yq.Policy, case_id: str, save: Callable[[Case, int], object]) -> Case:
+    """Our engine through ``open_case`` and the ten commands, the obligations read after each
+    (as a save reads them), then ``save(case, seq)`` with the new event's seq: the engine
+    under a store whose saves are only ``save``."""
+    inc = yq.Incident(id=case_id, title="食堂投诉", discovered_at=START)
+    case = policy.open_case(inc, at=START, actor="monitor")
+    case.obligations  # noqa: B018 - computing them is the point
+    save(case, 1)
+    for seq, trigger in enumerate(LIFECYCLE, 2):
+        case.fire(trigger, at=START + timedelta(hours=seq - 1), actor="officer")
+        case.obligations  # noqa: B018
+        save(case, seq)
+    return case
+
+
 def engine_naive_rows(policy: yq.Policy) -> Callable[[], None]:
-    """Our engine (obligations read after every command, as a save reads them), saving only
-    :class:`NaiveRows` after each command: the floor under any store of this engine's cases,
-    which must also write the event's data, check the version and keep the due index."""
+    """Our engine saving only :class:`NaiveRows` after each command (:func:`engine_saving`):
+    the floor under any store of this engine's cases, which must also write the event's
+    data, check the version and keep the due index."""
     rows = NaiveRows()
     count = itertools.count()
 
+    def save(case: Case, seq: int) -> None:
+        rows.save(case.id, seq, case.events[-1].trigger, case.state)
+
     def run() -> None:
-        inc = yq.Incident(id=f"YQ-FLOOR-{next(count)}", title="食堂投诉", discovered_at=START)
-        case = policy.open_case(inc, at=START, actor="monitor")
-        case.obligations  # noqa: B018 - computing them is the point
-        rows.save(case.id, 1, "open", case.state)
-        for seq, trigger in enumerate(LIFECYCLE, 2):
-            case.fire(trigger, at=START + timedelta(hours=seq - 1), actor="officer")
-            case.obligations  # noqa: B018
-            rows.save(case.id, seq, trigger, case.state)
+        engine_saving(policy, f"YQ-FLOOR-{next(count)}", save)
 
     return run
 
@@ -300,18 +311,10 @@ class SaveStatements:
 
     def with_engine(self) -> Callable[[], None]:
         ready = self._ready()
-        policy = self.policy
 
         def run() -> None:
             case_id, saves = next(ready)
-            inc = yq.Incident(id=case_id, title="食堂投诉", discovered_at=START)
-            case = policy.open_case(inc, at=START, actor="monitor")
-            case.obligations  # noqa: B018 - computing them is the point
-            self._run(saves[0])
-            for hours, (trigger, calls) in enumerate(zip(LIFECYCLE, saves[1:], strict=True), 1):
-                case.fire(trigger, at=START + timedelta(hours=hours), actor="officer")
-                case.obligations  # noqa: B018
-                self._run(calls)
+            engine_saving(self.policy, case_id, lambda _case, seq: self._run(saves[seq - 1]))
 
         return run
 
